@@ -1,0 +1,59 @@
+# ME/CFS Atlas Search: the two commands a newcomer needs are `make serve` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8080
+
+.PHONY: serve test index lint format bench bench-quick browser clean
+
+# The stamp files make installs happen once, and again whenever pyproject.toml changes.
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/python -m pip install -q -e '.[bench]'
+	touch $@
+
+# Builds (or incrementally updates) the index from the bundled studies; a no-op when up to date.
+index: $(VENV)/.installed
+	$(BIN)/atlas index build
+
+serve: index
+	$(BIN)/atlas serve --host $(HOST) --port $(PORT)
+
+# Browser tests need Debian's chromium; install it when we can (root with apt), otherwise the
+# browser tests skip with a message saying why.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null) \
+	      || echo "warning: could not install chromium; browser tests will be skipped"; \
+	  else echo "warning: chromium missing and cannot be installed here; browser tests will be skipped"; fi; }
+
+test: $(VENV)/.installed-test browser
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.run --sizes 1000,10000,100000
+
+bench-quick: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.run --sizes 1000 --quick
+
+clean:
+	rm -rf $(VENV) index/gen-* index/CURRENT index/.build-* tests/artifacts

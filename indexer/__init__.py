@@ -1,0 +1,1 @@
+"""Indexer: turns study record files into a served index generation."""

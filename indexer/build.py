@@ -1,0 +1,338 @@
+"""Building index generations: a new one is written beside the served one, verified, then
+switched to in one atomic rename. Only one build runs at a time (a lock file)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import errno
+import fcntl
+import hashlib
+import json
+import os
+import pickle
+import secrets
+import shutil
+import time
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+from whoosh.writing import CLEAR
+
+from indexer.sources import LoadResult, load_records
+from indexer.tables import build_tables, marker_keys
+from search.markers import SYNONYMS_FILE
+from search.schema import (
+    BUILDING_PREFIX,
+    CURRENT_FILE,
+    GENERATION_PREFIX,
+    INDEX_FORMAT,
+    LOCK_FILE,
+    META_FILE,
+    RECORDS_FILE,
+    TABLES_FILE,
+    WHOOSH_DIR,
+    MarkerDictionary,
+    criterion_key,
+    find_mentions,
+    index_schema,
+)
+
+HASHES_FILE = "hashes.json"
+# Whoosh's writer buffers postings in memory up to this size before spilling sorted runs.
+WRITER_LIMIT_MB = 512
+
+
+class BuildError(Exception):
+    """A build could not run or complete; the served index is unchanged."""
+
+
+class BuildLocked(BuildError):
+    """Another build holds the index lock."""
+
+
+@dataclass
+class BuildReport:
+    """What a build did: the outcome, the new generation's metadata and the problems found."""
+
+    status: str  # "built", "unchanged" or "invalid"
+    meta: dict[str, Any] = field(default_factory=dict)
+    load: LoadResult = field(default_factory=LoadResult)
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("built", "unchanged")
+
+
+def record_hash(record: dict[str, Any]) -> str:
+    """Return a stable content hash of a cleaned record."""
+    data = json.dumps(record, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()[:32]
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+
+
+def current_generation(index_dir: Path) -> Path | None:
+    """Return the folder of the served generation, or None when there is none."""
+    try:
+        name = (index_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
+    except (FileNotFoundError, NotADirectoryError):
+        return None
+    if not name.startswith(GENERATION_PREFIX) or "/" in name:
+        return None
+    path = index_dir / name
+    return path if (path / META_FILE).is_file() else None
+
+
+def read_meta(generation: Path) -> dict[str, Any]:
+    """Return the metadata recorded by the build of a generation."""
+    return json.loads((generation / META_FILE).read_text(encoding="utf-8"))
+
+
+@contextmanager
+def build_lock(index_dir: Path) -> Iterator[None]:
+    """Hold the index's build lock, or raise BuildLocked when another build has it."""
+    index_dir.mkdir(parents=True, exist_ok=True)
+    path = index_dir / LOCK_FILE
+    handle = path.open("a+")
+    try:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError as exc:
+            if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                raise
+            handle.seek(0)
+            holder = handle.read().strip() or "unknown"
+            raise BuildLocked(
+                f"another build of {index_dir} is running (pid {holder}); "
+                "wait for it to finish and try again"
+            ) from None
+        handle.seek(0)
+        handle.truncate()
+        handle.write(str(os.getpid()))
+        handle.flush()
+        yield
+    finally:
+        handle.close()  # closing releases the lock, also when the process is killed
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _remove_leftovers(index_dir: Path, keep: set[str]) -> None:
+    """Delete unfinished builds and generations older than the previous one."""
+    for path in index_dir.iterdir():
+        name = path.name
+        stale_build = name.startswith(BUILDING_PREFIX)
+        old_gen = name.startswith(GENERATION_PREFIX) and name not in keep
+        if (stale_build or old_gen) and path.is_dir():
+            shutil.rmtree(path, ignore_errors=True)
+        elif name.startswith(CURRENT_FILE + ".") and path.is_file():
+            path.unlink(missing_ok=True)
+
+
+def _switch_current(index_dir: Path, generation: str) -> None:
+    tmp = index_dir / f"{CURRENT_FILE}.{os.getpid()}.tmp"
+    with tmp.open("w", encoding="utf-8") as handle:
+        handle.write(generation + "\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    os.replace(tmp, index_dir / CURRENT_FILE)
+    _fsync_dir(index_dir)
+
+
+def _document(record: dict[str, Any], markers: MarkerDictionary) -> dict[str, str]:
+    """Return the Whoosh document for a record: only what matching needs."""
+    body = "\n".join(record.get(k, "") for k in ("summary", "significance", "limitations"))
+    prose = " \n ".join([record["title"], body, *(record.get("topics") or [])])
+    mentions = {m.key for m in find_mentions(prose, markers)}
+    doc = {
+        "slug": record["slug"],
+        "title": record["title"],
+        "body": body,
+        "authors": " ; ".join(record["authors"]),
+        "journal": record.get("journal", ""),
+        "topic": " ; ".join(record.get("topics") or []),
+        "intervention": " ; ".join(record.get("interventions") or []),
+        "marker": " ".join(marker_keys(record, markers)),
+        "mention": " ".join(sorted(mentions)),
+        "criteria": " ".join(criterion_key(c) for c in record.get("criteria") or []),
+        "design": record.get("design", ""),
+        "doi": (record.get("doi") or "").lower(),
+        "pmid": record.get("pmid", ""),
+        "year": str(record["year"]),
+    }
+    return {k: v for k, v in doc.items() if v}
+
+
+def corpus_markers(records: Sequence[dict[str, Any]]) -> tuple[MarkerDictionary, dict[str, str], dict[str, str]]:
+    """Return the synonym table extended with every marker the records name."""
+    base = MarkerDictionary.from_table()
+    markers = MarkerDictionary(dict(base.forms), dict(base.display), set(base.prefixes))
+    spellings: dict[str, dict[str, int]] = {}
+    for record in records:
+        names = list(record.get("markers") or []) + [f["marker"] for f in record.get("findings") or []]
+        for name in names:
+            key = markers.add_corpus_marker(name)
+            counts = spellings.setdefault(key, {})
+            counts[name] = counts.get(name, 0) + 1
+    forms = {f: k for f, k in markers.forms.items() if base.forms.get(f) != k}
+    labels = {}
+    for key, counts in spellings.items():
+        if key not in base.display:
+            # the most common spelling names a marker the table does not know
+            labels[key] = max(counts.items(), key=lambda kv: (kv[1], -len(kv[0])))[0]
+            markers.display[key] = labels[key]
+    return markers, forms, labels
+
+
+def _newest_first(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    # Adding records newest first makes docnum order the default browsing order.
+    return sorted(records, key=lambda r: (-r["year"], r["title"].casefold(), r["slug"]))
+
+
+def _write_records(path: Path, records: Sequence[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+    offsets: dict[str, tuple[int, int]] = {}
+    with path.open("wb") as handle:
+        for record in records:
+            data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            offsets[record["slug"]] = (handle.tell(), len(data))
+            handle.write(data + b"\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+    return offsets
+
+
+def build(
+    index_dir: Path,
+    sources: Sequence[Path],
+    *,
+    full: bool = False,
+    skip_invalid: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildReport:
+    """Build a new generation from the sources and serve it; return what happened.
+
+    Invalid records stop the build (status "invalid") unless `skip_invalid` is set, in which
+    case the valid ones are indexed. The served generation changes only at the very end.
+    """
+    index_dir = Path(index_dir)
+    started = time.monotonic()
+    load = load_records(sources)
+    if load.errors and (not skip_invalid or not load.records):
+        return BuildReport("invalid", load=load)
+    with build_lock(index_dir):
+        previous = current_generation(index_dir)
+        _remove_leftovers(index_dir, {previous.name} if previous else set())
+        records = load.records
+        hashes = {r["slug"]: record_hash(r) for r in records}
+        markers, forms, labels = corpus_markers(records)
+        synonyms_hash = _file_hash(SYNONYMS_FILE)
+        forms_hash = hashlib.sha256(json.dumps(sorted(forms.items())).encode()).hexdigest()[:16]
+        content_hash = hashlib.sha256(
+            json.dumps([INDEX_FORMAT, synonyms_hash, sorted(hashes.items())]).encode()
+        ).hexdigest()[:32]
+        old_meta = read_meta(previous) if previous else None
+        if old_meta and not full and old_meta.get("content_hash") == content_hash:
+            meta = dict(old_meta, status="unchanged")
+            return BuildReport("unchanged", meta=meta, load=load)
+        can_update = (
+            old_meta is not None
+            and not full
+            and old_meta.get("format") == INDEX_FORMAT
+            and old_meta.get("synonyms_hash") == synonyms_hash
+            and old_meta.get("corpus_markers_hash") == forms_hash
+        )
+        stamp = dt.datetime.now(dt.UTC)
+        generation = f"{GENERATION_PREFIX}{stamp:%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"
+        work = index_dir / f"{BUILDING_PREFIX}{generation}"
+        work.mkdir()
+        whoosh_dir = work / WHOOSH_DIR
+        whoosh_dir.mkdir()
+        mode = "full"
+        if can_update and previous is not None:
+            old_hashes = json.loads((previous / HASHES_FILE).read_text(encoding="utf-8"))
+            changed = [r for r in records if old_hashes.get(r["slug"]) != hashes[r["slug"]]]
+            removed = [s for s in old_hashes if s not in hashes]
+            for path in (previous / WHOOSH_DIR).iterdir():
+                os.link(path, whoosh_dir / path.name)  # segment files are never modified
+            ix = whoosh_index.open_dir(str(whoosh_dir))
+            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+            for slug in removed + [r["slug"] for r in changed if r["slug"] in old_hashes]:
+                writer.delete_by_term("slug", slug)
+            for done, record in enumerate(_newest_first(changed), start=1):
+                writer.add_document(**_document(record, markers))
+                if progress:
+                    progress(done, len(changed))
+            writer.commit()
+            mode = "incremental"
+            stats = {"added_or_changed": len(changed), "removed": len(removed)}
+        else:
+            ix = whoosh_index.create_in(str(whoosh_dir), index_schema())
+            writer = ix.writer(limitmb=WRITER_LIMIT_MB)
+            ordered = _newest_first(records)
+            for done, record in enumerate(ordered, start=1):
+                writer.add_document(**_document(record, markers))
+                if progress:
+                    progress(done, len(ordered))
+            writer.commit(mergetype=CLEAR)
+            stats = {"added_or_changed": len(records), "removed": 0}
+        ix = whoosh_index.open_dir(str(whoosh_dir))
+        with ix.reader() as reader:
+            doc_count = reader.doc_count()
+            slots = reader.doc_count_all()
+            by_slug = {r["slug"]: r for r in records}
+            records_by_doc: list[dict[str, Any] | None] = [None] * slots
+            for docnum in reader.all_doc_ids():
+                records_by_doc[docnum] = by_slug.get(reader.stored_fields(docnum)["slug"])
+        ix.close()
+        placed = sum(1 for r in records_by_doc if r is not None)
+        if doc_count != len(records) or placed != len(records):
+            shutil.rmtree(work, ignore_errors=True)
+            raise BuildError(
+                f"verification failed: the new index holds {doc_count} documents "
+                f"({placed} known), expected {len(records)}; the served index is unchanged"
+            )
+        offsets = _write_records(work / RECORDS_FILE, _newest_first(records))
+        doc_offsets = [offsets[r["slug"]] if r else (0, 0) for r in records_by_doc]
+        tables = build_tables(generation, records_by_doc, doc_offsets, markers, forms, labels)
+        with (work / TABLES_FILE).open("wb") as handle:
+            pickle.dump(tables, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.flush()
+            os.fsync(handle.fileno())
+        (work / HASHES_FILE).write_text(json.dumps(hashes), encoding="utf-8")
+        meta = {
+            "format": INDEX_FORMAT,
+            "generation": generation,
+            "built_at": stamp.isoformat(timespec="seconds").replace("+00:00", "Z"),
+            "records": len(records),
+            "sources": [str(Path(s).resolve()) for s in sources],
+            "content_hash": content_hash,
+            "synonyms_hash": synonyms_hash,
+            "corpus_markers_hash": forms_hash,
+            "warnings": [str(p) for p in load.warnings],
+            "skipped": len(load.errors),
+            "mode": mode,
+            **stats,
+            "seconds": round(time.monotonic() - started, 3),
+            "status": "built",
+        }
+        (work / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+        _fsync_dir(work)
+        final = index_dir / generation
+        os.rename(work, final)
+        _fsync_dir(index_dir)
+        _switch_current(index_dir, generation)
+        keep = {generation} | ({previous.name} if previous else set())
+        _remove_leftovers(index_dir, keep)
+        return BuildReport("built", meta=meta, load=load)

@@ -1,0 +1,188 @@
+"""Reading study records from sources: directories of *.json files and JSON Lines files."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from indexer.records import Problem, validate_record
+
+# One record is a few kilobytes; anything this large is not a study record.
+MAX_RECORD_BYTES = 5 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class RawRecord:
+    """A parsed JSON value and where it came from."""
+
+    value: Any
+    file: str
+    line: int | None
+
+
+@dataclass
+class LoadResult:
+    """Valid records in source order, plus every problem and warning found."""
+
+    records: list[dict[str, Any]] = field(default_factory=list)
+    locations: dict[str, str] = field(default_factory=dict)  # slug -> "file[:line]"
+    problems: list[Problem] = field(default_factory=list)
+    files_read: int = 0
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if not p.is_warning]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.is_warning]
+
+
+def _decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        return None, Problem(
+            file, None, None, None,
+            f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "save the file as UTF-8",
+        )  # fmt: skip
+
+
+def _json_error(exc: json.JSONDecodeError) -> str:
+    return f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+
+
+def read_json_file(path: Path) -> Iterator[RawRecord | Problem]:
+    """Yield the one record of a *.json file, or the problem that stops it being read."""
+    file = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_RECORD_BYTES:
+            yield Problem(file, None, None, None,
+                          f"file is {size / 1e6:.1f} MB, too large for one study record "
+                          f"(limit {MAX_RECORD_BYTES // 1_000_000} MB)")  # fmt: skip
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield Problem(file, None, None, None, f"cannot read file: {exc.strerror}")
+        return
+    text, problem = _decode(data, file)
+    if problem:
+        yield problem
+        return
+    assert text is not None
+    if not text.strip():
+        yield Problem(file, None, None, None, "empty file; expected one JSON object")
+        return
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield Problem(file, None, None, None, _json_error(exc))
+        return
+    except RecursionError:
+        yield Problem(file, None, None, None, "not valid JSON: nested too deeply")
+        return
+    if isinstance(value, list):
+        yield Problem(file, None, None, None,
+                      "expected one JSON object, found an array; put several records in a "
+                      ".jsonl file, one per line")  # fmt: skip
+        return
+    if not isinstance(value, dict):
+        yield Problem(file, None, None, None,
+                      f"expected one JSON object, found {type(value).__name__}")
+        return
+    yield RawRecord(value, file, None)
+
+
+def read_jsonl_file(path: Path) -> Iterator[RawRecord | Problem]:
+    """Yield each record of a JSON Lines file, or a problem naming its line."""
+    file = str(path)
+    try:
+        handle = path.open("rb")
+    except OSError as exc:
+        yield Problem(file, None, None, None, f"cannot read file: {exc.strerror}")
+        return
+    seen_any = False
+    with handle:
+        for number, data in enumerate(handle, start=1):
+            if len(data) > MAX_RECORD_BYTES:
+                yield Problem(file, number, None, None,
+                              f"line is {len(data) / 1e6:.1f} MB, too large for one study record")
+                continue
+            text, problem = _decode(data, file)
+            if problem:
+                yield Problem(file, number, None, None, problem.message)
+                continue
+            assert text is not None
+            if not text.strip():
+                continue
+            seen_any = True
+            try:
+                value = json.loads(text)
+            except json.JSONDecodeError as exc:
+                yield Problem(file, number, None, None, f"not valid JSON: {exc.msg} at column {exc.colno}")
+                continue
+            except RecursionError:
+                yield Problem(file, number, None, None, "not valid JSON: nested too deeply")
+                continue
+            if not isinstance(value, dict):
+                yield Problem(file, number, None, None,
+                              f"expected one JSON object per line, found {type(value).__name__}")
+                continue
+            yield RawRecord(value, file, number)
+    if not seen_any:
+        yield Problem(file, None, None, None, "empty file; expected one JSON object per line")
+
+
+def source_files(source: Path) -> Iterator[Path]:
+    """Yield the record files of a source: itself, or every *.json and *.jsonl below it."""
+    if source.is_dir():
+        for path in sorted(source.rglob("*")):
+            if path.suffix in (".json", ".jsonl") and path.is_file():
+                yield path
+    else:
+        yield source
+
+
+def read_source(source: Path) -> Iterator[RawRecord | Problem]:
+    """Yield the raw records (and reading problems) of one source path."""
+    if not source.exists():
+        yield Problem(str(source), None, None, None, "no such file or directory")
+        return
+    for path in source_files(source):
+        if path.suffix == ".jsonl":
+            yield from read_jsonl_file(path)
+        else:
+            yield from read_json_file(path)
+
+
+def load_records(sources: Iterable[Path]) -> LoadResult:
+    """Return every valid record of the sources, with all problems found (none are fatal here)."""
+    result = LoadResult()
+    files: set[str] = set()
+    for source in sources:
+        for item in read_source(Path(source)):
+            files.add(item.file)
+            if isinstance(item, Problem):
+                result.problems.append(item)
+                continue
+            record, problems = validate_record(item.value, item.file, item.line)
+            result.problems.extend(problems)
+            if record is None:
+                continue
+            where = item.file if item.line is None else f"{item.file}:{item.line}"
+            slug = record["slug"]
+            if slug in result.locations:
+                result.problems.append(
+                    Problem(item.file, item.line, slug, "slug",
+                            f"duplicate slug; first defined at {result.locations[slug]}")  # fmt: skip
+                )
+                continue
+            result.locations[slug] = where
+            result.records.append(record)
+    result.files_read = len(files)
+    return result

@@ -1,0 +1,428 @@
+"""Opening index generations and answering searches: the API the CLI and the web call.
+
+One `Atlas` per index directory and process. It serves the generation named by the index's
+CURRENT file and notices within a second when a build switches it, loading the new one while
+the old keeps answering. One Whoosh searcher per generation is shared by all threads (its
+file reads are guarded by a lock; the interpreter serialises the work anyway).
+"""
+
+from __future__ import annotations
+
+import heapq
+import json
+import logging
+import os
+import pickle
+import threading
+import time
+import weakref
+from collections import OrderedDict
+from collections.abc import Sequence
+from dataclasses import replace
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from whoosh import index as whoosh_index
+
+from search import query as query_language
+from search.facets import facet_counts, members, union
+from search.highlight import snippet
+from search.params import SearchParams
+from search.results import Evidence, FacetValue, Hit, SearchResult
+from search.schema import (
+    CURRENT_FILE,
+    FACETS,
+    GENERATION_PREFIX,
+    META_FILE,
+    RECORDS_FILE,
+    TABLES_FILE,
+    WHOOSH_DIR,
+    IndexTables,
+    MarkerDictionary,
+    criterion_key,
+    tag_key,
+)
+from search.suggest import Speller
+
+log = logging.getLogger(__name__)
+
+EVIDENCE_LIMIT = 20
+RELATED_LIMIT = 5
+CACHE_SIZE = 1024
+
+
+class IndexUnavailable(Exception):
+    """There is no usable index at the configured place."""
+
+
+@lru_cache(maxsize=1)
+def _table_markers() -> MarkerDictionary:
+    return MarkerDictionary.from_table()
+
+
+def _close_quietly(searcher: Any, ix: Any, fd: int) -> None:
+    for action in (searcher.close, ix.close, lambda: os.close(fd)):
+        try:
+            action()
+        except Exception:  # noqa: BLE001 - closing during shutdown must never raise
+            pass
+
+
+class Generation:
+    """One built index generation, loaded and ready to answer."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.name = path.name
+        self.meta: dict[str, Any] = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+        with (path / TABLES_FILE).open("rb") as handle:
+            self.tables: IndexTables = pickle.load(handle)
+        self.ix = whoosh_index.open_dir(str(path / WHOOSH_DIR))
+        self.searcher = self.ix.searcher()
+        self.lock = threading.Lock()
+        self.markers = _table_markers().merged(self.tables.marker_forms, self.tables.marker_labels)
+        self.years = sorted(int(y) for y in self.tables.facets["year"])
+        self.docnum_by_slug = {s: d for d, s in enumerate(self.tables.slugs) if s is not None}
+        self.ranks: dict[str, list[int]] = {}
+        for name, order in self.tables.orders.items():
+            rank = [len(order)] * self.tables.doc_count
+            for position, docnum in enumerate(order):
+                rank[docnum] = position
+            self.ranks[name] = rank
+        self.records_fd = os.open(path / RECORDS_FILE, os.O_RDONLY)
+        self._speller: Speller | None = None
+        self._speller_lock = threading.Lock()
+        weakref.finalize(self, _close_quietly, self.searcher, self.ix, self.records_fd)
+
+    # -- records -------------------------------------------------------------------------
+
+    def record(self, docnum: int) -> dict[str, Any]:
+        """Return the full record of a document (read from beside the index)."""
+        offset, length = self.tables.offsets[docnum]
+        return json.loads(os.pread(self.records_fd, length, offset))
+
+    def record_by_slug(self, slug: str) -> dict[str, Any] | None:
+        docnum = self.docnum_by_slug.get(slug)
+        return None if docnum is None else self.record(docnum)
+
+    # -- filters -------------------------------------------------------------------------
+
+    def filter_key(self, facet: str, value: str) -> str:
+        """Return the facet key a filter value selects (any synonym of a marker works)."""
+        if facet == "marker":
+            return self.markers.key_of(value)
+        if facet == "criteria":
+            return criterion_key(value)
+        if facet in ("topic", "intervention"):
+            return tag_key(value)
+        return value
+
+    def speller(self) -> Speller:
+        with self._speller_lock:
+            if self._speller is None:
+                vocabulary = dict(self.tables.vocabulary)
+                self._speller = Speller(vocabulary)
+            return self._speller
+
+    # -- searching -----------------------------------------------------------------------
+
+    def match(self, parsed: query_language.Parsed | None) -> tuple[int, dict[int, float] | None]:
+        """Return the bitset of documents the text matches, and their scores."""
+        if parsed is None or parsed.query is None:
+            return self.tables.all_docs, None
+        with self.lock:
+            results = self.searcher.search(parsed.query, limit=None)
+            scores = {docnum: score for score, docnum in results.top_n}
+        buf = bytearray((self.tables.doc_count + 8) // 8)
+        for docnum in scores:
+            buf[docnum >> 3] |= 1 << (docnum & 7)
+        return int.from_bytes(buf, "little") & self.tables.all_docs, scores
+
+    def page_docnums(self, bits: int, total: int, sort: str, scores: dict[int, float] | None,
+                     start: int, stop: int) -> list[int]:  # fmt: skip
+        """Return the docnums at positions start..stop of the match set in the given order."""
+        if stop <= start or start >= total:
+            return []
+        newest = self.ranks["newest"]
+        if sort == "relevance" and scores is not None:
+            candidates = [d for d in scores if (bits >> d) & 1] if total < len(scores) else list(scores)
+            if total < len(scores):
+                wanted = set(members(bits))
+                candidates = [d for d in scores if d in wanted]
+            best = heapq.nsmallest(stop, candidates, key=lambda d: (-scores[d], newest[d]))
+            return best[start:stop]
+        rank = self.ranks["newest" if sort == "relevance" else sort]
+        order = self.tables.orders["newest" if sort == "relevance" else sort]
+        if total * 8 >= self.tables.doc_count:
+            # dense: walk the precomputed order, testing membership in a byte array
+            flags = bits.to_bytes((self.tables.doc_count + 8) // 8, "little")
+            out = []
+            seen = 0
+            for docnum in order:
+                if flags[docnum >> 3] >> (docnum & 7) & 1:
+                    if seen >= start:
+                        out.append(docnum)
+                        if len(out) == stop - start:
+                            break
+                    seen += 1
+            return out
+        return heapq.nsmallest(stop, members(bits), key=rank.__getitem__)[start:stop]
+
+    def search(self, params: SearchParams) -> SearchResult:
+        """Return one page of results with facets, evidence table and suggestion."""
+        t = self.tables
+        parsed = query_language.build(params.q, self.markers, self.years) if params.q else None
+        notices = list(params.notices)
+        if parsed is not None and parsed.notice:
+            notices.append(parsed.notice)
+        matched, scores = self.match(parsed)
+
+        selected: dict[str, set[str]] = {}
+        constraint: dict[str, int] = {}
+        resolved: dict[str, list[str]] = {}
+        for name, values in params.filters:
+            keys = [self.filter_key(name, v) for v in values]
+            selected[name] = set(keys)
+            constraint[name] = union(t.facets[name], keys)
+            labels = t.facet_labels[name]
+            resolved[name] = [labels.get(k, v) for k, v in zip(keys, values, strict=True)]
+        if params.year_from is not None or params.year_to is not None:
+            lo = params.year_from if params.year_from is not None else 0
+            hi = params.year_to if params.year_to is not None else 9999
+            in_range = union(t.facets["year"], [str(y) for y in self.years if lo <= y <= hi])
+            constraint["year"] = constraint.get("year", t.all_docs) & in_range
+
+        filtered = matched
+        for bits in constraint.values():
+            filtered &= bits
+        total = filtered.bit_count()
+
+        facets: dict[str, tuple[FacetValue, ...]] = {}
+        distinct: dict[str, int] = {}
+        for name in FACETS:
+            base = matched
+            for other, bits in constraint.items():
+                if other != name:
+                    base &= bits
+            facets[name], distinct[name] = facet_counts(
+                name, base, t.facets[name], t.facet_labels[name], selected.get(name, set())
+            )
+
+        sort = params.effective_sort
+        if sort == "relevance" and scores is None:
+            sort = "newest"
+        start = (params.page - 1) * params.per_page
+        page = self.page_docnums(filtered, total, sort, scores, start, start + params.per_page)
+        hits = tuple(self._hit(d, scores, parsed) for d in page)
+
+        evidence = self._evidence(filtered, parsed.marker_keys if parsed else [])
+        suggestion = self._suggestion(params.q, parsed, total)
+        resolved_params = params.with_filters(resolved)
+        return SearchResult(
+            params=resolved_params,
+            total=total,
+            hits=hits,
+            facets=facets,
+            facet_value_counts=distinct,
+            evidence=evidence,
+            suggestion=suggestion,
+            read_as=parsed.read_as if parsed else "",
+            notices=tuple(notices),
+            generation=self.name,
+            sort=sort,
+        )
+
+    def _hit(self, docnum: int, scores: dict[int, float] | None,
+             parsed: query_language.Parsed | None) -> Hit:  # fmt: skip
+        row = self.tables.rows[docnum]
+        assert row is not None
+        record = self.record(docnum)
+        texts = [record.get(k, "") for k in ("summary", "significance", "limitations")]
+        texts.append(record["title"])
+        if parsed is not None:
+            html = snippet(texts, parsed.prose_terms, parsed.name_terms,
+                           set(parsed.marker_keys), self.markers)  # fmt: skip
+        else:
+            html = snippet(texts, set(), set(), set(), self.markers)
+        score = None
+        if scores is not None and docnum in scores:
+            score = round(scores[docnum], 4)
+        return Hit(
+            slug=row["slug"],
+            title=row["title"],
+            authors=tuple(row["authors"]),
+            year=row["year"],
+            journal=row["journal"],
+            doi=row["doi"],
+            pmid=row["pmid"],
+            pem=row["pem"],
+            criteria=tuple(row["criteria"]),
+            design=row["design"],
+            markers=tuple(row["markers"]),
+            score=score,
+            snippet=html,
+            retracted=row["retracted"],
+        )
+
+    def _evidence(self, bits: int, queried: Sequence[str]) -> tuple[Evidence, ...]:
+        marker_bits = self.tables.facets["marker"]
+        rows = []
+        for key, directions in self.tables.evidence.items():
+            if not bits & marker_bits.get(key, 0):
+                continue
+            counts = {d: (bits & b).bit_count() for d, b in directions.items()}
+            if not any(counts.values()):
+                continue
+            rows.append(
+                Evidence(
+                    marker=self.markers.display.get(key, key),
+                    increased=counts.get("increased", 0),
+                    decreased=counts.get("decreased", 0),
+                    no_difference=counts.get("no-difference", 0),
+                    mixed=counts.get("mixed", 0),
+                )
+            )
+        first = {self.markers.display.get(k, k): i for i, k in enumerate(queried)}
+        rows.sort(key=lambda e: (first.get(e.marker, len(first)), -e.total, e.marker.casefold()))
+        return tuple(rows[:EVIDENCE_LIMIT])
+
+    def _suggestion(self, text: str, parsed: query_language.Parsed | None, total: int) -> str | None:
+        if parsed is None or not parsed.plain_words:
+            return None
+        vocabulary = self.tables.vocabulary
+        words = [(w, query_language.fold_name(w)) for w in parsed.plain_words]
+        unknown = [(w, f) for w, f in words if f.isalpha() and f not in vocabulary]
+        if not unknown:
+            return None
+        speller = self.speller()
+        suggestion = text
+        changed = False
+        for word, folded in unknown:
+            better = speller.correct(folded)
+            if better is not None:
+                suggestion = suggestion.replace(word, better, 1)
+                changed = True
+        return suggestion if changed else None
+
+    # -- studies -------------------------------------------------------------------------
+
+    def related(self, slug: str, limit: int = RELATED_LIMIT) -> list[Hit]:
+        """Return the studies sharing most markers and topics with one study."""
+        docnum = self.docnum_by_slug.get(slug)
+        if docnum is None:
+            return []
+        row = self.tables.rows[docnum]
+        assert row is not None
+        scores: dict[int, float] = {}
+        for key in row["marker_keys"]:
+            for other in members(self.tables.facets["marker"].get(key, 0)):
+                scores[other] = scores.get(other, 0) + 3
+        for key in row["topic_keys"]:
+            for other in members(self.tables.facets["topic"].get(key, 0)):
+                scores[other] = scores.get(other, 0) + 1
+        scores.pop(docnum, None)
+        newest = self.ranks["newest"]
+        best = heapq.nsmallest(limit, scores, key=lambda d: (-scores[d], newest[d]))
+        return [self._hit(d, None, None) for d in best]
+
+
+class Atlas:
+    """The index at one directory, as served: follows builds, caches repeated searches."""
+
+    def __init__(self, index_dir: Path | str, cache_size: int = CACHE_SIZE,
+                 check_interval: float = 0.5) -> None:  # fmt: skip
+        self.index_dir = Path(index_dir)
+        self.check_interval = check_interval
+        self.cache_size = cache_size
+        self._cache: OrderedDict[tuple[Any, ...], SearchResult] = OrderedDict()
+        self._cache_lock = threading.Lock()
+        self._load_lock = threading.Lock()
+        self._generation: Generation | None = None
+        self._checked = 0.0
+        self.current()
+
+    def _pointer(self) -> str | None:
+        try:
+            name = (self.index_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
+        except OSError:
+            return None
+        return name if name.startswith(GENERATION_PREFIX) and "/" not in name else None
+
+    def current(self) -> Generation:
+        """Return the generation to answer from, switching when a build has made a new one."""
+        generation = self._generation
+        now = time.monotonic()
+        if generation is not None and now - self._checked < self.check_interval:
+            return generation
+        self._checked = now
+        name = self._pointer()
+        if generation is not None and (name is None or name == generation.name):
+            return generation
+        with self._load_lock:
+            generation = self._generation
+            if generation is not None and generation.name == name:
+                return generation
+            if name is None:
+                raise IndexUnavailable(
+                    f"no index at {self.index_dir}; build one with `atlas index build`"
+                )
+            try:
+                fresh = Generation(self.index_dir / name)
+            except Exception as exc:  # a half-deleted or foreign folder must not stop serving
+                if generation is not None:
+                    log.warning("cannot open index generation %s: %s", name, exc)
+                    return generation
+                raise IndexUnavailable(f"cannot open the index at {self.index_dir}: {exc}") from exc
+            self._generation = fresh
+            return fresh
+
+    def search(self, params: SearchParams) -> SearchResult:
+        """Return the results of a search (from the cache when the same search was answered)."""
+        generation = self.current()
+        key = (generation.name, params, params.notices)
+        with self._cache_lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+                return cached
+        result = generation.search(params)
+        with self._cache_lock:
+            self._cache[key] = result
+            while len(self._cache) > self.cache_size:
+                self._cache.popitem(last=False)
+        return result
+
+    def study(self, slug: str) -> dict[str, Any] | None:
+        """Return the full record of a study, or None when the index has no such slug."""
+        return self.current().record_by_slug(slug)
+
+    def related(self, slug: str, limit: int = RELATED_LIMIT) -> list[Hit]:
+        """Return the studies most like one study."""
+        return self.current().related(slug, limit)
+
+    def health(self) -> dict[str, Any]:
+        """Return the served generation's name, document count and build metadata."""
+        generation = self.current()
+        meta = generation.meta
+        return {
+            "status": "ok",
+            "generation": generation.name,
+            "documents": generation.tables.all_docs.bit_count(),
+            "built_at": meta.get("built_at"),
+            "build": {k: meta.get(k) for k in ("records", "sources", "content_hash", "mode",
+                                              "seconds", "warnings", "skipped")},  # fmt: skip
+        }
+
+    def all_slugs(self) -> list[str]:
+        """Return every slug in the index, newest first."""
+        generation = self.current()
+        return [generation.tables.slugs[d] for d in generation.tables.orders["newest"]]  # type: ignore[misc]
+
+
+def open_atlas(index_dir: Path | str, **kwargs: Any) -> Atlas:
+    """Return an Atlas over an index directory; raises IndexUnavailable when there is none."""
+    return Atlas(index_dir, **kwargs)
+
+
+__all__ = ["Atlas", "Generation", "IndexUnavailable", "open_atlas", "replace"]

@@ -1,0 +1,91 @@
+"""Snippets: a short passage of a record with the matched words wrapped in <mark>.
+
+This is the one place that builds markup from record text: everything else is escaped, so a
+snippet can be inserted into a page as it is.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from markupsafe import Markup, escape
+
+from search.analysis import WORD, fold_word, prose_term
+from search.markers import MarkerDictionary, find_mentions
+
+SNIPPET_CHARS = 240
+
+
+def _spans(text: str, prose: set[str], names: set[str], keys: set[str],
+           markers: MarkerDictionary) -> list[tuple[int, int]]:  # fmt: skip
+    spans: list[tuple[int, int]] = []
+    if keys:
+        spans.extend((m.start, m.end) for m in find_mentions(text, markers) if m.key in keys)
+    if prose or names:
+        for match in WORD.finditer(text):
+            word = match.group()
+            if prose_term(word) in prose or fold_word(word) in names:
+                spans.append((match.start(), match.end()))
+    spans.sort()
+    merged: list[tuple[int, int]] = []
+    for start, end in spans:
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    return merged
+
+
+def _window(text: str, spans: Sequence[tuple[int, int]], size: int) -> tuple[int, int]:
+    """Return the stretch of `size` characters holding the most matches, on word boundaries."""
+    if len(text) <= size:
+        return 0, len(text)
+    best_start, best_count = 0, -1
+    for i, (start, _) in enumerate(spans):
+        count = sum(1 for s, e in spans[i:] if e <= start + size)
+        if count > best_count:
+            best_start, best_count = start, count
+    start = max(0, best_start - size // 4)
+    if start > 0:
+        space = text.find(" ", start)
+        start = space + 1 if 0 <= space < best_start else start
+    end = min(len(text), start + size)
+    if end < len(text):
+        space = text.rfind(" ", start, end)
+        end = space if space > start else end
+    return start, end
+
+
+def mark(text: str, spans: Iterable[tuple[int, int]], start: int = 0, end: int | None = None) -> Markup:
+    """Return text[start:end] escaped, with each span wrapped in <mark>."""
+    end = len(text) if end is None else end
+    out = []
+    pos = start
+    for s, e in spans:
+        if e <= start or s >= end:
+            continue
+        s, e = max(s, start), min(e, end)
+        out.append(escape(text[pos:s]))
+        out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+        pos = e
+    out.append(escape(text[pos:end]))
+    return Markup("").join(out)
+
+
+def snippet(texts: Sequence[str], prose: set[str], names: set[str], keys: set[str],
+            markers: MarkerDictionary, size: int = SNIPPET_CHARS) -> str:  # fmt: skip
+    """Return an HTML snippet from the first text with the most matches (or the first text)."""
+    texts = [t for t in texts if t]
+    if not texts:
+        return ""
+    best_text, best_spans = texts[0], []
+    if prose or names or keys:
+        for text in texts:
+            spans = _spans(text, prose, names, keys, markers)
+            if len(spans) > len(best_spans):
+                best_text, best_spans = text, spans
+    start, end = _window(best_text, best_spans, size)
+    html = mark(best_text, best_spans, start, end)
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(best_text) else ""
+    return str(escape(prefix) + html + escape(suffix))

@@ -1,0 +1,172 @@
+"""Biomarker names: folding, the synonym table, and finding marker mentions in text.
+
+A marker name is compared by its *key*: the name folded (case, accents, Greek letters
+spelled out, and - / . , spaces dropped), then mapped through the synonym table to the key
+of its canonical name. `IL-12p40`, `IL12p40`, `IL-12 p40` and `IL12B` all have key `il12p40`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+SYNONYMS_FILE = Path(__file__).parent / "data" / "marker-synonyms.tsv"
+
+GREEK = {
+    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
+    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu",
+    "ν": "nu", "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau",
+    "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
+}  # fmt: skip
+
+# Bare forms that usually mean something else in ME/CFS prose (CSF = cerebrospinal fluid),
+# so free text never maps them to a marker; `marker:SCF` and the marker filter still do.
+AMBIGUOUS = frozenset({"csf", "p40", "mig", "scf", "trap"})
+
+# Free-text tokens that look like marker ids even when the table does not know them:
+# letters then digits, e.g. CD56, CXCL10, TLR4, P2X4, IL-17A.
+_MARKER_LIKE = re.compile(r"^[a-z]{1,10}\d+[a-z0-9+]*$")
+_DROP = re.compile(r"[\s\-‐-―−/.,_'’()]+")
+# Tokens for marker detection keep internal - / . so "IL-12/23p40" stays one token.
+DETECT_TOKEN = re.compile(r"\w+(?:[-‐-―/.]\w+)*\+?")
+_MAX_NGRAM = 6
+
+
+@lru_cache(maxsize=200_000)
+def fold(name: str) -> str:
+    """Return the comparison form of a name: no case, accents, separators; Greek spelled out."""
+    text = unicodedata.normalize("NFKC", name).casefold()
+    text = "".join(GREEK.get(ch, ch) for ch in text)
+    text = "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
+    return _DROP.sub("", text)
+
+
+@dataclass(frozen=True)
+class MarkerGroup:
+    """One row of the synonym table."""
+
+    canonical: str
+    synonyms: tuple[str, ...]
+    keep_apart: tuple[str, ...]
+
+
+def read_synonyms(path: Path = SYNONYMS_FILE) -> list[MarkerGroup]:
+    """Return the marker groups of a synonym table file (TSV, `#` comments)."""
+    groups = []
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        if not raw.strip() or raw.startswith("#"):
+            continue
+        cells = raw.split("\t") + ["", ""]
+        groups.append(
+            MarkerGroup(
+                canonical=cells[0].strip(),
+                synonyms=tuple(s.strip() for s in cells[1].split("|") if s.strip()),
+                keep_apart=tuple(s.strip() for s in cells[2].split("|") if s.strip()),
+            )
+        )
+    return groups
+
+
+@dataclass
+class MarkerDictionary:
+    """Maps any known spelling of a marker to its key, and each key to a display name."""
+
+    forms: dict[str, str] = field(default_factory=dict)  # folded form -> key
+    display: dict[str, str] = field(default_factory=dict)  # key -> display name
+    prefixes: set[str] = field(default_factory=set)  # proper prefixes of folded forms
+
+    @classmethod
+    def from_table(cls, groups: Iterable[MarkerGroup] | None = None) -> MarkerDictionary:
+        """Return a dictionary holding the synonym table (the project's by default)."""
+        md = cls()
+        for group in read_synonyms() if groups is None else groups:
+            key = fold(group.canonical)
+            md.display[key] = group.canonical
+            for form in (group.canonical, *group.synonyms):
+                md._add_form(fold(form), key)
+        return md
+
+    def _add_form(self, folded: str, key: str) -> None:
+        if not folded:
+            return
+        self.forms.setdefault(folded, key)
+        for i in range(1, len(folded)):
+            self.prefixes.add(folded[:i])
+
+    def add_corpus_marker(self, name: str) -> str:
+        """Register a marker as written in a record; return its key."""
+        folded = fold(name)
+        key = self.forms.get(folded)
+        if key is None:
+            key = folded or name.casefold()
+            self._add_form(folded, key)
+            self.display.setdefault(key, " ".join(name.split()))
+        return key
+
+    def key_of(self, name: str) -> str:
+        """Return the key of a marker named explicitly (a marker list entry or filter)."""
+        folded = fold(name)
+        return self.forms.get(folded, folded)
+
+    def lookup_free_text(self, folded: str) -> str | None:
+        """Return the key for a folded free-text form, or None if it is not a marker."""
+        if folded in AMBIGUOUS:
+            return None
+        key = self.forms.get(folded)
+        if key is not None:
+            return key
+        if _MARKER_LIKE.match(folded):
+            return folded
+        return None
+
+    def merged(self, corpus_forms: dict[str, str], corpus_display: dict[str, str]) -> MarkerDictionary:
+        """Return a copy extended with forms and names learnt from a corpus."""
+        md = MarkerDictionary(dict(self.forms), dict(self.display), set(self.prefixes))
+        for folded, key in corpus_forms.items():
+            md._add_form(folded, key)
+        for key, name in corpus_display.items():
+            md.display.setdefault(key, name)
+        return md
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A marker found in text: its key and the character span it covers."""
+
+    key: str
+    start: int
+    end: int
+
+
+def find_mentions(text: str, markers: MarkerDictionary) -> Iterator[Mention]:
+    """Yield marker mentions in free text, longest spelling first (`IL-12 p40` is one)."""
+    tokens = [(m.group(), m.start(), m.end()) for m in DETECT_TOKEN.finditer(text)]
+    i = 0
+    n = len(tokens)
+    while i < n:
+        acc = ""
+        best: tuple[int, str] | None = None
+        j = i
+        while j < n and j - i < _MAX_NGRAM:
+            acc += fold(tokens[j][0])
+            if acc in markers.forms and acc not in AMBIGUOUS:
+                best = (j, markers.forms[acc])
+            if acc not in markers.prefixes:
+                break
+            j += 1
+        if best is None:
+            key = markers.lookup_free_text(fold(tokens[i][0]))
+            if key is not None:
+                best = (i, key)
+        if best is None:
+            i += 1
+            continue
+        last, key = best
+        yield Mention(key, tokens[i][1], tokens[last][2])
+        i = last + 1

@@ -1,0 +1,222 @@
+"""Search parameters: parsing a query string into a frozen `SearchParams`, and back.
+
+Malformed values are dropped or clamped here and nowhere else. Values that are merely invalid
+(`sort=sideways`, `page=abc`) are ignored with a notice; values beyond the service's bounds
+(a 5,000-character query, `per_page=1000`) raise `ParamError`, which callers turn into a 400.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
+
+from search.schema import (
+    CONFIDENCE_VALUES,
+    DESIGNS,
+    EVIDENCE_LEVELS,
+    FACETS,
+    PEM_VALUES,
+    SEX_VALUES,
+)
+
+MAX_QUERY_CHARS = 500
+MAX_FILTER_VALUES = 50
+MAX_VALUE_CHARS = 200
+MAX_PAGE = 1000
+MAX_PER_PAGE = 100
+DEFAULT_PER_PAGE = 20
+SORTS = ("relevance", "newest", "oldest", "title")
+YEAR_MIN, YEAR_MAX = 1900, 2100
+
+# Filters whose values come from a closed vocabulary, checked here.
+_CLOSED: dict[str, tuple[str, ...]] = {
+    "pem": PEM_VALUES,
+    "design": DESIGNS,
+    "sex": SEX_VALUES,
+    "evidence_level": EVIDENCE_LEVELS,
+    "confidence": CONFIDENCE_VALUES,
+    "peer_reviewed": ("true", "false"),
+}
+_BOOLEAN_WORDS = {"yes": "true", "no": "false", "1": "true", "0": "false"}
+# The order of parameters in canonical URLs.
+PARAM_ORDER = ("q", *FACETS, "year_from", "year_to", "sort", "page", "per_page")
+
+
+class ParamError(ValueError):
+    """A parameter is beyond the service's bounds (the request is refused, HTTP 400)."""
+
+
+@dataclass(frozen=True)
+class SearchParams:
+    """One search: free text, filters, sort and page. Hashable, so it keys caches."""
+
+    q: str = ""
+    filters: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    year_from: int | None = None
+    year_to: int | None = None
+    sort: str | None = None  # None: relevance with a query, newest without
+    page: int = 1
+    per_page: int = DEFAULT_PER_PAGE
+    notices: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def effective_sort(self) -> str:
+        if self.sort == "relevance" and not self.q:
+            return "newest"
+        return self.sort or ("relevance" if self.q else "newest")
+
+    def values(self, name: str) -> tuple[str, ...]:
+        """Return the selected values of one filter."""
+        return dict(self.filters).get(name, ())
+
+    def with_filters(self, filters: Mapping[str, Sequence[str]]) -> SearchParams:
+        """Return a copy with these filters (in canonical order, values sorted, empties gone)."""
+        return replace(self, filters=_canonical_filters(filters))
+
+    def canonical_query(self) -> list[tuple[str, str]]:
+        """Return the parameters as (name, value) pairs in a fixed order, defaults left out."""
+        pairs: list[tuple[str, str]] = []
+        if self.q:
+            pairs.append(("q", self.q))
+        for name, values in self.filters:
+            pairs.extend((name, v) for v in values)
+        if self.year_from is not None:
+            pairs.append(("year_from", str(self.year_from)))
+        if self.year_to is not None:
+            pairs.append(("year_to", str(self.year_to)))
+        if self.sort and self.sort != ("relevance" if self.q else "newest"):
+            pairs.append(("sort", self.sort))
+        if self.page != 1:
+            pairs.append(("page", str(self.page)))
+        if self.per_page != DEFAULT_PER_PAGE:
+            pairs.append(("per_page", str(self.per_page)))
+        return pairs
+
+
+def _canonical_filters(filters: Mapping[str, Sequence[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    out = []
+    for name in FACETS:
+        values = sorted(set(filters.get(name, ())), key=lambda v: (v.casefold(), v))
+        if values:
+            out.append((name, tuple(values)))
+    return tuple(out)
+
+
+def _as_list(value: str | Sequence[str] | None) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value]
+    return [v for v in value if isinstance(v, str)]
+
+
+def _int(raw: str) -> int | None:
+    raw = raw.strip()
+    if raw.lstrip("-").isdigit() and len(raw) < 12:
+        return int(raw)
+    return None
+
+
+def parse(args: Mapping[str, str | Sequence[str]]) -> SearchParams:
+    """Return the search parameters of a query string given as {name: [values]}.
+
+    Unknown names are ignored. Raises ParamError for values beyond the service's bounds.
+    """
+    notices: list[str] = []
+
+    def first(name: str) -> str | None:
+        values = [v for v in _as_list(args.get(name)) if v.strip()]
+        return values[0] if values else None
+
+    qs = _as_list(args.get("q"))
+    q = " ".join(" ".join(v.split()) for v in qs if v.strip())
+    if len(q) > MAX_QUERY_CHARS:
+        raise ParamError(f"q: the query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are allowed")
+    if any(ch in q for ch in "\x00"):
+        q = q.replace("\x00", "")
+
+    filters: dict[str, list[str]] = {}
+    count = 0
+    for name in FACETS:
+        for raw in _as_list(args.get(name)):
+            value = " ".join(raw.split())
+            if not value:
+                continue
+            count += 1
+            if count > MAX_FILTER_VALUES:
+                raise ParamError(f"too many filter values; at most {MAX_FILTER_VALUES} are allowed")
+            if len(value) > MAX_VALUE_CHARS:
+                raise ParamError(f"{name}: a value is longer than {MAX_VALUE_CHARS} characters")
+            if name in _CLOSED:
+                folded = value.lower() if name != "evidence_level" else value.upper()
+                folded = _BOOLEAN_WORDS.get(folded, folded) if name == "peer_reviewed" else folded
+                folded = "-".join(folded.split()) if name == "design" else folded
+                if folded not in _CLOSED[name]:
+                    notices.append(
+                        f"Ignored {name}={value!r}: expected one of {', '.join(_CLOSED[name])}."
+                    )
+                    continue
+                value = folded
+            elif name == "year":
+                year = _int(value)
+                if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+                    notices.append(f"Ignored year={value!r}: expected a year such as 2017.")
+                    continue
+                value = str(year)
+            filters.setdefault(name, []).append(value)
+
+    bounds: dict[str, int | None] = {}
+    for name in ("year_from", "year_to"):
+        raw = first(name)
+        bounds[name] = None
+        if raw is None:
+            continue
+        year = _int(raw)
+        if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+            notices.append(f"Ignored {name}={raw!r}: expected a year between {YEAR_MIN} and {YEAR_MAX}.")
+            continue
+        bounds[name] = year
+    year_from, year_to = bounds["year_from"], bounds["year_to"]
+    if year_from is not None and year_to is not None and year_from > year_to:
+        year_from, year_to = year_to, year_from
+        notices.append("year_from was after year_to; the two were swapped.")
+
+    sort = first("sort")
+    if sort is not None:
+        sort = sort.strip().lower()
+        if sort not in SORTS:
+            notices.append(f"Ignored sort={sort!r}: expected one of {', '.join(SORTS)}.")
+            sort = None
+
+    page = 1
+    raw = first("page")
+    if raw is not None:
+        value = _int(raw)
+        if value is None or value < 1:
+            notices.append(f"Ignored page={raw!r}: expected a whole number from 1.")
+        elif value > MAX_PAGE:
+            raise ParamError(f"page: at most {MAX_PAGE}")
+        else:
+            page = value
+
+    per_page = DEFAULT_PER_PAGE
+    raw = first("per_page")
+    if raw is not None:
+        value = _int(raw)
+        if value is None or value < 1:
+            notices.append(f"Ignored per_page={raw!r}: expected a whole number from 1 to {MAX_PER_PAGE}.")
+        elif value > MAX_PER_PAGE:
+            raise ParamError(f"per_page: at most {MAX_PER_PAGE}")
+        else:
+            per_page = value
+
+    return SearchParams(
+        q=q,
+        filters=_canonical_filters(filters),
+        year_from=year_from,
+        year_to=year_to,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        notices=tuple(notices),
+    )

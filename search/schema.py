@@ -1,0 +1,135 @@
+"""The index schema (Whoosh fields), the vocabularies, and the layout of an index generation.
+
+This is the one module the indexer shares with the search layer: what is written here is
+what the search layer reads back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.fields import ID, KEYWORD, TEXT, Schema
+
+from search.analysis import STOP_WORDS, name_analyzer, prose_analyzer
+from search.markers import MarkerDictionary, find_mentions, fold
+
+__all__ = [
+    "CRITERIA",
+    "DESIGNS",
+    "FACETS",
+    "IndexTables",
+    "MarkerDictionary",
+    "find_mentions",
+    "fold",
+    "index_schema",
+]
+
+STOP_WORDS_FOR_VOCABULARY = STOP_WORDS
+
+# Bump when the index schema or the tables change shape: older generations are then rebuilt.
+INDEX_FORMAT = 3
+
+# Layout of an index directory: CURRENT names the served generation, a folder beside it.
+CURRENT_FILE = "CURRENT"
+LOCK_FILE = ".build.lock"
+GENERATION_PREFIX = "gen-"
+BUILDING_PREFIX = ".build-"
+WHOOSH_DIR = "whoosh"
+RECORDS_FILE = "records.jsonl"
+TABLES_FILE = "tables.pickle"
+META_FILE = "meta.json"
+
+# Diagnostic criteria: id -> (aliases, requires PEM). Matched case-insensitively.
+CRITERIA: dict[str, tuple[tuple[str, ...], bool]] = {
+    "CCC": (("Canadian Consensus Criteria", "Carruthers 2003", "Canadian"), True),
+    "ICC": (("International Consensus Criteria", "Carruthers 2011", "ME-ICC"), True),
+    "IOM": (("IOM 2015", "NAM", "SEID", "Institute of Medicine"), True),
+    "NICE-2021": (("NICE 2021",), True),
+    "Fukuda": (("CDC 1994", "CDC-1994", "Fukuda 1994"), False),
+    "Oxford": (("Oxford 1991", "Sharpe 1991"), False),
+    "Holmes": (("CDC 1988", "CDC-1988", "Holmes 1988"), False),
+    "Reeves": (("CDC 2005", "empirical", "Reeves 2005"), False),
+    "NICE-2007": (("NICE 2007",), False),
+}
+CRITERIA_BY_ALIAS: dict[str, str] = {
+    " ".join(name.casefold().split()): cid
+    for cid, (aliases, _) in CRITERIA.items()
+    for name in (cid, *aliases)
+}
+PEM_REQUIRING = frozenset(cid for cid, (_, requires) in CRITERIA.items() if requires)
+
+PEM_VALUES = ("required", "not-required", "unknown")
+DESIGNS = (
+    "case-control", "cohort", "cross-sectional", "rct", "non-randomised-trial",
+    "systematic-review", "meta-analysis", "review", "case-report", "qualitative", "other",
+)  # fmt: skip
+SEX_VALUES = ("female", "male", "mixed", "unknown")
+DIRECTIONS = ("increased", "decreased", "no-difference", "mixed")
+EVIDENCE_LEVELS = ("E0", "E1", "E2", "E3")
+CONFIDENCE_VALUES = ("low", "moderate", "high")
+
+# Facets in display order. Each is also a filter parameter of the same name.
+FACETS = (
+    "pem", "criteria", "design", "marker", "year", "sex", "topic", "intervention",
+    "evidence_level", "confidence", "peer_reviewed",
+)  # fmt: skip
+
+
+def canonical_criterion(value: str) -> str | None:
+    """Return the criteria id for a name or alias, or None when it is not in the vocabulary."""
+    return CRITERIA_BY_ALIAS.get(" ".join(value.casefold().split()))
+
+
+def criterion_key(value: str) -> str:
+    """Return the index term for a criterion (known id or unknown name as written)."""
+    return fold(canonical_criterion(value) or value)
+
+
+def tag_key(value: str) -> str:
+    """Return the facet key of a free tag (topics, interventions): case and spacing folded."""
+    return " ".join(value.casefold().split())
+
+
+def index_schema() -> Schema:
+    """Return the Whoosh schema: what is searchable. Full records live beside the index."""
+    prose = prose_analyzer()
+    names = name_analyzer()
+    return Schema(
+        slug=ID(stored=True, unique=True),
+        title=TEXT(analyzer=prose, phrase=True),
+        body=TEXT(analyzer=prose, phrase=True),  # summary, significance, limitations
+        authors=TEXT(analyzer=names, phrase=True),
+        journal=TEXT(analyzer=names, phrase=True),
+        topic=TEXT(analyzer=prose, phrase=True),
+        intervention=TEXT(analyzer=prose, phrase=True),
+        marker=KEYWORD(scorable=True),  # keys of the markers a record lists or reports
+        mention=KEYWORD(scorable=True),  # keys of markers named anywhere in its prose
+        criteria=KEYWORD(),
+        design=ID(),
+        doi=ID(),
+        pmid=ID(),
+        year=ID(),
+    )
+
+
+@dataclass
+class IndexTables:
+    """What the build precomputes for fast serving, indexed by Whoosh document number.
+
+    Bitsets are Python ints: bit d is set when document d has the value.
+    """
+
+    generation: str
+    doc_count: int  # size of the docnum space (deleted numbers included)
+    slugs: list[str | None]
+    rows: list[dict[str, Any] | None]  # the fields a result list shows
+    offsets: list[tuple[int, int]]  # (offset, length) of each full record in records.jsonl
+    all_docs: int
+    facets: dict[str, dict[str, int]]  # facet -> value key -> bitset
+    facet_labels: dict[str, dict[str, str]]  # facet -> value key -> display label
+    orders: dict[str, list[int]]  # sort name -> docnums in that order
+    evidence: dict[str, dict[str, int]]  # marker key -> direction -> bitset
+    marker_forms: dict[str, str]  # folded spelling -> key, learnt from the corpus
+    marker_labels: dict[str, str]  # key -> display name, learnt from the corpus
+    vocabulary: dict[str, int]  # folded word -> document frequency, for suggestions
