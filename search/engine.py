@@ -340,6 +340,7 @@ class Atlas:
         self._load_lock = threading.Lock()
         self._generation: Generation | None = None
         self._checked = 0.0
+        self._watcher: threading.Thread | None = None
         self.current()
 
     def _pointer(self) -> str | None:
@@ -359,6 +360,11 @@ class Atlas:
         name = self._pointer()
         if generation is not None and (name is None or name == generation.name):
             return generation
+        if generation is not None:
+            # a new generation is loading in another thread: keep answering from this one
+            if not self._load_lock.acquire(blocking=False):
+                return generation
+            self._load_lock.release()
         with self._load_lock:
             generation = self._generation
             if generation is not None and generation.name == name:
@@ -376,6 +382,22 @@ class Atlas:
                 raise IndexUnavailable(f"cannot open the index at {self.index_dir}: {exc}") from exc
             self._generation = fresh
             return fresh
+
+    def start_watching(self) -> None:
+        """Load new generations in a background thread, so no request waits for a load."""
+        if self._watcher is not None:
+            return
+
+        def watch() -> None:
+            while True:
+                time.sleep(self.check_interval)
+                try:
+                    self.current()
+                except Exception as exc:  # noqa: BLE001 - keep watching whatever happens
+                    log.warning("index watch: %s", exc)
+
+        self._watcher = threading.Thread(target=watch, name="atlas-index-watch", daemon=True)
+        self._watcher.start()
 
     def search(self, params: SearchParams) -> SearchResult:
         """Return the results of a search (from the cache when the same search was answered)."""

@@ -6,7 +6,9 @@ what the search layer reads back.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
@@ -26,6 +28,24 @@ __all__ = [
 ]
 
 STOP_WORDS_FOR_VOCABULARY = STOP_WORDS
+
+# Where things are when nothing is configured: the project's own index/ and bundled studies.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INDEX_DIR = PROJECT_ROOT / "index"
+BUNDLED_STUDIES = PROJECT_ROOT / "data" / "studies"
+
+
+def configured_index_dir() -> Path:
+    """Return the index directory: $ATLAS_INDEX, else index/ in the project."""
+    return Path(os.environ.get("ATLAS_INDEX") or DEFAULT_INDEX_DIR)
+
+
+def configured_sources() -> list[Path]:
+    """Return the record sources: $ATLAS_SOURCE (paths separated by ':'), else the bundled studies."""
+    raw = os.environ.get("ATLAS_SOURCE", "")
+    paths = [Path(p) for p in raw.split(":") if p.strip()]
+    return paths or [BUNDLED_STUDIES]
+
 
 # Bump when the index schema or the tables change shape: older generations are then rebuilt.
 INDEX_FORMAT = 3

@@ -1,0 +1,115 @@
+"""`atlas index build` and `atlas index check`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from atlas_cli.options import (
+    EXIT_BUSY,
+    EXIT_FAILED,
+    index_option,
+    resolve_index,
+    resolve_sources,
+    source_option,
+)
+from indexer.build import BuildError, BuildLocked, build
+from indexer.sources import LoadResult, load_records
+
+
+@click.group("index")
+def index_group() -> None:
+    """Build or check the search index."""
+
+
+def _report_problems(load: LoadResult) -> None:
+    for problem in load.problems:
+        click.echo(str(problem), err=True)
+
+
+def _progress():  # type: ignore[no-untyped-def]
+    """Return a progress callback drawing a bar on a terminal, or None in pipes and CI."""
+    if not sys.stderr.isatty():
+        return None
+    from tqdm import tqdm
+
+    bar: dict[str, tqdm] = {}
+
+    def update(done: int, total: int) -> None:
+        if "bar" not in bar:
+            bar["bar"] = tqdm(total=total, unit="rec", desc="indexing", leave=False)
+        bar["bar"].update(done - bar["bar"].n)
+        if done >= total:
+            bar["bar"].close()
+
+    return update
+
+
+@index_group.command("build")
+@source_option
+@index_option
+@click.option("--skip-invalid", is_flag=True, help="Index the valid records, report the rest.")
+@click.option("--full", is_flag=True, help="Rebuild everything instead of updating changed records.")
+@click.option("--json", "as_json", is_flag=True, help="Print the build metadata as JSON.")
+def build_command(sources: tuple[Path, ...], index_dir: Path | None, skip_invalid: bool,
+                  full: bool, as_json: bool) -> None:  # fmt: skip
+    """Build the index from study records, then switch to it atomically.
+
+    Only records added, changed or removed since the served index are re-indexed; the
+    result is always a complete new generation. Invalid records stop the build (exit 1)
+    and leave the served index untouched, unless --skip-invalid is given.
+    """
+    index_dir = resolve_index(index_dir)
+    paths = resolve_sources(sources)
+    try:
+        report = build(index_dir, paths, full=full, skip_invalid=skip_invalid, progress=_progress())
+    except BuildLocked as exc:
+        click.echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BUSY)
+    except (BuildError, OSError) as exc:
+        click.echo(f"error: build failed, the served index is unchanged: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    _report_problems(report.load)
+    errors = len(report.load.errors)
+    if not report.ok:
+        click.echo(
+            f"error: {errors} problem(s) in the records; nothing was indexed and the served "
+            "index is unchanged (use --skip-invalid to index the valid records)",
+            err=True,
+        )
+        sys.exit(EXIT_FAILED)
+    meta = report.meta
+    if as_json:
+        click.echo(json.dumps(meta, indent=2, ensure_ascii=False))
+        return
+    if report.status == "unchanged":
+        click.echo(f"Index is up to date: {meta['records']} records, generation "
+                   f"{meta['generation']} (built {meta['built_at']}).")  # fmt: skip
+    else:
+        click.echo(
+            f"Indexed {meta['records']} records ({meta['mode']}: {meta['added_or_changed']} "
+            f"added or changed, {meta['removed']} removed) in {meta['seconds']:.2f} s."
+        )
+        click.echo(f"Generation {meta['generation']} built {meta['built_at']}, content hash "
+                   f"{meta['content_hash']}, now served from {index_dir}.")  # fmt: skip
+    click.echo(f"Sources: {', '.join(meta['sources'])}")
+    if meta.get("warnings"):
+        click.echo(f"{len(meta['warnings'])} warning(s) (see above).")
+    if errors:
+        click.echo(f"Skipped {errors} invalid record problem(s) (see above).")
+
+
+@index_group.command("check")
+@source_option
+def check_command(sources: tuple[Path, ...]) -> None:
+    """Validate and lint study records without writing anything (exit 1 on any error)."""
+    load = load_records(resolve_sources(sources))
+    _report_problems(load)
+    errors, warnings = len(load.errors), len(load.warnings)
+    click.echo(f"{len(load.records)} valid record(s) in {load.files_read} file(s); "
+               f"{errors} error(s), {warnings} warning(s).")  # fmt: skip
+    if errors:
+        sys.exit(EXIT_FAILED)

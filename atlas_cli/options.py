@@ -1,0 +1,50 @@
+"""Options shared by several commands, with their environment defaults."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from search.schema import configured_index_dir, configured_sources
+
+EXIT_FAILED = 1  # invalid records, no index, unknown study
+EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)
+
+
+def index_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--index",
+        "index_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Index directory (default: $ATLAS_INDEX or index/ in the project).",
+    )(func)
+
+
+def source_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--source",
+        "sources",
+        multiple=True,
+        type=click.Path(exists=True, path_type=Path),
+        help="A directory of *.json records or a .jsonl file; repeat for several "
+        "(default: $ATLAS_SOURCE, ':'-separated, or the bundled studies).",
+    )(func)
+
+
+def resolve_index(index_dir: Path | None) -> Path:
+    return index_dir if index_dir is not None else configured_index_dir()
+
+
+def resolve_sources(sources: tuple[Path, ...]) -> list[Path]:
+    if sources:
+        return list(sources)
+    configured = configured_sources()
+    missing = [p for p in configured if not p.exists()]
+    if missing:
+        raise click.BadParameter(
+            f"source {missing[0]} does not exist (from $ATLAS_SOURCE or the default)",
+            param_hint="--source",
+        )
+    return configured

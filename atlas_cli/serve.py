@@ -1,0 +1,116 @@
+"""`atlas serve`: the web app under waitress, with an access log and a clean shutdown."""
+
+from __future__ import annotations
+
+import logging
+import signal
+import sys
+import time
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from atlas_cli.options import (
+    EXIT_BUSY,
+    EXIT_FAILED,
+    index_option,
+    resolve_index,
+    resolve_sources,
+    source_option,
+)
+from indexer.build import BuildError, BuildLocked, build, current_generation
+
+log = logging.getLogger("atlas.access")
+
+
+class AccessLog:
+    """WSGI middleware writing one line per request: method, path, status, milliseconds."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        started = time.perf_counter()
+        status: list[str] = ["-"]
+
+        def recording_start_response(code: str, headers: Any, exc_info: Any = None) -> Any:
+            status[0] = code.split(" ", 1)[0]
+            return start_response(code, headers, exc_info)
+
+        body = self.app(environ, recording_start_response)
+        try:
+            yield from body
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+            path = environ.get("PATH_INFO", "")
+            if environ.get("QUERY_STRING"):
+                path += "?" + environ["QUERY_STRING"]
+            elapsed = (time.perf_counter() - started) * 1000
+            log.info("%s %s %s %.1fms", environ.get("REQUEST_METHOD"), path, status[0], elapsed)
+
+
+def _env_default(name: str, fallback: Any) -> Any:
+    import os
+
+    return os.environ.get(name) or fallback
+
+
+@click.command("serve")
+@click.option("--host", default=lambda: _env_default("ATLAS_HOST", "127.0.0.1"), show_default="127.0.0.1 or $ATLAS_HOST")  # fmt: skip
+@click.option("--port", type=click.IntRange(0, 65535), default=lambda: int(_env_default("ATLAS_PORT", 8080)), show_default="8080 or $ATLAS_PORT")  # fmt: skip
+@index_option
+@source_option
+@click.option("--threads", type=click.IntRange(1, 256), default=lambda: int(_env_default("ATLAS_THREADS", 8)), show_default="8 or $ATLAS_THREADS")  # fmt: skip
+def serve_command(host: str, port: int, index_dir: Path | None, sources: tuple[Path, ...],
+                  threads: int) -> None:  # fmt: skip
+    """Serve the search pages and the JSON API with waitress.
+
+    Builds the index from the sources first when there is none. The service follows later
+    builds by itself: no restart is needed after `atlas index build`.
+    """
+    import waitress
+
+    from web import create_app
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
+    index_dir = resolve_index(index_dir)
+    if current_generation(index_dir) is None:
+        click.echo(f"No index at {index_dir}; building it first.", err=True)
+        try:
+            report = build(index_dir, resolve_sources(sources))
+        except BuildLocked as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_BUSY)
+        except BuildError as exc:
+            click.echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_FAILED)
+        for problem in report.load.problems:
+            click.echo(str(problem), err=True)
+        if not report.ok:
+            click.echo("error: the records are invalid; nothing to serve", err=True)
+            sys.exit(EXIT_FAILED)
+    app = create_app({"INDEX_DIR": str(index_dir)})
+    with app.app_context():
+        from web.index import get_atlas
+
+        get_atlas().start_watching()
+    server = waitress.create_server(AccessLog(app), host=host, port=port, threads=threads,
+                                    ident="atlas")  # fmt: skip
+
+    def stop(signum: int, frame: Any) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)
+    click.echo(f"Serving ME/CFS Atlas Search on http://{host}:{server.effective_port} "
+               f"({threads} threads, index {index_dir})", err=True)  # fmt: skip
+    try:
+        server.run()
+    except KeyboardInterrupt:
+        click.echo("Shutting down.", err=True)
+    finally:
+        server.close()
+        server.task_dispatcher.shutdown(timeout=5)

@@ -1,0 +1,56 @@
+"""Error responses: JSON under /api/, a plain page elsewhere; never a traceback."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from search import IndexUnavailable
+from search.params import ParamError
+
+log = logging.getLogger(__name__)
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path.endswith(".json")
+
+
+def error_response(status: int, error: str, messages: list[str] | dict | None = None) -> Response:
+    """Return an error as JSON {"error", "messages"} for the API, or as an HTML page."""
+    if wants_json():
+        response = jsonify({"error": error, "messages": messages or []})
+    else:
+        try:
+            html = render_template("error.html", status=status, error=error, messages=messages or [])
+        except Exception:  # noqa: BLE001 - the error page must render even when templates fail
+            html = f"<!doctype html><title>{status}</title><h1>{status}</h1>"
+        response = Response(html, mimetype="text/html")
+    response.status_code = status
+    return response
+
+
+def register(app: Flask) -> None:
+    @app.errorhandler(ParamError)
+    def bad_param(exc: ParamError) -> Response:
+        return error_response(400, "Bad request", [str(exc)])
+
+    @app.errorhandler(IndexUnavailable)
+    def no_index(exc: IndexUnavailable) -> Response:
+        log.error("index unavailable: %s", exc)
+        return error_response(503, "The search index is not available", [str(exc)])
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException) -> Response:
+        response = error_response(exc.code or 500, exc.name, [exc.description or ""])
+        if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
+            response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(exc: Exception) -> Response:
+        if isinstance(exc, HTTPException):
+            return http_error(exc)
+        log.exception("unhandled error on %s", request.path)
+        return error_response(500, InternalServerError.name, ["Something went wrong on our side."])
