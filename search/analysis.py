@@ -11,7 +11,9 @@ from whoosh.lang.porter import stem
 
 from search.markers import GREEK
 
-WORD = re.compile(r"\w+(?:\.?\w+)*")
+# A letters-hyphen-digits compound (CSF-1, IL-6, SF-36) stays one word, so "CSF" does not
+# match inside "CSF-1"; other hyphens split words ("post-exertional" -> post, exertional).
+WORD = re.compile(r"[^\W\d_]+-\d\w*|\w+(?:\.?\w+)*")
 
 
 @lru_cache(maxsize=200_000)

@@ -1,0 +1,3 @@
+from atlas_cli import main
+
+main()

@@ -1,0 +1,176 @@
+"""Index builds: atomic switch, kills at any moment, one build at a time, incremental updates."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from indexer.build import BuildLocked, build, build_lock, current_generation
+from search import open_atlas, parse
+from search.schema import BUNDLED_STUDIES, CURRENT_FILE
+from tests.conftest import DATA, SOURCES, copy_records
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def many_records(path: Path, count: int) -> Path:
+    """Write `count` distinct records (variations of the test records) to a JSON Lines file."""
+    base = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((DATA / "studies").glob("*.json"))]
+    with path.open("w", encoding="utf-8") as handle:
+        for n in range(count):
+            record = dict(base[n % len(base)], slug=f"generated-{n:06d}", year=1990 + n % 30)
+            record["summary"] = (record.get("summary", "") + f" Cohort {n} fatigue cytokine. ") * 4
+            handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_build_writes_generation_and_metadata(fresh_index: Path) -> None:
+    generation = current_generation(fresh_index)
+    assert generation is not None
+    meta = json.loads((generation / "meta.json").read_text())
+    assert meta["records"] == 8
+    assert meta["generation"] == generation.name
+    assert meta["mode"] == "full"
+    assert set(meta) >= {"built_at", "sources", "content_hash", "warnings", "seconds"}
+
+
+def test_rebuilding_unchanged_records_is_a_no_op(fresh_index: Path) -> None:
+    before = current_generation(fresh_index)
+    report = build(fresh_index, SOURCES)
+    assert report.status == "unchanged"
+    assert current_generation(fresh_index) == before
+
+
+def test_full_rebuild_makes_a_new_generation(fresh_index: Path) -> None:
+    before = current_generation(fresh_index)
+    report = build(fresh_index, SOURCES, full=True)
+    assert report.status == "built" and report.meta["mode"] == "full"
+    assert current_generation(fresh_index) != before
+
+
+def test_incremental_update_matches_a_full_build(tmp_path: Path) -> None:
+    records = copy_records(tmp_path)
+    index = tmp_path / "index"
+    build(index, [records])
+    changed = records / "mueller-2019-tnf-alpha-exercise.json"
+    data = json.loads(changed.read_text(encoding="utf-8"))
+    data["summary"] += " Also measured orexin in the hypothalamus."
+    changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (records / "minimal-1998-record.json").unlink()
+    (records / "new-2024-record.json").write_text(json.dumps(
+        {"slug": "new-2024-record", "title": "Orexin and sleep", "authors": ["New, A"], "year": 2024}
+    ))  # fmt: skip
+    report = build(index, [records])
+    assert report.meta["mode"] == "incremental"
+    assert (report.meta["added_or_changed"], report.meta["removed"]) == (2, 1)
+    full = tmp_path / "full"
+    build(full, [records])
+    for query in ({"q": "orexin"}, {}, {"q": "TNF-α"}, {"q": "minimal"}, {"pem": "required"}):
+        a = open_atlas(index).search(parse(query)).to_json()
+        b = open_atlas(full).search(parse(query)).to_json()
+        for result in (a, b):
+            result.pop("generation")
+            for hit in result["results"]:
+                hit.pop("score")
+        assert a == b, query
+
+
+def test_invalid_records_leave_the_served_index_untouched(tmp_path: Path, fresh_index: Path) -> None:
+    before = current_generation(fresh_index)
+    records = copy_records(tmp_path)
+    (records / "bad.json").write_text('{"slug": "bad-2020", "title": "x"}', encoding="utf-8")
+    report = build(fresh_index, [records])
+    assert report.status == "invalid"
+    assert current_generation(fresh_index) == before
+    assert open_atlas(fresh_index).search(parse({})).total == 8
+
+
+def test_skip_invalid_indexes_the_valid_records(tmp_path: Path) -> None:
+    records = copy_records(tmp_path)
+    (records / "bad.json").write_text('{"slug": "bad-2020", "title": "x"}', encoding="utf-8")
+    report = build(tmp_path / "index", [records], skip_invalid=True)
+    assert report.status == "built"
+    assert report.meta["records"] == 6 and report.meta["skipped"] == 2
+
+
+def test_a_second_build_is_refused_while_one_runs(fresh_index: Path) -> None:
+    with build_lock(fresh_index):
+        with pytest.raises(BuildLocked, match="another build of .* is running"):
+            build(fresh_index, SOURCES, full=True)
+        done = subprocess.run(
+            [sys.executable, "-m", "atlas_cli", "index", "build", "--full", "--index", str(fresh_index),
+             *sum((["--source", str(s)] for s in SOURCES), [])],
+            capture_output=True, text=True, cwd=ROOT, timeout=60,
+        )  # fmt: skip
+        assert done.returncode == 75
+        assert "another build" in done.stderr and "Traceback" not in done.stderr
+    assert build(fresh_index, SOURCES, full=True).status == "built"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("kill_after", [0.3, 1.2, 2.5, 3.6])
+def test_killing_a_build_at_any_moment_keeps_the_old_index(tmp_path: Path, fresh_index: Path,
+                                                           kill_after: float) -> None:  # fmt: skip
+    source = many_records(tmp_path / "many.jsonl", 1500)
+    before = current_generation(fresh_index)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "atlas_cli", "index", "build", "--index", str(fresh_index),
+         "--source", str(source)],
+        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    time.sleep(kill_after)
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=30)
+    current = current_generation(fresh_index)
+    # Either the old generation is still served, or the build had finished: never a broken one.
+    atlas = open_atlas(fresh_index)
+    total = atlas.search(parse({})).total
+    assert (current == before and total == 8) or total == 1500
+    # The next build cleans what the killed one left behind.
+    report = build(fresh_index, SOURCES, full=True)
+    assert report.status == "built"
+    leftovers = [p.name for p in fresh_index.iterdir() if p.name.startswith(".build-")]
+    assert leftovers == []
+    assert open_atlas(fresh_index).search(parse({})).total == 8
+
+
+def test_only_current_and_previous_generations_are_kept(fresh_index: Path) -> None:
+    for _ in range(3):
+        build(fresh_index, SOURCES, full=True)
+    generations = sorted(p.name for p in fresh_index.iterdir() if p.name.startswith("gen-"))
+    assert len(generations) == 2
+    assert (fresh_index / CURRENT_FILE).read_text().strip() == generations[-1]
+
+
+def test_bundled_corpus_builds_cleanly(tmp_path: Path) -> None:
+    report = build(tmp_path / "index", [BUNDLED_STUDIES])
+    assert report.status == "built"
+    assert report.load.problems == []  # no errors and no warnings expected in the corpus
+    records = sorted(BUNDLED_STUDIES.glob("*.json"))
+    assert report.meta["records"] == len(records) >= 98
+    for path in records:
+        record = json.loads(path.read_text(encoding="utf-8"))
+        for field in ("summary", "significance", "limitations"):
+            assert record.get(field, "").strip(), (path.name, field)
+    atlas = open_atlas(tmp_path / "index")
+    hits = atlas.search(parse({"q": "IL-12p40"})).hits
+    assert hits[0].slug == "roerink-2017-cytokine-signatures"
+
+
+def test_bundled_records_keep_the_given_facts() -> None:
+    shared = ROOT.parent / "shared" / "studies"
+    if not shared.is_dir():
+        pytest.skip("../shared/studies is not beside this checkout")
+    for source in sorted(shared.glob("*.json")):
+        facts = json.loads(source.read_text(encoding="utf-8"))
+        ours = json.loads((BUNDLED_STUDIES / source.name).read_text(encoding="utf-8"))
+        assert {k: ours.get(k) for k in facts} == facts, source.name
+
+

@@ -1,0 +1,68 @@
+"""Marker names: folding, synonyms, names kept apart, and mentions found in prose."""
+
+from __future__ import annotations
+
+import pytest
+
+from search.markers import MarkerDictionary, find_mentions, fold
+
+TABLE = MarkerDictionary.from_table()
+
+
+@pytest.mark.parametrize(
+    ("names", "key"),
+    [
+        (["IL-12p40", "IL12p40", "IL-12 p40", "IL12B", "IL-12/23p40", "il-12P40"], "il12p40"),
+        (["TNF-α", "TNF-alpha", "TNFa", "TNF alpha", "TNFα", "tumour necrosis factor alpha"], "tnfalpha"),
+        (["IFN-γ", "IFN-gamma", "interferon gamma", "IFNG"], "ifngamma"),
+        (["TGF-β", "TGF-beta", "TGF-β1"], "tgfbeta"),
+        (["CSF-1", "M-CSF", "MCSF", "CSF1"], "csf1"),
+        (["IL-1Ra", "IL1RN", "IL-1 receptor antagonist"], "il1ra"),
+        (["VO2peak", "VO₂peak", "peak VO2"], "vo2peak"),
+    ],
+)
+def test_synonyms_share_one_key(names: list[str], key: str) -> None:
+    assert {TABLE.key_of(n) for n in names} == {key}
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [("IL-12p40", "IL-12p70"), ("IL-12p40", "IL-23"), ("TNF-α", "TNF-β"), ("TGF-α", "TGF-β"),
+     ("IL-6", "IL-16"), ("IL-1α", "IL-1β"), ("IFN-γ", "IFN-α")],
+)  # fmt: skip
+def test_names_kept_apart(a: str, b: str) -> None:
+    assert TABLE.key_of(a) != TABLE.key_of(b)
+
+
+def test_fold_handles_case_accents_greek_and_separators() -> None:
+    assert fold("TNF-α") == "tnfalpha"
+    assert fold("Müller") == "muller"
+    assert fold("IL-12 / 23 p40") == "il1223p40"
+
+
+def mentions(text: str) -> list[tuple[str, str]]:
+    return [(m.key, text[m.start : m.end]) for m in find_mentions(text, TABLE)]
+
+
+def test_mentions_in_prose_including_names_spread_over_two_words() -> None:
+    text = "Plasma IL-12 p40 and TNF alpha rose, IL-6 (not IL-16) fell; IFN-γ and CD56 cells."
+    assert mentions(text) == [
+        ("il12p40", "IL-12 p40"), ("tnfalpha", "TNF alpha"), ("il6", "IL-6"),
+        ("il16", "IL-16"), ("ifngamma", "IFN-γ"), ("cd56", "CD56"),
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("text", ["CSF lactate was high", "p40 alone", "MIG", "SCF levels", "TRAP"])
+def test_ambiguous_bare_forms_are_not_markers_in_prose(text: str) -> None:
+    assert mentions(text) == []
+
+
+def test_corpus_markers_extend_the_table() -> None:
+    markers = MarkerDictionary.from_table()
+    key = markers.add_corpus_marker("Heart rate variability")
+    assert key == "heartratevariability"
+    assert mentions_with(markers, "low heart rate variability at rest") == [key]
+
+
+def mentions_with(markers: MarkerDictionary, text: str) -> list[str]:
+    return [m.key for m in find_mentions(text, markers)]
