@@ -1,0 +1,349 @@
+"""Reader corrections: the rules a submission must meet and the private SQLite store of them.
+
+Pure Python, no Flask: the correction form (web/contribute.py) adds submissions, and the
+`atlas contributions` commands list, show and resolve them. Nothing stored here is shown on
+any public page or API.
+
+Every operation opens its own connection, so threads and processes share the file safely: WAL
+lets readers work while one writer commits, `synchronous=FULL` makes each commit durable before
+the reader is thanked, and the busy timeout makes concurrent writers wait instead of failing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import closing, contextmanager
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+# What a reader can say is wrong: form value -> label.
+KINDS: dict[str, str] = {
+    "citation": "Citation",
+    "summary": "Summary",
+    "pem": "PEM status",
+    "criteria": "Criteria",
+    "findings": "Markers / findings",
+    "other": "Other",
+}
+STATUSES = ("open", "resolved")
+MAX_TEXT = 5_000
+MAX_NAME = 200
+MAX_EMAIL = 254  # the longest address SMTP can carry
+DB_FILE = "contributions.sqlite3"
+BUSY_TIMEOUT = 10.0  # seconds a writer waits for another writer before giving up
+SCHEMA_VERSION = 1
+
+# Light on purpose: one @, something on each side, a dot in the domain, no spaces.
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s.]+")
+# Browsers send a textarea's line breaks as CRLF; the reader typed one character per break.
+_LINE_BREAK = re.compile(r"\r\n?")
+
+_SCHEMA = (
+    """CREATE TABLE IF NOT EXISTS contributions (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,  -- never reused: curators cite ids
+        slug        TEXT NOT NULL,
+        generation  TEXT,
+        created     TEXT NOT NULL,  -- UTC ISO 8601, fixed width: text order is time order
+        kind        TEXT NOT NULL,
+        text        TEXT NOT NULL,
+        name        TEXT,
+        email       TEXT,
+        client_hash TEXT NOT NULL,
+        form_key    TEXT UNIQUE,    -- the same form sent twice (a retry) is stored once
+        status      TEXT NOT NULL DEFAULT 'open' CHECK (status IN ('open', 'resolved')),
+        resolution  TEXT,
+        resolved    TEXT
+    )""",
+    "CREATE INDEX IF NOT EXISTS contributions_by_client ON contributions (client_hash, created)",
+    "CREATE INDEX IF NOT EXISTS contributions_by_status ON contributions (status, id)",
+)
+
+
+@dataclass(frozen=True)
+class Draft:
+    """The reader's fields, line breaks normalised and otherwise as typed."""
+
+    kind: str
+    text: str
+    name: str | None
+    email: str | None
+
+
+@dataclass(frozen=True)
+class Submission:
+    """A valid draft with where it came from, ready to store."""
+
+    slug: str
+    generation: str | None
+    draft: Draft
+    client_hash: str
+    form_nonce: str | None = None  # from the form's token: identifies one rendered form
+
+
+@dataclass(frozen=True)
+class Contribution:
+    """One stored correction, as curators see it."""
+
+    id: int
+    slug: str
+    generation: str | None
+    created: str
+    kind: str
+    text: str
+    name: str | None
+    email: str | None
+    client_hash: str
+    status: str
+    resolution: str | None
+    resolved: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the contribution as a JSON-ready dict."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `count` submissions per `seconds` from one client."""
+
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, value: object) -> RateLimit:
+        """Return the limit written as "N/SECONDS"; raises ValueError for anything else."""
+        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", str(value))
+        if not match or int(match[1]) < 1 or int(match[2]) < 1:
+            raise ValueError(
+                "CONTRIBUTION_RATE_LIMIT must look like '5/600' (submissions/seconds), "
+                f"not {value!r}"
+            )
+        return cls(int(match[1]), int(match[2]))
+
+
+class RateLimited(Exception):
+    """The client has sent as many submissions as the limit allows; retry_after is in seconds."""
+
+    def __init__(self, limit: RateLimit, retry_after: int) -> None:
+        super().__init__(f"more than {limit.count} submissions in {limit.seconds} seconds")
+        self.limit = limit
+        self.retry_after = retry_after
+
+
+class UnknownContribution(LookupError):
+    """No contribution has this id."""
+
+
+class AlreadyResolved(Exception):
+    """The contribution was resolved before."""
+
+
+def _text(value: str | None) -> str:
+    return _LINE_BREAK.sub("\n", value or "")
+
+
+def _optional(value: str | None) -> str | None:
+    text = _text(value)
+    return text if text.strip() else None
+
+
+def read_draft(fields: Mapping[str, str]) -> tuple[Draft, list[str]]:
+    """Return the reader's fields as a Draft, and the problems that stop it being stored."""
+    draft = Draft(
+        kind=fields.get("kind") or "",
+        text=_text(fields.get("text")),
+        name=_optional(fields.get("name")),
+        email=_optional(fields.get("email")),
+    )
+    problems: list[str] = []
+    if draft.kind not in KINDS:
+        choices = ", ".join(label for label in KINDS.values())
+        problems.append(f"Choose what is wrong: one of {choices}.")
+    if not draft.text.strip():
+        problems.append("Write your suggested correction; it cannot be empty.")
+    elif len(draft.text) > MAX_TEXT:
+        problems.append(
+            f"Your suggested correction is {len(draft.text):,} characters long; "
+            f"the limit is {MAX_TEXT:,}. Please shorten it."
+        )
+    if draft.name is not None and len(draft.name) > MAX_NAME:
+        problems.append(f"The name can be at most {MAX_NAME} characters.")
+    if draft.email is not None and (
+        len(draft.email) > MAX_EMAIL or not _EMAIL.fullmatch(draft.email)
+    ):
+        problems.append(
+            "The email does not look like an address (name@example.org). "
+            "It is optional: leave it empty if you prefer."
+        )
+    return draft, problems
+
+
+def _timestamp(moment: datetime) -> str:
+    return moment.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+def _form_key(submission: Submission) -> str | None:
+    if not submission.form_nonce:
+        return None
+    d = submission.draft
+    fields = [submission.form_nonce, submission.slug, d.kind, d.text, d.name, d.email]
+    return hashlib.sha256(json.dumps(fields).encode()).hexdigest()
+
+
+def _contribution(row: sqlite3.Row) -> Contribution:
+    return Contribution(**{name: row[name] for name in Contribution.__dataclass_fields__})
+
+
+class ContributionStore:
+    """The corrections database in one data directory; created, mode 0600, on first write."""
+
+    def __init__(self, data_dir: Path | str, busy_timeout: float = BUSY_TIMEOUT) -> None:
+        self.data_dir = Path(data_dir)
+        self.path = self.data_dir / DB_FILE
+        self.busy_timeout = busy_timeout
+        self._ready = False
+        self._ready_lock = threading.Lock()
+
+    def _create(self) -> None:
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        # Created here rather than by SQLite so it is private from the start: it holds emails.
+        # SQLite gives the -wal and -shm files the same permissions.
+        fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
+        os.close(fd)
+        with closing(self._open()) as conn:
+            conn.execute("PRAGMA journal_mode=WAL")  # persistent: recorded in the file
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                for statement in _SCHEMA:
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+    def _open(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        conn.execute("PRAGMA synchronous=FULL")
+        return conn
+
+    @contextmanager
+    def _connection(self, create: bool) -> Iterator[sqlite3.Connection | None]:
+        if not self._ready:
+            if not create and not self.path.exists():
+                yield None
+                return
+            with self._ready_lock:
+                if not self._ready:
+                    self._create()
+                    self._ready = True
+        with closing(self._open()) as conn:
+            yield conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        with self._connection(create=True) as conn:
+            assert conn is not None
+            # IMMEDIATE takes the write lock first, so a check and the write after it see
+            # the same data even when other processes write at the same time.
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+
+    def add(self, submission: Submission, limit: RateLimit,
+            now: datetime | None = None) -> Contribution:  # fmt: skip
+        """Return the stored contribution; raises RateLimited when the client is over the limit.
+
+        A form sent again with the same content returns the contribution already stored.
+        """
+        now = now or datetime.now(UTC)
+        key = _form_key(submission)
+        with self._transaction() as conn:
+            if key is not None:
+                row = conn.execute(
+                    "SELECT * FROM contributions WHERE form_key = ?", (key,)
+                ).fetchone()
+                if row is not None:
+                    return _contribution(row)
+            since = _timestamp(now - timedelta(seconds=limit.seconds))
+            count, oldest = conn.execute(
+                "SELECT count(*), min(created) FROM contributions"
+                " WHERE client_hash = ? AND created > ?",
+                (submission.client_hash, since),
+            ).fetchone()
+            if count >= limit.count:
+                frees_at = datetime.fromisoformat(oldest) + timedelta(seconds=limit.seconds)
+                raise RateLimited(limit, max(1, int((frees_at - now).total_seconds()) + 1))
+            d = submission.draft
+            cursor = conn.execute(
+                "INSERT INTO contributions (slug, generation, created, kind, text, name, email,"
+                " client_hash, form_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (submission.slug, submission.generation, _timestamp(now), d.kind, d.text,
+                 d.name, d.email, submission.client_hash, key),
+            )  # fmt: skip
+            row = conn.execute(
+                "SELECT * FROM contributions WHERE id = ?", (cursor.lastrowid,)
+            ).fetchone()
+            return _contribution(row)
+
+    def get(self, contribution_id: int) -> Contribution | None:
+        """Return one contribution, or None when there is no such id."""
+        with self._connection(create=False) as conn:
+            if conn is None:
+                return None
+            row = conn.execute(
+                "SELECT * FROM contributions WHERE id = ?", (contribution_id,)
+            ).fetchone()
+            return _contribution(row) if row is not None else None
+
+    def list(self, status: str | None = None) -> list[Contribution]:
+        """Return the contributions with a status (all when None), oldest first."""
+        with self._connection(create=False) as conn:
+            if conn is None:
+                return []
+            if status is None:
+                rows = conn.execute("SELECT * FROM contributions ORDER BY id").fetchall()
+            else:
+                rows = conn.execute(
+                    "SELECT * FROM contributions WHERE status = ? ORDER BY id", (status,)
+                ).fetchall()
+            return [_contribution(row) for row in rows]
+
+    def resolve(self, contribution_id: int, note: str,
+                now: datetime | None = None) -> Contribution:  # fmt: skip
+        """Return the contribution marked resolved with a note.
+
+        Raises UnknownContribution or AlreadyResolved.
+        """
+        if not self.path.exists():
+            raise UnknownContribution(contribution_id)
+        with self._transaction() as conn:
+            row = conn.execute(
+                "SELECT status FROM contributions WHERE id = ?", (contribution_id,)
+            ).fetchone()
+            if row is None:
+                raise UnknownContribution(contribution_id)
+            if row["status"] == "resolved":
+                raise AlreadyResolved(contribution_id)
+            conn.execute(
+                "UPDATE contributions SET status = 'resolved', resolution = ?, resolved = ?"
+                " WHERE id = ?",
+                (note, _timestamp(now or datetime.now(UTC)), contribution_id),
+            )
+            row = conn.execute(
+                "SELECT * FROM contributions WHERE id = ?", (contribution_id,)
+            ).fetchone()
+            return _contribution(row)
