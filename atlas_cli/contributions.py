@@ -1,0 +1,168 @@
+"""`atlas contributions`: curators list, read, resolve and export readers' private corrections."""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from atlas_cli.options import EXIT_FAILED
+from web.contributions import (
+    KINDS,
+    STATUSES,
+    AlreadyResolved,
+    Contribution,
+    ContributionStore,
+    UnknownContribution,
+)
+
+PREVIEW = 60  # characters of the text shown per line by `list`
+
+
+def _is_invisible(char: str) -> bool:
+    # Control and format characters (escape sequences, bidi overrides) could rewrite what a
+    # curator's terminal shows; readers' text is printed with them spelled out instead.
+    return unicodedata.category(char) in ("Cc", "Cf") and char not in "\n\t"
+
+
+def _escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:  # JSON spells characters outside the BMP as a surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """Return text with control and format characters spelled out as \\uXXXX."""
+    return "".join(_escape(c) if _is_invisible(c) else c for c in text)
+
+
+def as_json(value: Any) -> str:
+    """Return value as indented JSON that is safe to print on a terminal."""
+    # Outside strings JSON has only ASCII punctuation, so every replaced character was inside
+    # a string, where \uXXXX means the same character: the JSON still decodes to the value.
+    return visible(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def data_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Data directory holding the corrections (default: $ATLAS_DATA or instance/ in "
+        "the project, as the web app uses).",
+    )(func)
+
+
+def _store(data_dir: Path | None) -> ContributionStore:
+    if data_dir is None:
+        from web import create_app  # the app resolves DATA_DIR; ask it rather than repeat it
+
+        data_dir = Path(create_app().config["DATA_DIR"])
+    return ContributionStore(data_dir)
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_FAILED)
+
+
+def _sender(c: Contribution) -> str:
+    if c.name and c.email:
+        return f"{visible(c.name)} <{visible(c.email)}>"
+    return visible(c.name or c.email or "anonymous")
+
+
+def _line(c: Contribution) -> str:
+    first = c.text.strip().splitlines()[0] if c.text.strip() else ""
+    preview = first if len(first) <= PREVIEW else first[: PREVIEW - 1] + "…"
+    received = c.created[:16].replace("T", " ")
+    return f"#{c.id:<5} {received}  {c.status:<8}  {c.kind:<9}  {c.slug}  {visible(preview)}"
+
+
+def _details(c: Contribution) -> str:
+    lines = [
+        f"Contribution #{c.id} ({c.status})",
+        f"Study:      {c.slug} (index generation {c.generation or 'unknown'})",
+        f"Received:   {c.created}",
+        f"What:       {KINDS.get(c.kind, c.kind)}",
+        f"From:       {_sender(c)}",
+        f"Client:     {c.client_hash}",
+    ]
+    if c.status == "resolved":
+        lines.append(f"Resolved:   {c.resolved}: {visible(c.resolution or '')}")
+    lines += ["", "Suggested text:", visible(c.text)]
+    return "\n".join(lines)
+
+
+@click.group("contributions")
+def contributions_group() -> None:
+    """Readers' private corrections: list, show, resolve and export them."""
+
+
+@contributions_group.command("list")
+@click.option("--status", type=click.Choice([*STATUSES, "all"]), default="open",
+              show_default=True, help="Which contributions to list.")  # fmt: skip
+@click.option("--json", "json_output", is_flag=True, help="Print a JSON array.")
+@data_option
+def list_command(status: str, json_output: bool, data_dir: Path | None) -> None:
+    """List contributions, oldest first."""
+    store = _store(data_dir)
+    found = store.list(None if status == "all" else status)
+    if json_output:
+        click.echo(as_json([c.to_json() for c in found]))
+    elif not found:
+        which = "" if status == "all" else f"{status} "
+        click.echo(f"No {which}contributions in {store.path}.", err=True)
+    else:
+        for c in found:
+            click.echo(_line(c))
+
+
+@contributions_group.command("show")
+@click.argument("contribution_id", metavar="ID", type=click.IntRange(min=1))
+@click.option("--json", "json_output", is_flag=True, help="Print a JSON object.")
+@data_option
+def show_command(contribution_id: int, json_output: bool, data_dir: Path | None) -> None:
+    """Show one contribution in full."""
+    store = _store(data_dir)
+    found = store.get(contribution_id)
+    if found is None:
+        _fail(f"no contribution #{contribution_id} in {store.path}")
+    click.echo(as_json(found.to_json()) if json_output else _details(found))
+
+
+@contributions_group.command("resolve")
+@click.argument("contribution_id", metavar="ID", type=click.IntRange(min=1))
+@click.option("--note", required=True, help="What was done, for the record.")
+@data_option
+def resolve_command(contribution_id: int, note: str, data_dir: Path | None) -> None:
+    """Mark a contribution resolved, with a note saying what was done."""
+    if not note.strip():
+        raise click.BadParameter("say what was done", param_hint="--note")
+    store = _store(data_dir)
+    try:
+        resolved = store.resolve(contribution_id, note)
+    except UnknownContribution:
+        _fail(f"no contribution #{contribution_id} in {store.path}")
+    except AlreadyResolved:
+        before = store.get(contribution_id)
+        assert before is not None
+        _fail(f"contribution #{contribution_id} was already resolved at {before.resolved}: "
+              f"{visible(before.resolution or '')}")  # fmt: skip
+    click.echo(f"Resolved #{resolved.id} ({resolved.slug}).")
+
+
+@contributions_group.command("export")
+@click.option("--json", "json_output", is_flag=True, default=True,
+              help="Print every contribution as one JSON array (the only format).")  # fmt: skip
+@data_option
+def export_command(json_output: bool, data_dir: Path | None) -> None:
+    """Print every contribution, open and resolved, as a JSON array."""
+    click.echo(as_json([c.to_json() for c in _store(data_dir).list()]))
