@@ -139,7 +139,14 @@ def _secret() -> str | bytes:
         return current_app.secret_key
     secret = current_app.extensions.get("contribute.secret")
     if secret is None:
-        secret = instance_secret(Path(current_app.config["DATA_DIR"]))
+        try:
+            secret = instance_secret(Path(current_app.config["DATA_DIR"]))
+        except OSError as exc:
+            # Study pages include the form, so an unusable data directory must not break them:
+            # sign with a secret of this process (submissions then fail with a 503, text kept).
+            log.error("cannot keep a secret in %s (%s); tokens last until a restart",
+                      current_app.config["DATA_DIR"], exc)  # fmt: skip
+            secret = secrets.token_hex(32)
         current_app.extensions["contribute.secret"] = secret
     return secret
 
