@@ -1,20 +1,71 @@
-"""JSON API (placeholder until the full API lands)."""
+"""The JSON API: searches, facets and studies under /api/v1/, its OpenAPI document, /healthz.
+
+Each view answers with the same data the pages show; errors are JSON (see web/errors.py).
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, jsonify, request
+from typing import Any
 
-from search import parse
+from flask import Blueprint, Response, abort, jsonify, request
+
+from search import SearchResult, parse
+from web.etags import conditional
 from web.index import get_atlas
+from web.openapi import openapi_document
+from web.urls import add_slug_converter
 
 bp = Blueprint("api", __name__)
+bp.record_once(add_slug_converter)
+
+
+def _search() -> SearchResult:
+    return get_atlas().search(parse(request.args.to_dict(flat=False)))
+
+
+def facets_json(result: SearchResult) -> dict[str, Any]:
+    """Return the facet part of a search result as JSON."""
+    full = result.to_json()
+    return {
+        "total": result.total,
+        "facets": full["facets"],
+        "distinct": dict(result.facet_value_counts),
+        "filters": full["filters"],
+        "generation": result.generation,
+    }
 
 
 @bp.get("/api/v1/search")
+@conditional
 def search() -> Response:
-    return jsonify(get_atlas().search(parse(request.args.to_dict(flat=False))).to_json())
+    return jsonify(_search().to_json())
+
+
+@bp.get("/api/v1/facets")
+@conditional
+def facets() -> Response:
+    return jsonify(facets_json(_search()))
+
+
+@bp.get("/api/v1/studies/<slug:slug>")
+@conditional
+def study(slug: str) -> Response:
+    atlas = get_atlas()
+    record = atlas.study(slug)
+    if record is None:
+        abort(404, description=f"There is no study {slug!r} in the atlas.")
+    return jsonify({**record, "related": [hit.slug for hit in atlas.related(slug)]})
+
+
+@bp.get("/api/openapi.json")
+def openapi() -> Response:
+    response = jsonify(openapi_document())
+    response.headers["Access-Control-Allow-Origin"] = "*"  # API explorers load it from anywhere
+    return response
 
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    return jsonify(get_atlas().health())
+    response = jsonify(get_atlas().health())
+    response.headers["Cache-Control"] = "no-store"
+    return response

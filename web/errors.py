@@ -14,7 +14,9 @@ log = logging.getLogger(__name__)
 
 
 def wants_json() -> bool:
-    return request.path.startswith("/api/") or request.path.endswith(".json")
+    """Return whether the client asked for JSON: the API, /healthz and `.json` twins of pages."""
+    path = request.path
+    return path.startswith("/api/") or path.endswith(".json") or path == "/healthz"
 
 
 def error_response(status: int, error: str, messages: list[str] | dict | None = None) -> Response:
@@ -23,7 +25,9 @@ def error_response(status: int, error: str, messages: list[str] | dict | None = 
         response = jsonify({"error": error, "messages": messages or []})
     else:
         try:
-            html = render_template("error.html", status=status, error=error, messages=messages or [])
+            html = render_template(
+                "error.html", status=status, error=error, messages=messages or []
+            )
         except Exception:  # noqa: BLE001 - the error page must render even when templates fail
             html = f"<!doctype html><title>{status}</title><h1>{status}</h1>"
         response = Response(html, mimetype="text/html")

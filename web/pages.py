@@ -1,32 +1,640 @@
-"""HTML pages (placeholder until the page templates land)."""
+"""HTML pages and their downloadable twins: home, search, studies, exports, feed and about.
+
+Each view parses, asks `search` and responds. What a template shows is worked out here
+(labels, links, which parts appear); templates only loop and print.
+"""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, render_template_string, request
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
-from search import parse
+from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from markupsafe import Markup
+
+from indexer.records import StudyRecordSchema
+from search import Atlas, Evidence, FacetValue, Hit, SearchParams, SearchResult, parse
+from search.params import SORTS
+from search.schema import CRITERIA, DIRECTIONS, FACETS, PEM_REQUIRING, PEM_VALUES
+from web import assets
+from web.citations import (
+    bibtex,
+    doi_url,
+    initials_name,
+    primary_citation,
+    pubmed_url,
+    ris,
+    short_authors,
+)
+from web.etags import conditional
+from web.exports import (
+    FEED_ENTRIES,
+    atom_feed,
+    bibtex_text,
+    csv_text,
+    result_records,
+    ris_text,
+)
+from web.histogram import Histogram, year_histogram
 from web.index import get_atlas
+from web.urls import add_slug_converter, changed, search_url, whole_set
 
 bp = Blueprint("pages", __name__)
+bp.record_once(add_slug_converter)
+bp.record_once(lambda state: assets.register(state.app))
+
+# ---- words shown to people ------------------------------------------------------------------
+
+PEM_LABELS = {
+    "required": "PEM required",
+    "not-required": "PEM not required",
+    "unknown": "PEM unknown",
+}
+PEM_EXPLANATIONS = {
+    "required": (
+        "Post-exertional malaise (PEM) was a required inclusion criterion: every participant "
+        "had to have it, usually because the study used diagnostic criteria that require it."
+    ),
+    "not-required": (
+        "PEM was not required for inclusion, so some participants may not have had it. This "
+        "says how patients were selected, not whether the study looked at PEM."
+    ),
+    "unknown": "The record does not say whether PEM was required for inclusion.",
+}
+FACET_TITLES = {
+    "pem": "PEM as inclusion criterion",
+    "criteria": "Diagnostic criteria",
+    "design": "Study design",
+    "marker": "Markers",
+    "year": "Year",
+    "sex": "Participants' sex",
+    "topic": "Topics",
+    "intervention": "Interventions",
+    "evidence_level": "Evidence level",
+    "confidence": "Confidence",
+    "peer_reviewed": "Peer review",
+}
+CHIP_NAMES = {
+    "criteria": "Criteria",
+    "design": "Design",
+    "marker": "Marker",
+    "year": "Year",
+    "sex": "Sex",
+    "topic": "Topic",
+    "intervention": "Intervention",
+    "evidence_level": "Evidence",
+    "confidence": "Confidence",
+}
+DESIGN_LABELS = {
+    "case-control": "Case-control",
+    "cohort": "Cohort",
+    "cross-sectional": "Cross-sectional",
+    "rct": "Randomised controlled trial",
+    "non-randomised-trial": "Non-randomised trial",
+    "systematic-review": "Systematic review",
+    "meta-analysis": "Meta-analysis",
+    "review": "Review",
+    "case-report": "Case report",
+    "qualitative": "Qualitative",
+    "other": "Other design",
+}
+VALUE_LABELS: dict[str, dict[str, str]] = {
+    "pem": PEM_LABELS,
+    "design": DESIGN_LABELS,
+    "peer_reviewed": {"true": "Peer reviewed", "false": "Not peer reviewed"},
+}
+DIRECTION_LABELS = {
+    "increased": "Increased",
+    "decreased": "Decreased",
+    "no-difference": "No difference",
+    "mixed": "Mixed",
+}
+SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest", "title": "Title"}
+SIDEBAR_FACETS = tuple(name for name in FACETS if name != "year")  # years: the histogram
+HOME_FACETS = ("pem", "criteria", "design", "marker")
+HOME_MARKERS = 12
+RECENT_STUDIES = 5
+PAGE_WINDOW = 2  # page links shown either side of the current page
+
+# ---- what templates receive -----------------------------------------------------------------
 
 
-@bp.get("/")
-def home() -> str:
-    result = get_atlas().search(parse({}))
-    return render_template_string("<h1>ME/CFS Atlas Search</h1><p>{{ n }} studies</p>", n=result.total)
+@dataclass(frozen=True)
+class Link:
+    label: str
+    url: str
+    is_selected: bool = False
 
 
-@bp.get("/search")
-def search() -> str:
-    result = get_atlas().search(parse(request.args.to_dict(flat=False)))
-    return render_template_string(
-        "<ul>{% for h in r.hits %}<li>{{ h.title }}</li>{% endfor %}</ul>", r=result
+@dataclass(frozen=True)
+class FacetOption:
+    """One facet value: its checkbox, label, count, and the URL that ticks or unticks it."""
+
+    name: str
+    value: str
+    label: str
+    count: int
+    is_selected: bool
+    url: str
+
+
+@dataclass(frozen=True)
+class FacetGroup:
+    name: str
+    title: str
+    options: tuple[FacetOption, ...]
+    more: int  # values with a count that are not shown
+
+
+@dataclass(frozen=True)
+class PageLink:
+    label: str
+    url: str | None  # None: the current page, or a gap
+    is_current: bool = False
+    rel: str | None = None
+
+
+@dataclass(frozen=True)
+class SearchView:
+    result: SearchResult
+    canonical_url: str
+    groups: tuple[FacetGroup, ...]
+    chips: tuple[Link, ...]
+    clear_url: str | None
+    sorts: tuple[Link, ...]
+    pages: tuple[PageLink, ...]
+    histogram: Histogram | None
+    show_evidence: bool
+    evidence: tuple[tuple[Evidence, str], ...]  # each row with the URL of its marker filter
+    years: tuple[FacetOption, ...]  # the selected years, so they can be unticked
+    first_page_url: str
+    suggestion_url: str | None
+    exports: tuple[Link, ...]
+    feed_url: str
+    first_number: int
+    hidden: tuple[tuple[str, str], ...]  # form fields that keep sort and page size
+
+
+@dataclass(frozen=True)
+class FindingRow:
+    marker: str
+    url: str
+    direction: str | None  # None: measured, direction not recorded
+    direction_label: str
+    sample: str | None
+
+
+@dataclass(frozen=True)
+class CriterionLink:
+    label: str
+    url: str
+    requires_pem: bool
+
+
+@dataclass(frozen=True)
+class StudyView:
+    record: dict[str, Any]
+    authors: str
+    doi_url: str | None
+    pubmed_url: str | None
+    pem: str
+    pem_label: str
+    pem_explanation: str
+    criteria: tuple[CriterionLink, ...]
+    design: Link | None
+    participants: str | None
+    sex: str | None
+    findings: tuple[FindingRow, ...]
+    interventions: tuple[Link, ...]
+    topics: tuple[Link, ...]
+    citation: str
+    bibtex: str
+    snapshot: str | None
+    other_fields: tuple[tuple[str, str], ...]
+    related: tuple[Hit, ...]
+    is_retracted: bool
+
+
+# ---- helpers for templates --------------------------------------------------------------------
+
+
+@bp.app_template_filter("snippet_html")
+def snippet_html(hit: Hit) -> Markup:
+    """Return a hit's snippet as markup: `search.highlight` escaped it and added only <mark>.
+
+    This is the one place in `web` that marks text safe; everything else is escaped.
+    """
+    return Markup(hit.snippet)
+
+
+@bp.app_template_filter("short_authors")
+def _short_authors(authors: Sequence[str]) -> str:
+    return short_authors(authors)
+
+
+@bp.app_template_filter("pem_label")
+def pem_label(pem: str) -> str:
+    return PEM_LABELS.get(pem, PEM_LABELS["unknown"])
+
+
+def value_label(name: str, value: str) -> str:
+    """Return how a filter value is shown (labels for closed vocabularies, else as is)."""
+    return VALUE_LABELS.get(name, {}).get(value, value)
+
+
+def filter_url(name: str, value: str) -> str:
+    """Return the URL of a search for one filter value alone."""
+    return search_url(changed(SearchParams(), name, value))
+
+
+def is_marker_search(result: SearchResult) -> bool:
+    """Return whether a marker was asked for, by filter or in the query text."""
+    # The query layer reports markers it recognised as "marker:NAME" in read_as.
+    return bool(result.params.values("marker")) or "marker:" in result.read_as
+
+
+# ---- the search page --------------------------------------------------------------------------
+
+
+def facet_groups(
+    result: SearchResult, names: Sequence[str], limit: int | None = None
+) -> tuple[FacetGroup, ...]:
+    """Return the facets to show, each value with its toggle URL; PEM always lists all three."""
+    params = result.params
+    groups = []
+    for name in names:
+        values = list(result.facets.get(name, ()))
+        if name == "pem":
+            present = {v.key for v in values}
+            values += [FacetValue(p, p, 0, False) for p in PEM_VALUES if p not in present]
+        if limit is not None:
+            values = values[:limit]
+        options = tuple(
+            FacetOption(
+                name=name,
+                value=v.value,
+                label=value_label(name, v.value),
+                count=v.count,
+                is_selected=v.selected,
+                url=search_url(changed(params, name, v.value)),
+            )
+            for v in values
+        )
+        if not options:
+            continue
+        shown = sum(1 for o in options if o.count)
+        more = max(0, result.facet_value_counts.get(name, 0) - shown)
+        groups.append(FacetGroup(name, FACET_TITLES[name], options, more))
+    return tuple(groups)
+
+
+def filter_chips(params: SearchParams) -> tuple[Link, ...]:
+    """Return one removable chip per active filter value and year bound."""
+    chips = []
+    for name, values in params.filters:
+        for value in values:
+            label = value_label(name, value)
+            if name in CHIP_NAMES:
+                label = f"{CHIP_NAMES[name]}: {label}"
+            chips.append(Link(label, search_url(changed(params, name, value))))
+    if params.year_from is not None:
+        chips.append(Link(f"From {params.year_from}", search_url(changed(params, "year_from"))))
+    if params.year_to is not None:
+        chips.append(Link(f"Until {params.year_to}", search_url(changed(params, "year_to"))))
+    return tuple(chips)
+
+
+def page_links(params: SearchParams, page_count: int) -> tuple[PageLink, ...]:
+    """Return Previous, a window of page numbers with gaps, and Next."""
+    current = params.page
+    if page_count <= 1 and current == 1:
+        return ()
+
+    def url(n: int) -> str:
+        return search_url(changed(params, "page", str(n)))
+
+    links = []
+    if current > 1:
+        links.append(PageLink("Previous", url(min(current - 1, page_count)), rel="prev"))
+    wanted = {1, page_count, *range(current - PAGE_WINDOW, current + PAGE_WINDOW + 1)}
+    last = 0
+    for n in sorted(p for p in wanted if 1 <= p <= page_count):
+        if n > last + 1:
+            links.append(PageLink("…", None))
+        links.append(PageLink(str(n), None if n == current else url(n), is_current=n == current))
+        last = n
+    if current < page_count:
+        links.append(PageLink("Next", url(current + 1), rel="next"))
+    return tuple(links)
+
+
+def sort_links(result: SearchResult) -> tuple[Link, ...]:
+    """Return a link per sort order (relevance only when there is query text)."""
+    return tuple(
+        Link(SORT_LABELS[s], search_url(changed(result.params, "sort", s)), s == result.sort)
+        for s in SORTS
+        if s != "relevance" or result.params.q
     )
 
 
-@bp.get("/studies/<slug>")
-def study(slug: str) -> str:
+def year_counts(result: SearchResult) -> list[tuple[int, int]]:
+    """Return (year, count) over the match set, from the year facet when the search has none."""
+    if result.year_counts:
+        return list(result.year_counts)
+    return [(int(v.value), v.count) for v in result.facets.get("year", ()) if v.value.isdigit()]
+
+
+def search_view(result: SearchResult) -> SearchView:
+    """Return everything the results page shows, worked out from one search result."""
+    params = result.params
+    whole = whole_set(params)
+    selected_years = {int(y) for y in params.values("year") if y.isdigit()}
+    counts = {v.value: v.count for v in result.facets.get("year", ())}
+    cleared = SearchParams(q=params.q, sort=params.sort, per_page=params.per_page)
+    has_filters = bool(params.filters) or params.year_from is not None or params.year_to is not None
+    hidden = []
+    if params.sort:
+        hidden.append(("sort", params.sort))
+    if params.per_page != SearchParams().per_page:
+        hidden.append(("per_page", str(params.per_page)))
+    exports = (
+        Link("CSV", search_url(whole, "pages.search_csv")),
+        Link("BibTeX", search_url(whole, "pages.search_bib")),
+        Link("RIS", search_url(whole, "pages.search_ris")),
+        Link("JSON", search_url(params, "api.search")),
+    )
+    return SearchView(
+        result=result,
+        canonical_url=search_url(params, external=True),
+        groups=facet_groups(result, SIDEBAR_FACETS),
+        chips=filter_chips(params),
+        clear_url=search_url(cleared) if has_filters else None,
+        sorts=sort_links(result),
+        pages=page_links(params, result.page_count),
+        histogram=year_histogram(
+            year_counts(result),
+            selected_years,
+            lambda year: search_url(changed(params, "year", str(year))),
+        ),
+        show_evidence=bool(result.evidence) and is_marker_search(result),
+        evidence=tuple((e, filter_url("marker", e.marker)) for e in result.evidence),
+        years=tuple(
+            FacetOption(
+                "year", y, y, counts.get(y, 0), True, search_url(changed(params, "year", y))
+            )
+            for y in params.values("year")
+        ),
+        first_page_url=search_url(changed(params, "page", "1")),
+        suggestion_url=(
+            search_url(changed(params, "q", result.suggestion)) if result.suggestion else None
+        ),
+        exports=exports,
+        feed_url=search_url(whole, "pages.search_atom"),
+        first_number=(params.page - 1) * params.per_page + 1,
+        hidden=tuple(hidden),
+    )
+
+
+def _search() -> SearchResult:
+    return get_atlas().search(parse(request.args.to_dict(flat=False)))
+
+
+@bp.get("/")
+@conditional
+def home() -> str:
+    result = get_atlas().search(parse({"per_page": [str(RECENT_STUDIES)]}))
+    groups = facet_groups(result, HOME_FACETS)
+    groups = tuple(FacetGroup(g.name, g.title, g.options[:HOME_MARKERS], g.more) for g in groups)
+    return render_template("home.html", result=result, groups=groups)
+
+
+@bp.get("/search")
+@conditional
+def search() -> str:
+    view = search_view(_search())
+    return render_template("search.html", view=view, result=view.result)
+
+
+# ---- exports of a search ------------------------------------------------------------------------
+
+
+def _export() -> tuple[list[dict[str, Any]], int, SearchParams]:
+    params = parse(request.args.to_dict(flat=False))
+    limit = current_app.config["EXPORT_LIMIT"]
+    records, total = result_records(get_atlas(), params, limit)
+    return records, total, params
+
+
+def _study_url(slug: str) -> str:
+    return url_for("pages.study", slug=slug, _external=True)
+
+
+def _download(
+    body: str | bytes, mimetype: str, filename: str, total: int | None = None
+) -> Response:
+    response = Response(body, content_type=mimetype)
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    if total is not None:
+        response.headers["X-Total-Count"] = str(total)
+        response.headers["X-Export-Limit"] = str(current_app.config["EXPORT_LIMIT"])
+    return response
+
+
+@bp.get("/search.csv")
+@conditional
+def search_csv() -> Response:
+    records, total, _ = _export()
+    body = csv_text(records, _study_url)
+    return _download(body, "text/csv; charset=utf-8", "atlas-search.csv", total)
+
+
+@bp.get("/search.bib")
+@conditional
+def search_bib() -> Response:
+    records, total, _ = _export()
+    return _download(bibtex_text(records), "application/x-bibtex; charset=utf-8",
+                     "atlas-search.bib", total)  # fmt: skip
+
+
+@bp.get("/search.ris")
+@conditional
+def search_ris() -> Response:
+    records, total, _ = _export()
+    return _download(ris_text(records), "application/x-research-info-systems; charset=utf-8",
+                     "atlas-search.ris", total)  # fmt: skip
+
+
+@bp.get("/search.atom")
+@conditional
+def search_atom() -> Response:
+    atlas = get_atlas()
+    params = whole_set(parse(request.args.to_dict(flat=False)))
+    records, _ = result_records(atlas, params, FEED_ENTRIES, sort="newest")
+    what = f"“{params.q}”" if params.q else "all studies"
+    body = atom_feed(
+        records,
+        title=f"{current_app.config['SITE_NAME']}: {what}"
+        + (" (filtered)" if params.filters else ""),
+        feed_url=search_url(params, "pages.search_atom", external=True),
+        page_url=search_url(params, external=True),
+        updated=atlas.health().get("built_at") or "1970-01-01T00:00:00Z",
+        url_of=_study_url,
+    )
+    return Response(body, mimetype="application/atom+xml")
+
+
+# ---- the study page -----------------------------------------------------------------------------
+
+KNOWN_FIELDS = frozenset(StudyRecordSchema().fields)
+
+
+def _links(name: str, values: Sequence[str] | None) -> tuple[Link, ...]:
+    return tuple(Link(v, filter_url(name, v)) for v in values or ())
+
+
+def finding_rows(record: Mapping[str, Any], atlas: Atlas) -> tuple[FindingRow, ...]:
+    """Return one row per finding, then one per listed marker without a finding."""
+    markers = atlas.current().markers
+    rows = []
+    reported = set()
+    for finding in record.get("findings") or ():
+        reported.add(markers.key_of(finding["marker"]))
+        direction = finding["direction"]
+        rows.append(FindingRow(finding["marker"], filter_url("marker", finding["marker"]),
+                               direction, DIRECTION_LABELS.get(direction, direction),
+                               finding.get("sample")))  # fmt: skip
+    for marker in record.get("markers") or ():
+        key = markers.key_of(marker)
+        if key not in reported:
+            reported.add(key)
+            rows.append(FindingRow(marker, filter_url("marker", marker), None,
+                                   "Measured; direction not recorded", None))  # fmt: skip
+    return tuple(rows)
+
+
+def participants_line(record: Mapping[str, Any]) -> str | None:
+    """Return "50 patients, 48 controls" (or whichever of the two the record gives)."""
+    people = record.get("participants") or {}
+    parts = [f"{people[k]} {k}" for k in ("patients", "controls") if people.get(k) is not None]
+    return ", ".join(parts) or None
+
+
+def snapshot_line(record: Mapping[str, Any]) -> str | None:
+    """Return the record's snapshot reference as one line, or None when it has none."""
+    snapshot = record.get("snapshot")
+    if not isinstance(snapshot, Mapping) or not snapshot:
+        return None
+    return " · ".join(f"{k} {v}" for k, v in snapshot.items())
+
+
+def other_fields(record: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """Return the record's top-level fields the record format does not define, as text."""
+    out = []
+    for name, value in record.items():
+        if name in KNOWN_FIELDS:
+            continue
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        out.append((name, text))
+    return tuple(out)
+
+
+def study_view(record: dict[str, Any], atlas: Atlas) -> StudyView:
+    """Return everything the study page shows, worked out from one record."""
+    pem = record.get("pem", "unknown")
+    return StudyView(
+        record=record,
+        authors=", ".join(initials_name(a) for a in record["authors"]),
+        doi_url=doi_url(record["doi"]) if record.get("doi") else None,
+        pubmed_url=pubmed_url(record["pmid"]) if record.get("pmid") else None,
+        pem=pem,
+        pem_label=pem_label(pem),
+        pem_explanation=PEM_EXPLANATIONS.get(pem, PEM_EXPLANATIONS["unknown"]),
+        criteria=tuple(
+            CriterionLink(c, filter_url("criteria", c), c in PEM_REQUIRING)
+            for c in record.get("criteria") or ()
+        ),
+        design=(
+            Link(value_label("design", record["design"]), filter_url("design", record["design"]))
+            if record.get("design")
+            else None
+        ),
+        participants=participants_line(record),
+        sex=record.get("sex"),
+        findings=finding_rows(record, atlas),
+        interventions=_links("intervention", record.get("interventions")),
+        topics=_links("topic", record.get("topics")),
+        citation=primary_citation(record),
+        bibtex=bibtex(record),
+        snapshot=snapshot_line(record),
+        other_fields=other_fields(record),
+        related=tuple(atlas.related(record["slug"])),
+        is_retracted=bool(record.get("retracted")),
+    )
+
+
+def _record(slug: str) -> dict[str, Any]:
     record = get_atlas().study(slug)
     if record is None:
-        abort(404)
-    return render_template_string("<h1>{{ r.title }}</h1>", r=record)
+        abort(404, description=f"There is no study {slug!r} in the atlas.")
+    return record
+
+
+# The correction form on a study page carries a signed token that expires after two hours
+# (web/contribute.py), so a browser's copy of the page is renewed every quarter of an hour.
+STUDY_PAGE_RENEWAL = 15 * 60
+
+
+@bp.get("/studies/<slug:slug>")
+@conditional(renew_every=STUDY_PAGE_RENEWAL)
+def study(slug: str) -> str:
+    view = study_view(_record(slug), get_atlas())
+    # `record` is for the corrections partial (_correction_form.html), which another module owns.
+    return render_template("study.html", view=view, record=view.record)
+
+
+@bp.get("/studies/<slug:slug>.bib")
+@conditional
+def study_bib(slug: str) -> Response:
+    return _download(bibtex(_record(slug)), "application/x-bibtex; charset=utf-8", f"{slug}.bib")
+
+
+@bp.get("/studies/<slug:slug>.ris")
+@conditional
+def study_ris(slug: str) -> Response:
+    return _download(ris(_record(slug)), "application/x-research-info-systems; charset=utf-8",
+                     f"{slug}.ris")  # fmt: skip
+
+
+@bp.get("/studies/<slug:slug>.json")
+@conditional
+def study_json(slug: str) -> Response:
+    return current_app.json.response(_record(slug))
+
+
+# ---- about --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CriterionRow:
+    id: str
+    names: str
+    requires_pem: bool
+    url: str
+
+
+@bp.get("/about")
+def about() -> str:
+    criteria = tuple(
+        CriterionRow(cid, ", ".join(aliases), requires, filter_url("criteria", cid))
+        for cid, (aliases, requires) in CRITERIA.items()
+    )
+    return render_template(
+        "about.html",
+        criteria=criteria,
+        pem_requiring=sorted(PEM_REQUIRING),
+        pem_labels=PEM_LABELS,
+        pem_explanations=PEM_EXPLANATIONS,
+        directions=[(d, DIRECTION_LABELS[d]) for d in DIRECTIONS],
+    )

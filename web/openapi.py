@@ -1,0 +1,279 @@
+"""The OpenAPI 3 description of the JSON API, built with apispec from marshmallow schemas.
+
+The study schema is the record schema itself (`indexer/records.py`); the others describe
+the JSON that `search.results` produces. Tests check real answers against this document.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+from marshmallow import Schema, fields, validate
+
+from indexer.records import StudyRecordSchema
+from search.params import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS, YEAR_MAX, YEAR_MIN
+from search.schema import (
+    CONFIDENCE_VALUES,
+    DESIGNS,
+    EVIDENCE_LEVELS,
+    FACETS,
+    PEM_VALUES,
+    SEX_VALUES,
+)
+
+API_VERSION = "1.0.0"
+OPENAPI_VERSION = "3.0.3"
+_ENUMS: dict[str, tuple[str, ...]] = {
+    "pem": PEM_VALUES,
+    "design": DESIGNS,
+    "sex": SEX_VALUES,
+    "evidence_level": EVIDENCE_LEVELS,
+    "confidence": CONFIDENCE_VALUES,
+    "peer_reviewed": ("true", "false"),
+}
+
+
+class HitSchema(Schema):
+    """One study in a result list."""
+
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    authors = fields.List(fields.String(), required=True)
+    year = fields.Integer(required=True)
+    journal = fields.String(required=True, allow_none=True)
+    doi = fields.String(required=True, allow_none=True)
+    pmid = fields.String(required=True, allow_none=True)
+    pem = fields.String(required=True, validate=validate.OneOf(PEM_VALUES))
+    criteria = fields.List(fields.String(), required=True)
+    design = fields.String(required=True, allow_none=True)
+    markers = fields.List(fields.String(), required=True)
+    score = fields.Float(required=True, allow_none=True)
+    snippet = fields.String(
+        required=True,
+        metadata={"description": "HTML: the text is escaped; matches are wrapped in <mark>."},
+    )
+    retracted = fields.Boolean(required=True)
+
+
+class FacetValueSchema(Schema):
+    value = fields.String(required=True, metadata={"description": "Label, also a filter value"})
+    count = fields.Integer(required=True)
+    selected = fields.Boolean(required=True)
+
+
+class EvidenceSchema(Schema):
+    """For one marker: how many matching studies found each direction."""
+
+    marker = fields.String(required=True)
+    increased = fields.Integer(required=True)
+    decreased = fields.Integer(required=True)
+    no_difference = fields.Integer(required=True, data_key="no-difference")
+    mixed = fields.Integer(required=True)
+
+
+def _facet_map(inner: fields.Field) -> fields.Dict:
+    return fields.Dict(keys=fields.String(validate=validate.OneOf(FACETS)), values=inner,
+                       required=True)  # fmt: skip
+
+
+class SearchResponseSchema(Schema):
+    """A page of results: the same JSON as `atlas search --json`."""
+
+    query = fields.String(required=True)
+    total = fields.Integer(required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    sort = fields.String(required=True, validate=validate.OneOf(SORTS))
+    results = fields.List(fields.Nested(HitSchema), required=True)
+    facets = _facet_map(fields.List(fields.Nested(FacetValueSchema)))
+    suggestion = fields.String(required=True, allow_none=True)
+    evidence = fields.List(fields.Nested(EvidenceSchema), required=True)
+    read_as = fields.String(required=True)
+    notices = fields.List(fields.String(), required=True)
+    filters = _facet_map(fields.List(fields.String()))
+    year_from = fields.Integer(required=True, allow_none=True)
+    year_to = fields.Integer(required=True, allow_none=True)
+    generation = fields.String(required=True)
+
+
+class FacetsResponseSchema(Schema):
+    """Facet counts over a search's match set, without the results."""
+
+    total = fields.Integer(required=True)
+    facets = _facet_map(fields.List(fields.Nested(FacetValueSchema)))
+    distinct = _facet_map(
+        fields.Integer(metadata={"description": "Values with a count, before long facets are cut"})
+    )
+    filters = _facet_map(fields.List(fields.String()))
+    generation = fields.String(required=True)
+
+
+class StudyResponseSchema(StudyRecordSchema):
+    """A full study record (record format version 1; unknown fields are kept) and related slugs."""
+
+    related = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "Slugs of the most similar studies"},
+    )
+
+
+class BuildSchema(Schema):
+    records = fields.Integer(allow_none=True)
+    sources = fields.List(fields.String(), allow_none=True)
+    content_hash = fields.String(allow_none=True)
+    mode = fields.String(allow_none=True)
+    seconds = fields.Float(allow_none=True)
+    warnings = fields.List(fields.Raw(), allow_none=True)
+    skipped = fields.Integer(allow_none=True)
+
+
+class HealthSchema(Schema):
+    status = fields.String(required=True)
+    generation = fields.String(required=True)
+    documents = fields.Integer(required=True)
+    built_at = fields.String(required=True, allow_none=True)
+    build = fields.Nested(BuildSchema, required=True)
+
+
+class ErrorSchema(Schema):
+    error = fields.String(required=True)
+    messages = fields.List(fields.String(), required=True)
+
+
+def _param(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"in": "query", "name": name, "schema": schema, "description": description}
+
+
+def search_parameters() -> list[dict[str, Any]]:
+    """Return the query parameters shared by searches, facets and exports."""
+    params = [_param("q", {"type": "string", "maxLength": MAX_QUERY_CHARS}, "Free text")]
+    for name in FACETS:
+        items: dict[str, Any] = {"type": "string"}
+        if name in _ENUMS:
+            items["enum"] = list(_ENUMS[name])
+        description = f"Filter by {name}; repeat for several values (any of them matches)"
+        param = _param(name, {"type": "array", "items": items}, description)
+        params.append({**param, "style": "form", "explode": True})
+    year = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
+    params += [
+        _param("year_from", year, "Earliest year"),
+        _param("year_to", year, "Latest year"),
+        _param(
+            "sort",
+            {"type": "string", "enum": list(SORTS)},
+            "Order; default relevance with q, newest without",
+        ),  # fmt: skip
+        _param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page number"),
+        _param(
+            "per_page",
+            {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
+            "Results per page",
+        ),  # fmt: skip
+    ]
+    return params
+
+
+def _json(schema: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json("Error", description)
+
+
+def _text(mimetype: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {mimetype: {"schema": {"type": "string"}}}}
+
+
+SLUG_PARAMETER = {
+    "in": "path",
+    "name": "slug",
+    "required": True,
+    "schema": {"type": "string", "pattern": "^[a-z0-9-]{3,120}$"},
+}
+DOWNLOADS = {
+    "/search.csv": ("text/csv", "The whole result set as CSV (UTF-8 with BOM, header row)"),
+    "/search.bib": ("application/x-bibtex", "The whole result set as BibTeX"),
+    "/search.ris": ("application/x-research-info-systems", "The whole result set as RIS"),
+    "/search.atom": ("application/atom+xml", "An Atom feed of the search, newest first"),
+}
+
+
+@lru_cache(maxsize=1)
+def openapi_document() -> dict[str, Any]:
+    """Return the OpenAPI 3 document of the API, as a dict ready for JSON."""
+    spec = APISpec(
+        title="ME/CFS Atlas Search API",
+        version=API_VERSION,
+        openapi_version=OPENAPI_VERSION,
+        plugins=[MarshmallowPlugin()],
+        info={"description": "Search ME/CFS studies by text, marker, criteria and PEM."},
+    )
+    for name, schema in (
+        ("Hit", HitSchema),
+        ("FacetValue", FacetValueSchema),
+        ("Evidence", EvidenceSchema),
+        ("SearchResult", SearchResponseSchema),
+        ("Facets", FacetsResponseSchema),
+        ("Study", StudyResponseSchema),
+        ("Health", HealthSchema),
+        ("Error", ErrorSchema),
+    ):
+        spec.components.schema(name, schema=schema)
+    bad_request = _error("A parameter is beyond the service's bounds")
+    spec.path(
+        path="/api/v1/search",
+        operations={"get": {
+            "summary": "Search the studies",
+            "operationId": "search",
+            "parameters": search_parameters(),
+            "responses": {"200": _json("SearchResult", "A page of results"), "400": bad_request},
+        }},
+    )  # fmt: skip
+    spec.path(
+        path="/api/v1/facets",
+        operations={"get": {
+            "summary": "Facet counts of a search",
+            "operationId": "facets",
+            "parameters": search_parameters(),
+            "responses": {"200": _json("Facets", "Facet counts"), "400": bad_request},
+        }},
+    )  # fmt: skip
+    spec.path(
+        path="/api/v1/studies/{slug}",
+        operations={"get": {
+            "summary": "One study's full record",
+            "operationId": "study",
+            "parameters": [SLUG_PARAMETER],
+            "responses": {"200": _json("Study", "The record"), "404": _error("No such study")},
+        }},
+    )  # fmt: skip
+    spec.path(
+        path="/healthz",
+        operations={"get": {
+            "summary": "The served index generation and its size",
+            "operationId": "health",
+            "responses": {
+                "200": _json("Health", "The service is answering"),
+                "503": _error("There is no usable index"),
+            },
+        }},
+    )  # fmt: skip
+    for path, (mimetype, description) in DOWNLOADS.items():
+        spec.path(
+            path=path,
+            operations={"get": {
+                "summary": description,
+                "operationId": "export_" + path.rsplit(".", 1)[1],
+                "parameters": search_parameters(),
+                "responses": {
+                    "200": _text(mimetype, description),
+                    "400": _text("text/html", "A parameter is beyond the service's bounds"),
+                },
+            }},
+        )  # fmt: skip
+    return spec.to_dict()

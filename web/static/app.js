@@ -1,0 +1,87 @@
+// ME/CFS Atlas Search: small enhancements. Every page works without this file.
+// - Ticking a filter box applies it at once: the results are fetched, swapped in and the
+//   URL updated (history.pushState), so the address bar always holds the current search.
+// - Copy buttons copy a citation or BibTeX to the clipboard.
+(function () {
+  "use strict";
+  var root = document.documentElement;
+  root.className = root.className.replace("no-js", "js");
+
+  function announce(text) {
+    var live = document.getElementById("live-status");
+    if (live) live.textContent = text;
+  }
+
+  function showResults(url, push) {
+    return fetch(url, { credentials: "same-origin" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("HTTP " + response.status);
+        return response.text();
+      })
+      .then(function (html) {
+        var fresh = new DOMParser().parseFromString(html, "text/html");
+        var next = fresh.getElementById("search-results");
+        var current = document.getElementById("search-results");
+        if (!next || !current) throw new Error("no results in the page");
+        current.replaceWith(document.importNode(next, true));
+        document.title = fresh.title;
+        var canonical = document.querySelector('link[rel="canonical"]');
+        var freshCanonical = fresh.querySelector('link[rel="canonical"]');
+        if (canonical && freshCanonical) canonical.href = freshCanonical.href;
+        if (push) history.pushState({ atlas: true }, "", url);
+        var count = document.querySelector("[data-count]");
+        announce(count ? count.textContent : "");
+      });
+  }
+
+  document.addEventListener("change", function (event) {
+    var box = event.target;
+    if (!(box instanceof HTMLInputElement) || box.type !== "checkbox" || !box.dataset.url) return;
+    var url = box.dataset.url;
+    var name = box.name;
+    var value = box.value;
+    showResults(url, true)
+      .then(function () {
+        var selector = 'input[type="checkbox"][name="' + CSS.escape(name) + '"][value="' + CSS.escape(value) + '"]';
+        var again = document.querySelector(selector);
+        if (again) again.focus();
+      })
+      .catch(function () { window.location.assign(url); });
+  });
+
+  window.addEventListener("popstate", function () {
+    if (!document.getElementById("search-results")) return;
+    showResults(window.location.href, false).catch(function () { window.location.reload(); });
+  });
+
+  function copyText(text) {
+    if (navigator.clipboard && window.isSecureContext) return navigator.clipboard.writeText(text);
+    return new Promise(function (resolve, reject) {
+      var area = document.createElement("textarea");
+      area.value = text;
+      area.setAttribute("readonly", "");
+      area.className = "visually-hidden";
+      document.body.appendChild(area);
+      area.select();
+      var done = document.execCommand("copy");
+      document.body.removeChild(area);
+      if (done) { resolve(); } else { reject(new Error("copy refused")); }
+    });
+  }
+
+  document.querySelectorAll("button[data-copy]").forEach(function (button) {
+    var source = document.getElementById(button.dataset.copy);
+    var status = button.parentNode.querySelector(".copy-status");
+    if (!source) return;
+    button.hidden = false;
+    button.addEventListener("click", function () {
+      copyText(source.textContent).then(
+        function () { if (status) status.textContent = "Copied."; },
+        function () {
+          window.getSelection().selectAllChildren(source);
+          if (status) status.textContent = "Selected: press Ctrl+C (⌘C) to copy.";
+        }
+      );
+    });
+  });
+})();

@@ -1,0 +1,72 @@
+"""Search URLs: a search's canonical URL, and the one helper that changes one parameter of it.
+
+Every link that changes the current search (facet checkboxes, chips, sort and page links,
+histogram bars, "did you mean") goes through `changed()` then `search_url()`, so links are
+always in canonical order with defaults left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from urllib.parse import urlencode
+
+from flask import url_for
+from flask.blueprints import BlueprintSetupState
+from werkzeug.routing import BaseConverter
+
+from search import SearchParams
+from search.params import DEFAULT_PER_PAGE
+from search.schema import FACETS
+
+
+def changed(params: SearchParams, name: str, value: str | None = None) -> SearchParams:
+    """Return the search with one parameter changed, back on page 1 unless the page changed.
+
+    A filter value is toggled: added when absent, removed when present (a value of None
+    removes every value of that filter). `q`, `sort`, `page`, `per_page`, `year_from` and
+    `year_to` are set to the value, or back to their default when it is None.
+    """
+    if name in FACETS:
+        filters = {n: list(vs) for n, vs in params.filters}
+        current = filters.get(name, [])
+        if value is None:
+            filters[name] = []
+        elif value in current:
+            filters[name] = [v for v in current if v != value]
+        else:
+            filters[name] = [*current, value]
+        return replace(params.with_filters(filters), page=1)
+    if name == "page":
+        return replace(params, page=int(value) if value else 1)
+    if name == "q":
+        return replace(params, q=value or "", page=1)
+    if name == "sort":
+        return replace(params, sort=value, page=1)
+    if name == "per_page":
+        return replace(params, per_page=int(value) if value else DEFAULT_PER_PAGE, page=1)
+    if name in ("year_from", "year_to"):
+        return replace(params, **{name: int(value) if value else None}, page=1)
+    raise ValueError(f"not a search parameter: {name}")
+
+
+def whole_set(params: SearchParams) -> SearchParams:
+    """Return the search without paging: what exports and feeds of this search cover."""
+    return replace(params, page=1, per_page=DEFAULT_PER_PAGE)
+
+
+def search_url(params: SearchParams, endpoint: str = "pages.search", external: bool = False) -> str:
+    """Return the URL of a search at an endpoint, parameters in canonical order."""
+    base = url_for(endpoint, _external=external)
+    query = urlencode(params.canonical_query())
+    return f"{base}?{query}" if query else base
+
+
+class SlugConverter(BaseConverter):
+    """A study slug: a-z, 0-9 and hyphens, so `/studies/<slug>.bib` cannot be read as a slug."""
+
+    regex = r"[a-z0-9-]{1,120}"
+
+
+def add_slug_converter(state: BlueprintSetupState) -> None:
+    """Make `<slug:...>` available to a blueprint's routes (call with `bp.record_once`)."""
+    state.app.url_map.converters.setdefault("slug", SlugConverter)
