@@ -133,6 +133,14 @@ def test_form_page_offers_the_form(client: FlaskClient) -> None:
     read_token(secret_of(client.application), token_from(html), STUDY, time.time())
 
 
+def test_study_page_includes_the_form(app: Flask, client: FlaskClient) -> None:
+    html = client.get(f"/studies/{STUDY}").get_data(as_text=True)
+    section = html[html.index('id="suggest-correction"') :]
+    assert f'<form class="correction-form" method="post" action="{POST_URL}"' in section
+    response = client.post(POST_URL, data=fields(token_from(section)))
+    assert response.status_code == 303 and len(stored(app)) == 1
+
+
 def test_submission_is_stored_privately_and_thanked(app: Flask, client: FlaskClient) -> None:
     response = client.post(POST_URL, data=fields(fresh_token(client)))
     assert response.status_code == 303
