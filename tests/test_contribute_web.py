@@ -563,3 +563,67 @@ def test_kill_9_loses_no_acknowledged_submission(start_server: Callable[[Path], 
     again.process.wait()
     assert "after the restart" in [c.text for c in ContributionStore(data_dir).list()]
     assert integrity(data_dir) == "ok"
+
+
+# --- a reader in a real browser ---------------------------------------------------------------
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+
+
+@pytest.mark.browser
+@pytest.mark.server
+def test_a_reader_sends_a_correction_from_the_study_page(start_server: Callable[[Path], Server],
+                                                         tmp_path: Path) -> None:  # fmt: skip
+    sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
+    if not CHROMIUM.exists():
+        pytest.skip(
+            f"no Chromium at {CHROMIUM} (`make browser` installs Debian's; none is downloaded)"
+        )
+    data_dir = tmp_path / "data"
+    server = start_server(data_dir)
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                             args=CHROMIUM_ARGS)  # fmt: skip
+        try:
+            page = browser.new_page()
+            blocked: list[str] = []
+            page.on(
+                "console",
+                lambda m: blocked.append(m.text) if "Content Security" in m.text else None,
+            )
+            page.goto(f"http://127.0.0.1:{server.port}/studies/{STUDY}")
+            # The honeypot's box is clipped to one pixel by .visually-hidden from the site CSS.
+            honeypot = page.locator(".correction-form div:has(#correction-homepage)").bounding_box()
+            assert honeypot is not None and honeypot["width"] <= 1 and honeypot["height"] <= 1
+
+            page.click("#suggest-correction button[type=submit]")  # empty: the browser asks first
+            assert page.url.endswith(f"/studies/{STUDY}")
+
+            typed = "Findings: IFN-γ was <b>decreased</b>,\nnot increased."
+            page.select_option("#correction-kind", "findings")
+            page.fill("#correction-text", typed)
+            page.fill("#correction-name", "Seán O'Brien")
+            page.fill("#correction-email", "sean@localhost")  # valid to the browser, not to us
+            page.click("#suggest-correction button[type=submit]")
+            assert (
+                page.locator(".correction-problems")
+                .inner_text()
+                .startswith("The email does not look like an address")
+            )
+            assert page.input_value("#correction-text") == typed  # kept for the reader
+            assert page.input_value("#correction-kind") == "findings"
+            assert ContributionStore(data_dir).list() == []
+
+            page.fill("#correction-email", "sean@example.ie")
+            page.click("button[type=submit]:has-text('Send privately')")
+            page.wait_for_url(f"**/studies/{STUDY}/corrections/thanks")
+            assert page.locator("main h1").inner_text() == "Thank you"
+            assert "A human curator will review it" in page.locator("main").inner_text()
+            assert blocked == []
+        finally:
+            browser.close()
+    [contribution] = ContributionStore(data_dir).list()
+    assert (contribution.kind, contribution.text, contribution.name, contribution.email) == (
+        "findings", typed, "Seán O'Brien", "sean@example.ie",
+    )  # fmt: skip
