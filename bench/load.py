@@ -222,9 +222,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--connections", type=int, default=8, help="concurrent keep-alive connections"
     )
-    parser.add_argument("--mix", choices=sorted(MIXES), default="api",
-                        help="the query mix on the page or the API, never-repeated queries, "
-                        "or the trivial /healthz endpoint")  # fmt: skip
+    parser.add_argument(
+        "--mix",
+        choices=sorted(MIXES),
+        default="api",
+        help="the query mix on the page or the API, never-repeated queries, "
+        "or the trivial /healthz endpoint",
+    )
     parser.add_argument("--path", action="append", default=[], help="request these paths instead")
     args = parser.parse_args(argv)
     try:
@@ -233,8 +237,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(str(exc))
     paths = args.path or MIXES[args.mix](args.requests)
     try:
-        result = run_load(args.host, args.port, paths, requests=args.requests,
-                          connections=args.connections, max_seconds=args.max_seconds)  # fmt: skip
+        result = run_load(
+            args.host,
+            args.port,
+            paths,
+            requests=args.requests,
+            connections=args.connections,
+            max_seconds=args.max_seconds,
+        )
     except ValueError as exc:
         parser.error(str(exc))
     print(json.dumps(result.to_json(), indent=2))

@@ -43,9 +43,16 @@ def _q(kind: str, is_plain: bool = False, **args: str | tuple[str, ...]) -> MixQ
 
 # Classes, in the order the report lists them.
 KINDS = (
-    "common-word", "rare-word", "marker", "two-word-and", "phrase", "field", "text+filters",
-    "filter-only", "deep-page",
-)  # fmt: skip
+    "common-word",
+    "rare-word",
+    "marker",
+    "two-word-and",
+    "phrase",
+    "field",
+    "text+filters",
+    "filter-only",
+    "deep-page",
+)
 
 QUERY_MIX: tuple[MixQuery, ...] = (
     # common words: match a large share of the corpus
@@ -113,10 +120,16 @@ QUERY_MIX: tuple[MixQuery, ...] = (
 
 # Filters that never-repeated queries combine with a word (None: no filter).
 _UNIQUE_FILTERS: tuple[Args | None, ...] = (
-    None, {"pem": "required"}, {"design": "case-control"}, {"criteria": "CCC"},
-    {"year_from": "2010"}, {"sex": "female"}, {"topic": "immunology"}, {"marker": "IL-6"},
+    None,
+    {"pem": "required"},
+    {"design": "case-control"},
+    {"criteria": "CCC"},
+    {"year_from": "2010"},
+    {"sex": "female"},
+    {"topic": "immunology"},
+    {"marker": "IL-6"},
     {"pem": "not-required", "design": "rct"},
-)  # fmt: skip
+)
 
 
 def unique_queries(count: int, seed: int = 1) -> list[Args]:

@@ -89,17 +89,31 @@ def _wait_for_port(proc: subprocess.Popen[bytes], log: Path, deadline: float) ->
 
 @contextmanager
 def running_server(
-    index_dir: Path, log: Path, threads: int = 8, startup_timeout: float = 60.0,
+    index_dir: Path,
+    log: Path,
+    threads: int = 8,
+    startup_timeout: float = 60.0,
     env: dict[str, str] | None = None,
-) -> Iterator[Server]:  # fmt: skip
+) -> Iterator[Server]:
     """Start `atlas serve` on a free loopback port, yield it once it answers, then stop it."""
-    command = [*atlas_command(), "serve", "--index", str(index_dir), "--host", HOST,
-               "--port", "0", "--threads", str(threads)]  # fmt: skip
+    command = [
+        *atlas_command(),
+        "serve",
+        "--index",
+        str(index_dir),
+        "--host",
+        HOST,
+        "--port",
+        "0",
+        "--threads",
+        str(threads),
+    ]
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("wb") as handle:
         started = time.perf_counter()
-        proc = subprocess.Popen(command, stdout=handle, stderr=subprocess.STDOUT,
-                                env={**os.environ, **(env or {})})  # fmt: skip
+        proc = subprocess.Popen(
+            command, stdout=handle, stderr=subprocess.STDOUT, env={**os.environ, **(env or {})}
+        )
     try:
         deadline = time.monotonic() + startup_timeout
         port = _wait_for_port(proc, log, deadline)
