@@ -259,18 +259,19 @@ def is_marker_search(result: SearchResult) -> bool:
 
 
 def facet_groups(
-    result: SearchResult, names: Sequence[str], limit: int | None = None
+    result: SearchResult, names: Sequence[str], base: SearchParams | None = None
 ) -> tuple[FacetGroup, ...]:
-    """Return the facets to show, each value with its toggle URL; PEM always lists all three."""
-    params = result.params
+    """Return the facets to show, each value with its toggle URL; PEM always lists all three.
+
+    Toggle URLs change the result's own search, or `base` when given.
+    """
+    params = result.params if base is None else base
     groups = []
     for name in names:
         values = list(result.facets.get(name, ()))
         if name == "pem":
             present = {v.key for v in values}
             values += [FacetValue(p, p, 0, False) for p in PEM_VALUES if p not in present]
-        if limit is not None:
-            values = values[:limit]
         options = tuple(
             FacetOption(
                 name=name,
@@ -405,7 +406,7 @@ def _search() -> SearchResult:
 @conditional
 def home() -> str:
     result = get_atlas().search(parse({"per_page": [str(RECENT_STUDIES)]}))
-    groups = facet_groups(result, HOME_FACETS)
+    groups = facet_groups(result, HOME_FACETS, base=SearchParams())
     groups = tuple(FacetGroup(g.name, g.title, g.options[:HOME_MARKERS], g.more) for g in groups)
     return render_template("home.html", result=result, groups=groups)
 
