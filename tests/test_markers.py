@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.markers import MarkerDictionary, find_mentions, fold
+from search.markers import MarkerDictionary, find_mentions, fold, mention_keys
 
 TABLE = MarkerDictionary.from_table()
 
@@ -66,3 +66,15 @@ def test_corpus_markers_extend_the_table() -> None:
 
 def mentions_with(markers: MarkerDictionary, text: str) -> list[str]:
     return [m.key for m in find_mentions(text, markers)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Plasma IL-12 p40 and TNF alpha rose, IL-6 (not IL-16) fell; IFN-γ and CD56 cells.",
+        "CSF lactate; p40 alone; IL 6 and IL-1 β; interferon gamma; VO2 peak; CD4+ cells",
+        "tumour necrosis factor alpha and granulocyte-macrophage colony-stimulating factor",
+    ],
+)
+def test_mention_keys_agrees_with_find_mentions(text: str) -> None:
+    assert mention_keys(text, TABLE) == {m.key for m in find_mentions(text, TABLE)}
