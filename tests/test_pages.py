@@ -297,6 +297,8 @@ def test_exports_and_feed_are_linked_for_the_whole_result_set(client) -> None:  
     ]
     feed = doc.find("link", rel="alternate", type="application/atom+xml")
     assert feed.attrs["href"] == "/search.atom?q=cytokines"
+    twin = doc.find("link", rel="alternate", type="application/json")
+    assert twin.attrs["href"] == "/api/v1/search?q=cytokines&per_page=1"
 
 
 def test_retracted_hits_are_marked(client) -> None:  # type: ignore[no-untyped-def]

@@ -173,6 +173,7 @@ class SearchView:
     suggestion_url: str | None
     exports: tuple[Link, ...]
     feed_url: str
+    json_url: str
     first_number: int
     hidden: tuple[tuple[str, str], ...]  # form fields that keep sort and page size
 
@@ -360,11 +361,12 @@ def search_view(result: SearchResult) -> SearchView:
         hidden.append(("sort", params.sort))
     if params.per_page != SearchParams().per_page:
         hidden.append(("per_page", str(params.per_page)))
+    json_url = search_url(params, "api.search")
     exports = (
         Link("CSV", search_url(whole, "pages.search_csv")),
         Link("BibTeX", search_url(whole, "pages.search_bib")),
         Link("RIS", search_url(whole, "pages.search_ris")),
-        Link("JSON", search_url(params, "api.search")),
+        Link("JSON", json_url),
     )
     return SearchView(
         result=result,
@@ -393,6 +395,7 @@ def search_view(result: SearchResult) -> SearchView:
         ),
         exports=exports,
         feed_url=search_url(whole, "pages.search_atom"),
+        json_url=json_url,
         first_number=(params.page - 1) * params.per_page + 1,
         hidden=tuple(hidden),
     )
