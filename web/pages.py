@@ -114,7 +114,7 @@ DIRECTION_LABELS = {
 SORT_LABELS = {"relevance": "Relevance", "newest": "Newest", "oldest": "Oldest", "title": "Title"}
 SIDEBAR_FACETS = tuple(name for name in FACETS if name != "year")  # years: the histogram
 HOME_FACETS = ("pem", "criteria", "design", "marker")
-HOME_MARKERS = 12
+HOME_FACET_VALUES = 12
 RECENT_STUDIES = 5
 PAGE_WINDOW = 2  # page links shown either side of the current page
 
@@ -410,7 +410,9 @@ def _search() -> SearchResult:
 def home() -> str:
     result = get_atlas().search(parse({"per_page": [str(RECENT_STUDIES)]}))
     groups = facet_groups(result, HOME_FACETS, base=SearchParams())
-    groups = tuple(FacetGroup(g.name, g.title, g.options[:HOME_MARKERS], g.more) for g in groups)
+    groups = tuple(
+        FacetGroup(g.name, g.title, g.options[:HOME_FACET_VALUES], g.more) for g in groups
+    )
     return render_template("home.html", result=result, groups=groups)
 
 
@@ -424,11 +426,10 @@ def search() -> str:
 # ---- exports of a search ------------------------------------------------------------------------
 
 
-def _export() -> tuple[list[dict[str, Any]], int, SearchParams]:
+def _export() -> tuple[list[dict[str, Any]], int]:
+    """Return the records of the requested search's whole result set, and its total."""
     params = parse(request.args.to_dict(flat=False))
-    limit = current_app.config["EXPORT_LIMIT"]
-    records, total = result_records(get_atlas(), params, limit)
-    return records, total, params
+    return result_records(get_atlas(), params, current_app.config["EXPORT_LIMIT"])
 
 
 def _study_url(slug: str) -> str:
@@ -436,9 +437,9 @@ def _study_url(slug: str) -> str:
 
 
 def _download(
-    body: str | bytes, mimetype: str, filename: str, total: int | None = None
+    body: str | bytes, content_type: str, filename: str, total: int | None = None
 ) -> Response:
-    response = Response(body, content_type=mimetype)
+    response = Response(body, content_type=content_type)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     if total is not None:
         response.headers["X-Total-Count"] = str(total)
@@ -449,7 +450,7 @@ def _download(
 @bp.get("/search.csv")
 @conditional
 def search_csv() -> Response:
-    records, total, _ = _export()
+    records, total = _export()
     body = csv_text(records, _study_url)
     return _download(body, "text/csv; charset=utf-8", "atlas-search.csv", total)
 
@@ -457,7 +458,7 @@ def search_csv() -> Response:
 @bp.get("/search.bib")
 @conditional
 def search_bib() -> Response:
-    records, total, _ = _export()
+    records, total = _export()
     return _download(bibtex_text(records), "application/x-bibtex; charset=utf-8",
                      "atlas-search.bib", total)  # fmt: skip
 
@@ -465,7 +466,7 @@ def search_bib() -> Response:
 @bp.get("/search.ris")
 @conditional
 def search_ris() -> Response:
-    records, total, _ = _export()
+    records, total = _export()
     return _download(ris_text(records), "application/x-research-info-systems; charset=utf-8",
                      "atlas-search.ris", total)  # fmt: skip
 
