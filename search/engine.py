@@ -23,11 +23,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 
 from search import query as query_language
 from search.facets import facet_counts, members, union
-from search.highlight import snippet
+from search.highlight import Highlighter
 from search.params import SearchParams
 from search.results import Evidence, FacetValue, Hit, SearchResult
 from search.schema import (
@@ -43,6 +44,7 @@ from search.schema import (
     criterion_key,
     tag_key,
 )
+from search.scoring import Scorer, bits_to_mask, mask_to_bits
 from search.suggest import Speller
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,15 @@ class Generation:
                 rank[docnum] = position
             self.ranks[name] = rank
         self.records_fd = os.open(path / RECORDS_FILE, os.O_RDONLY)
+        self.evidence_any = {}
+        for key, directions in self.tables.evidence.items():
+            union_bits = 0
+            for direction_bits in directions.values():
+                union_bits |= direction_bits
+            self.evidence_any[key] = union_bits
+        self.live = bits_to_mask(self.tables.all_docs, self.tables.doc_count)
+        self.newest_rank = np.array(self.ranks["newest"], dtype=np.int64)
+        self.scorer = Scorer(self.searcher, self.tables.field_lengths, self.live)
         self._speller: Speller | None = None
         self._speller_lock = threading.Lock()
         weakref.finalize(self, _close_quietly, self.searcher, self.ix, self.records_fd)
@@ -127,31 +138,24 @@ class Generation:
 
     # -- searching -----------------------------------------------------------------------
 
-    def match(self, parsed: query_language.Parsed | None) -> tuple[int, dict[int, float] | None]:
-        """Return the bitset of documents the text matches, and their scores."""
+    def match(self, parsed: query_language.Parsed | None) -> tuple[int, np.ndarray | None]:
+        """Return the bitset of documents the text matches, and the score vector."""
         if parsed is None or parsed.query is None:
             return self.tables.all_docs, None
         with self.lock:
-            results = self.searcher.search(parsed.query, limit=None)
-            scores = {docnum: score for score, docnum in results.top_n}
-        buf = bytearray((self.tables.doc_count + 8) // 8)
-        for docnum in scores:
-            buf[docnum >> 3] |= 1 << (docnum & 7)
-        return int.from_bytes(buf, "little") & self.tables.all_docs, scores
+            found = self.scorer.evaluate(parsed.query)
+        return mask_to_bits(found.mask & self.live), found.scores
 
-    def page_docnums(self, bits: int, total: int, sort: str, scores: dict[int, float] | None,
+    def page_docnums(self, bits: int, total: int, sort: str, scores: np.ndarray | None,
                      start: int, stop: int) -> list[int]:  # fmt: skip
         """Return the docnums at positions start..stop of the match set in the given order."""
         if stop <= start or start >= total:
             return []
-        newest = self.ranks["newest"]
         if sort == "relevance" and scores is not None:
-            candidates = [d for d in scores if (bits >> d) & 1] if total < len(scores) else list(scores)
-            if total < len(scores):
-                wanted = set(members(bits))
-                candidates = [d for d in scores if d in wanted]
-            best = heapq.nsmallest(stop, candidates, key=lambda d: (-scores[d], newest[d]))
-            return best[start:stop]
+            candidates = np.flatnonzero(bits_to_mask(bits, self.tables.doc_count))
+            # best score first, newest first among equal scores
+            order = np.lexsort((self.newest_rank[candidates], -scores[candidates]))
+            return candidates[order[start:stop]].tolist()
         rank = self.ranks["newest" if sort == "relevance" else sort]
         order = self.tables.orders["newest" if sort == "relevance" else sort]
         if total * 8 >= self.tables.doc_count:
@@ -214,7 +218,8 @@ class Generation:
             sort = "newest"
         start = (params.page - 1) * params.per_page
         page = self.page_docnums(filtered, total, sort, scores, start, start + params.per_page)
-        hits = tuple(self._hit(d, scores, parsed) for d in page)
+        highlighter = self._highlighter(parsed)
+        hits = tuple(self._hit(d, scores, highlighter) for d in page)
 
         evidence = self._evidence(filtered, parsed.marker_keys if parsed else [])
         suggestion = self._suggestion(params.q, parsed, total)
@@ -233,21 +238,21 @@ class Generation:
             sort=sort,
         )
 
-    def _hit(self, docnum: int, scores: dict[int, float] | None,
-             parsed: query_language.Parsed | None) -> Hit:  # fmt: skip
+    def _highlighter(self, parsed: query_language.Parsed | None) -> Highlighter:
+        if parsed is None:
+            return Highlighter(set(), set(), set(), self.markers)
+        return Highlighter(parsed.prose_terms, parsed.name_terms, set(parsed.marker_keys), self.markers)
+
+    def _hit(self, docnum: int, scores: np.ndarray | None, highlighter: Highlighter) -> Hit:
         row = self.tables.rows[docnum]
         assert row is not None
         record = self.record(docnum)
         texts = [record.get(k, "") for k in ("summary", "significance", "limitations")]
         texts.append(record["title"])
-        if parsed is not None:
-            html = snippet(texts, parsed.prose_terms, parsed.name_terms,
-                           set(parsed.marker_keys), self.markers)  # fmt: skip
-        else:
-            html = snippet(texts, set(), set(), set(), self.markers)
+        html = highlighter.snippet(texts)
         score = None
-        if scores is not None and docnum in scores:
-            score = round(scores[docnum], 4)
+        if scores is not None:
+            score = round(float(scores[docnum]), 4)
         return Hit(
             slug=row["slug"],
             title=row["title"],
@@ -266,14 +271,18 @@ class Generation:
         )
 
     def _evidence(self, bits: int, queried: Sequence[str]) -> tuple[Evidence, ...]:
-        marker_bits = self.tables.facets["marker"]
+        """Return per marker how many studies in the match set found each direction."""
+        totals = []
+        for key, any_bits in self.evidence_any.items():
+            count = (bits & any_bits).bit_count()
+            if count:
+                totals.append((key, count))
+        first = {k: i for i, k in enumerate(queried)}
+        # queried markers first, then the most reported; directions only for those shown
+        totals.sort(key=lambda kc: (first.get(kc[0], len(first)), -kc[1], kc[0]))
         rows = []
-        for key, directions in self.tables.evidence.items():
-            if not bits & marker_bits.get(key, 0):
-                continue
-            counts = {d: (bits & b).bit_count() for d, b in directions.items()}
-            if not any(counts.values()):
-                continue
+        for key, _ in totals[:EVIDENCE_LIMIT]:
+            counts = {d: (bits & b).bit_count() for d, b in self.tables.evidence[key].items()}
             rows.append(
                 Evidence(
                     marker=self.markers.display.get(key, key),
@@ -283,9 +292,7 @@ class Generation:
                     mixed=counts.get("mixed", 0),
                 )
             )
-        first = {self.markers.display.get(k, k): i for i, k in enumerate(queried)}
-        rows.sort(key=lambda e: (first.get(e.marker, len(first)), -e.total, e.marker.casefold()))
-        return tuple(rows[:EVIDENCE_LIMIT])
+        return tuple(rows)
 
     def _suggestion(self, text: str, parsed: query_language.Parsed | None, total: int) -> str | None:
         if parsed is None or not parsed.plain_words:
@@ -324,7 +331,7 @@ class Generation:
         scores.pop(docnum, None)
         newest = self.ranks["newest"]
         best = heapq.nsmallest(limit, scores, key=lambda d: (-scores[d], newest[d]))
-        return [self._hit(d, None, None) for d in best]
+        return [self._hit(d, None, self._highlighter(None)) for d in best]
 
 
 class Atlas:

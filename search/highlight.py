@@ -6,6 +6,7 @@ snippet can be inserted into a page as it is.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 from markupsafe import Markup, escape
@@ -16,24 +17,69 @@ from search.markers import MarkerDictionary, find_mentions
 SNIPPET_CHARS = 240
 
 
-def _spans(text: str, prose: set[str], names: set[str], keys: set[str],
-           markers: MarkerDictionary) -> list[tuple[int, int]]:  # fmt: skip
-    spans: list[tuple[int, int]] = []
-    if keys:
-        spans.extend((m.start, m.end) for m in find_mentions(text, markers) if m.key in keys)
-    if prose or names:
-        for match in WORD.finditer(text):
-            word = match.group()
-            if prose_term(word) in prose or fold_word(word) in names:
-                spans.append((match.start(), match.end()))
-    spans.sort()
-    merged: list[tuple[int, int]] = []
-    for start, end in spans:
-        if merged and start <= merged[-1][1]:
-            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
-        else:
-            merged.append((start, end))
-    return merged
+class Highlighter:
+    """Finds what one query matched in record text; built once per search, used for every hit."""
+
+    def __init__(self, prose: set[str], names: set[str], keys: set[str],
+                 markers: MarkerDictionary) -> None:  # fmt: skip
+        self.prose, self.names, self.keys, self.markers = prose, names, keys, markers
+        # A regex of word beginnings finds candidate words in C; each candidate is then checked
+        # with the real analysis. Stems are not always prefixes ("easili"), so drop their last
+        # letter.
+        starts = {t[:-1] if len(t) > 3 else t for t in prose} | set(names)
+        alternatives = "|".join(re.escape(w) for w in sorted(starts, key=len, reverse=True) if w)
+        self.pattern = re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE) if alternatives else None
+
+    @property
+    def is_empty(self) -> bool:
+        return not (self.prose or self.names or self.keys)
+
+    def _is_match(self, word: str) -> bool:
+        return prose_term(word) in self.prose or fold_word(word) in self.names
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """Return the merged character spans of the matches in a text."""
+        spans: list[tuple[int, int]] = []
+        if self.keys:
+            spans.extend((m.start, m.end) for m in find_mentions(text, self.markers) if m.key in self.keys)
+        if self.pattern is not None:
+            if text.isascii():
+                for candidate in self.pattern.finditer(text):
+                    match = WORD.match(text, candidate.start())
+                    if match and self._is_match(match.group()):
+                        spans.append((match.start(), match.end()))
+            else:  # accents and Greek letters fold: check every word
+                for match in WORD.finditer(text):
+                    if self._is_match(match.group()):
+                        spans.append((match.start(), match.end()))
+        spans.sort()
+        merged: list[tuple[int, int]] = []
+        for start, end in spans:
+            if merged and start <= merged[-1][1]:
+                merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+            else:
+                merged.append((start, end))
+        return merged
+
+    def snippet(self, texts: Sequence[str], size: int = SNIPPET_CHARS) -> str:
+        """Return an HTML snippet from the first text with a match (or the first text)."""
+        texts = [t for t in texts if t]
+        if not texts:
+            return ""
+        best_text, best_spans = texts[0], []
+        if not self.is_empty:
+            # The first text with a match wins (the summary, usually): scanning every text of
+            # every hit was most of the cost of a results page.
+            for text in texts:
+                spans = self.spans(text)
+                if spans:
+                    best_text, best_spans = text, spans
+                    break
+        start, end = _window(best_text, best_spans, size)
+        html = mark(best_text, best_spans, start, end)
+        prefix = "… " if start > 0 else ""
+        suffix = " …" if end < len(best_text) else ""
+        return str(escape(prefix) + html + escape(suffix))
 
 
 def _window(text: str, spans: Sequence[tuple[int, int]], size: int) -> tuple[int, int]:
@@ -74,18 +120,5 @@ def mark(text: str, spans: Iterable[tuple[int, int]], start: int = 0, end: int |
 
 def snippet(texts: Sequence[str], prose: set[str], names: set[str], keys: set[str],
             markers: MarkerDictionary, size: int = SNIPPET_CHARS) -> str:  # fmt: skip
-    """Return an HTML snippet from the first text with the most matches (or the first text)."""
-    texts = [t for t in texts if t]
-    if not texts:
-        return ""
-    best_text, best_spans = texts[0], []
-    if prose or names or keys:
-        for text in texts:
-            spans = _spans(text, prose, names, keys, markers)
-            if len(spans) > len(best_spans):
-                best_text, best_spans = text, spans
-    start, end = _window(best_text, best_spans, size)
-    html = mark(best_text, best_spans, start, end)
-    prefix = "… " if start > 0 else ""
-    suffix = " …" if end < len(best_text) else ""
-    return str(escape(prefix) + html + escape(suffix))
+    """Return an HTML snippet of the texts for one query (see Highlighter for many hits)."""
+    return Highlighter(prose, names, keys, markers).snippet(texts, size)

@@ -145,47 +145,20 @@ class Mention:
 
 
 def find_mentions(text: str, markers: MarkerDictionary) -> Iterator[Mention]:
-    """Yield marker mentions in free text, longest spelling first (`IL-12 p40` is one)."""
-    tokens = [(m.group(), m.start(), m.end()) for m in DETECT_TOKEN.finditer(text)]
-    i = 0
-    n = len(tokens)
-    while i < n:
-        acc = ""
-        best: tuple[int, str] | None = None
-        j = i
-        while j < n and j - i < _MAX_NGRAM:
-            acc += fold(tokens[j][0])
-            if acc in markers.forms and acc not in AMBIGUOUS:
-                best = (j, markers.forms[acc])
-            if acc not in markers.prefixes:
-                break
-            j += 1
-        if best is None:
-            key = markers.lookup_free_text(fold(tokens[i][0]))
-            if key is not None:
-                best = (i, key)
-        if best is None:
-            i += 1
-            continue
-        last, key = best
-        yield Mention(key, tokens[i][1], tokens[last][2])
-        i = last + 1
+    """Yield marker mentions in free text, longest spelling first (`IL-12 p40` is one).
 
-
-def mention_keys(text: str, markers: MarkerDictionary) -> set[str]:
-    """Return the keys of the markers mentioned in a text (what `find_mentions` finds, faster).
-
-    Indexing calls this for every record, so most words are rejected with two set lookups.
+    Indexing and highlighting call this for every record, so most words are rejected with two
+    set lookups before anything else is tried.
     """
-    folded = [fold(w) for w in DETECT_TOKEN.findall(text)]
+    matches = list(DETECT_TOKEN.finditer(text))
+    folded = [fold(m.group()) for m in matches]
     forms, prefixes = markers.forms, markers.prefixes
-    found: set[str] = set()
     i, n = 0, len(folded)
     while i < n:
         word = folded[i]
         if word not in prefixes and word not in forms:
             if not word.isalpha() and word not in AMBIGUOUS and _MARKER_LIKE.match(word):
-                found.add(word)
+                yield Mention(word, matches[i].start(), matches[i].end())
             i += 1
             continue
         acc, best, j = "", None, i
@@ -199,9 +172,13 @@ def mention_keys(text: str, markers: MarkerDictionary) -> set[str]:
         if best is None:
             key = markers.lookup_free_text(word)
             if key is not None:
-                found.add(key)
+                yield Mention(key, matches[i].start(), matches[i].end())
             i += 1
             continue
-        found.add(best[1])
+        yield Mention(best[1], matches[i].start(), matches[best[0]].end())
         i = best[0] + 1
-    return found
+
+
+def mention_keys(text: str, markers: MarkerDictionary) -> set[str]:
+    """Return the keys of the markers mentioned in a text."""
+    return {m.key for m in find_mentions(text, markers)}

@@ -256,16 +256,18 @@ def _and(queries: list[wq.Query | None]) -> wq.Query | None:
     return kept[0] if len(kept) == 1 else wq.And(kept)
 
 
-def _field_terms(fieldname: str, terms: list[str], boost: float) -> wq.Query | None:
+def _field_terms(fieldname: str, terms: list[str], boost: float, phrase: bool = True) -> wq.Query | None:
     if not terms:
         return None
     if len(terms) == 1:
         return wq.Term(fieldname, terms[0], boost=boost)
+    if not phrase:
+        return wq.And([wq.Term(fieldname, t, boost=boost) for t in terms])
     return wq.Phrase(fieldname, terms, boost=boost)
 
 
 def _prose_query(text: str, ctx: _Context, fields: Sequence[str] = PROSE_FIELDS,
-                 with_names: bool = True) -> wq.Query | None:  # fmt: skip
+                 with_names: bool = True, phrase: bool = True) -> wq.Query | None:  # fmt: skip
     terms = prose_terms(text)
     if not terms:
         return None  # only stop words: "a" must not match every author with initial A
@@ -274,10 +276,10 @@ def _prose_query(text: str, ctx: _Context, fields: Sequence[str] = PROSE_FIELDS,
         ctx.parsed.prose_terms.update(terms)
         if with_names:
             ctx.parsed.name_terms.update(names)
-    parts = [_field_terms(f, terms, WEIGHTS[f]) for f in fields]
+    parts = [_field_terms(f, terms, WEIGHTS[f], phrase) for f in fields]
     if with_names:
-        parts.append(_field_terms("authors", names, WEIGHTS["authors"]))
-        parts.append(_field_terms("journal", names, WEIGHTS["journal"]))
+        parts.append(_field_terms("authors", names, WEIGHTS["authors"], phrase))
+        parts.append(_field_terms("journal", names, WEIGHTS["journal"], phrase))
     return _or([p for p in parts if p is not None])
 
 
@@ -322,7 +324,10 @@ def _words_query(text: str, ctx: _Context) -> tuple[wq.Query | None, str]:
 def _word_query(word: str, ctx: _Context) -> wq.Query | None:
     if ctx.positive and any(ch.isalpha() for ch in word):
         ctx.parsed.plain_words.append(word)
-    return _prose_query(word, ctx)
+    # A typed word that splits in two ("ME/CFS", "post-exertional") needs both parts in one
+    # field, not adjacent: checking positions of words found in nearly every study was the
+    # slowest thing a search could do. Quoted phrases are matched exactly.
+    return _prose_query(word, ctx, phrase=False)
 
 
 def _year_query(value: str, years: Sequence[int]) -> wq.Query | None:

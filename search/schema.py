@@ -48,7 +48,7 @@ def configured_sources() -> list[Path]:
 
 
 # Bump when the index schema or the tables change shape: older generations are then rebuilt.
-INDEX_FORMAT = 4
+INDEX_FORMAT = 5
 
 # Layout of an index directory: CURRENT names the served generation, a folder beside it.
 CURRENT_FILE = "CURRENT"
@@ -111,6 +111,10 @@ def tag_key(value: str) -> str:
     return " ".join(value.casefold().split())
 
 
+# Fields whose matches are scored by length-normalised BM25F (the others score flat).
+SCORED_FIELDS = ("title", "body", "authors", "journal", "topic", "intervention", "marker", "mention")
+
+
 def index_schema() -> Schema:
     """Return the Whoosh schema: what is searchable. Full records live beside the index."""
     prose = prose_analyzer()
@@ -153,3 +157,4 @@ class IndexTables:
     marker_forms: dict[str, str]  # folded spelling -> key, learnt from the corpus
     marker_labels: dict[str, str]  # key -> display name, learnt from the corpus
     vocabulary: dict[str, int]  # folded word -> document frequency, for suggestions
+    field_lengths: dict[str, bytes]  # scored field -> Whoosh's length byte of each document
