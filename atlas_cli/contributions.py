@@ -107,8 +107,13 @@ def contributions_group() -> None:
 
 
 @contributions_group.command("list")
-@click.option("--status", type=click.Choice([*STATUSES, "all"]), default="open",
-              show_default=True, help="Which contributions to list.")  # fmt: skip
+@click.option(
+    "--status",
+    type=click.Choice([*STATUSES, "all"]),
+    default="open",
+    show_default=True,
+    help="Which contributions to list.",
+)
 @click.option("--json", "json_output", is_flag=True, help="Print a JSON array.")
 @data_option
 def list_command(status: str, json_output: bool, data_dir: Path | None) -> None:
@@ -154,14 +159,21 @@ def resolve_command(contribution_id: int, note: str, data_dir: Path | None) -> N
     except AlreadyResolved:
         before = store.get(contribution_id)
         assert before is not None
-        _fail(f"contribution #{contribution_id} was already resolved at {before.resolved}: "
-              f"{visible(before.resolution or '')}")  # fmt: skip
+        _fail(
+            f"contribution #{contribution_id} was already resolved at {before.resolved}: "
+            f"{visible(before.resolution or '')}"
+        )
     click.echo(f"Resolved #{resolved.id} ({resolved.slug}).")
 
 
 @contributions_group.command("export")
-@click.option("--json", "json_output", is_flag=True, default=True,
-              help="Print every contribution as one JSON array (the only format).")  # fmt: skip
+@click.option(
+    "--json",
+    "json_output",
+    is_flag=True,
+    default=True,
+    help="Print every contribution as one JSON array (the only format).",
+)
 @data_option
 def export_command(json_output: bool, data_dir: Path | None) -> None:
     """Print every contribution, open and resolved, as a JSON array."""

@@ -52,10 +52,13 @@ def _progress():  # type: ignore[no-untyped-def]
 @source_option
 @index_option
 @click.option("--skip-invalid", is_flag=True, help="Index the valid records, report the rest.")
-@click.option("--full", is_flag=True, help="Rebuild everything instead of updating changed records.")
+@click.option(
+    "--full", is_flag=True, help="Rebuild everything instead of updating changed records."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the build metadata as JSON.")
-def build_command(sources: tuple[Path, ...], index_dir: Path | None, skip_invalid: bool,
-                  full: bool, as_json: bool) -> None:  # fmt: skip
+def build_command(
+    sources: tuple[Path, ...], index_dir: Path | None, skip_invalid: bool, full: bool, as_json: bool
+) -> None:
     """Build the index from study records, then switch to it atomically.
 
     Only records added, changed or removed since the served index are re-indexed; the
@@ -86,15 +89,19 @@ def build_command(sources: tuple[Path, ...], index_dir: Path | None, skip_invali
         click.echo(json.dumps(meta, indent=2, ensure_ascii=False))
         return
     if report.status == "unchanged":
-        click.echo(f"Index is up to date: {meta['records']} records, generation "
-                   f"{meta['generation']} (built {meta['built_at']}).")  # fmt: skip
+        click.echo(
+            f"Index is up to date: {meta['records']} records, generation "
+            f"{meta['generation']} (built {meta['built_at']})."
+        )
     else:
         click.echo(
             f"Indexed {meta['records']} records ({meta['mode']}: {meta['added_or_changed']} "
             f"added or changed, {meta['removed']} removed) in {meta['seconds']:.2f} s."
         )
-        click.echo(f"Generation {meta['generation']} built {meta['built_at']}, content hash "
-                   f"{meta['content_hash']}, now served from {index_dir}.")  # fmt: skip
+        click.echo(
+            f"Generation {meta['generation']} built {meta['built_at']}, content hash "
+            f"{meta['content_hash']}, now served from {index_dir}."
+        )
     click.echo(f"Sources: {', '.join(meta['sources'])}")
     if meta.get("warnings"):
         click.echo(f"{len(meta['warnings'])} warning(s) (see above).")
@@ -109,7 +116,9 @@ def check_command(sources: tuple[Path, ...]) -> None:
     load = load_records(resolve_sources(sources))
     _report_problems(load)
     errors, warnings = len(load.errors), len(load.warnings)
-    click.echo(f"{len(load.records)} valid record(s) in {load.files_read} file(s); "
-               f"{errors} error(s), {warnings} warning(s).")  # fmt: skip
+    click.echo(
+        f"{len(load.records)} valid record(s) in {load.files_read} file(s); "
+        f"{errors} error(s), {warnings} warning(s)."
+    )
     if errors:
         sys.exit(EXIT_FAILED)

@@ -14,6 +14,7 @@ from atlas_cli.options import EXIT_FAILED, index_option, resolve_index
 from search import Atlas, IndexUnavailable, open_atlas
 from search.params import SORTS, ParamError, parse
 from search.schema import FACETS
+from web.citations import short_authors
 
 FILTER_NAMES = (*FACETS, "year_from", "year_to")
 _TAGS = re.compile(r"</?mark>")
@@ -41,28 +42,35 @@ def _filters(values: tuple[str, ...]) -> dict[str, list[str]]:
     return out
 
 
-def short_authors(authors: list[str] | tuple[str, ...]) -> str:
-    """Return "Family" / "Family and Family" / "Family et al." for a list of authors."""
-    families = [a.split(",")[0].strip() for a in authors]
-    if len(families) == 1:
-        return families[0]
-    if len(families) == 2:
-        return f"{families[0]} and {families[1]}"
-    return f"{families[0]} et al."
-
-
 @click.command("search")
 @click.argument("query", required=False, default="")
-@click.option("--filter", "-f", "filters", multiple=True, metavar="NAME=VALUE",
-              help=f"Filter, repeatable: {', '.join(FILTER_NAMES)}.")  # fmt: skip
-@click.option("--sort", type=click.Choice(SORTS), default=None,
-              help="Order (default: relevance with a query, newest without).")  # fmt: skip
+@click.option(
+    "--filter",
+    "-f",
+    "filters",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help=f"Filter, repeatable: {', '.join(FILTER_NAMES)}.",
+)
+@click.option(
+    "--sort",
+    type=click.Choice(SORTS),
+    default=None,
+    help="Order (default: relevance with a query, newest without).",
+)
 @click.option("--page", type=int, default=1, show_default=True)
 @click.option("--per-page", type=int, default=20, show_default=True)
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
-def search_command(query: str, filters: tuple[str, ...], sort: str | None, page: int,
-                   per_page: int, index_dir: Path | None, as_json: bool) -> None:  # fmt: skip
+def search_command(
+    query: str,
+    filters: tuple[str, ...],
+    sort: str | None,
+    page: int,
+    per_page: int,
+    index_dir: Path | None,
+    as_json: bool,
+) -> None:
     """Search the studies. An empty QUERY lists every study, newest first."""
     args: dict[str, Any] = _filters(filters)
     args.update(q=[query], page=[str(page)], per_page=[str(per_page)])
@@ -80,8 +88,10 @@ def search_command(query: str, filters: tuple[str, ...], sort: str | None, page:
         click.echo(f"note: {notice}", err=True)
     shown = f' for "{query}"' if query else ""
     read = f" (read as: {result.read_as})" if result.read_as and result.read_as != query else ""
-    click.echo(f"{result.total} stud{'y' if result.total == 1 else 'ies'}{shown}{read}; "
-               f"page {params.page} of {result.page_count}, sorted by {result.sort}.")  # fmt: skip
+    click.echo(
+        f"{result.total} stud{'y' if result.total == 1 else 'ies'}{shown}{read}; "
+        f"page {params.page} of {result.page_count}, sorted by {result.sort}."
+    )
     first = (params.page - 1) * params.per_page
     for n, hit in enumerate(result.hits, start=first + 1):
         flags = " [RETRACTED]" if hit.retracted else ""
@@ -117,14 +127,21 @@ def show_command(slug: str, index_dir: Path | None, as_json: bool) -> None:
     if record.get("pmid"):
         click.echo(f"PubMed: {record['pmid']}")
     click.echo(f"PEM required for inclusion: {record.get('pem', 'unknown')}")
-    for label, key in (("Criteria", "criteria"), ("Markers", "markers"),
-                       ("Interventions", "interventions"), ("Topics", "topics")):  # fmt: skip
+    for label, key in (
+        ("Criteria", "criteria"),
+        ("Markers", "markers"),
+        ("Interventions", "interventions"),
+        ("Topics", "topics"),
+    ):
         if record.get(key):
             click.echo(f"{label}: {', '.join(record[key])}")
     if record.get("design"):
         click.echo(f"Design: {record['design']}")
-    for label, key in (("Summary", "summary"), ("Why it matters", "significance"),
-                       ("What it does not show", "limitations")):  # fmt: skip
+    for label, key in (
+        ("Summary", "summary"),
+        ("Why it matters", "significance"),
+        ("What it does not show", "limitations"),
+    ):
         if record.get(key):
             click.echo(f"\n{label}:\n{record[key]}")
     for finding in record.get("findings") or []:

@@ -31,7 +31,9 @@ class AccessLog:
     def __init__(self, app: Callable[..., Iterable[bytes]]) -> None:
         self.app = app
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         started = time.perf_counter()
         status: list[str] = ["-"]
 
@@ -60,13 +62,28 @@ def _env_default(name: str, fallback: Any) -> Any:
 
 
 @click.command("serve")
-@click.option("--host", default=lambda: _env_default("ATLAS_HOST", "127.0.0.1"), show_default="127.0.0.1 or $ATLAS_HOST")  # fmt: skip
-@click.option("--port", type=click.IntRange(0, 65535), default=lambda: int(_env_default("ATLAS_PORT", 8080)), show_default="8080 or $ATLAS_PORT")  # fmt: skip
+@click.option(
+    "--host",
+    default=lambda: _env_default("ATLAS_HOST", "127.0.0.1"),
+    show_default="127.0.0.1 or $ATLAS_HOST",
+)
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=lambda: int(_env_default("ATLAS_PORT", 8080)),
+    show_default="8080 or $ATLAS_PORT",
+)
 @index_option
 @source_option
-@click.option("--threads", type=click.IntRange(1, 256), default=lambda: int(_env_default("ATLAS_THREADS", 8)), show_default="8 or $ATLAS_THREADS")  # fmt: skip
-def serve_command(host: str, port: int, index_dir: Path | None, sources: tuple[Path, ...],
-                  threads: int) -> None:  # fmt: skip
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 256),
+    default=lambda: int(_env_default("ATLAS_THREADS", 8)),
+    show_default="8 or $ATLAS_THREADS",
+)
+def serve_command(
+    host: str, port: int, index_dir: Path | None, sources: tuple[Path, ...], threads: int
+) -> None:
     """Serve the search pages and the JSON API with waitress.
 
     Builds the index from the sources first when there is none. The service follows later
@@ -98,15 +115,19 @@ def serve_command(host: str, port: int, index_dir: Path | None, sources: tuple[P
         from web.index import get_atlas
 
         get_atlas().start_watching()
-    server = waitress.create_server(AccessLog(app), host=host, port=port, threads=threads,
-                                    ident="atlas")  # fmt: skip
+    server = waitress.create_server(
+        AccessLog(app), host=host, port=port, threads=threads, ident="atlas"
+    )
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    click.echo(f"Serving ME/CFS Atlas Search on http://{host}:{server.effective_port} "
-               f"({threads} threads, index {index_dir})", err=True)  # fmt: skip
+    click.echo(
+        f"Serving ME/CFS Atlas Search on http://{host}:{server.effective_port} "
+        f"({threads} threads, index {index_dir})",
+        err=True,
+    )
     try:
         server.run()
     except KeyboardInterrupt:

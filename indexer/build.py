@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh.util.numeric import length_to_byte
 from whoosh.writing import CLEAR, SegmentWriter
 
 from indexer.sources import LoadResult, load_records
@@ -33,6 +34,7 @@ from search.schema import (
     LOCK_FILE,
     META_FILE,
     RECORDS_FILE,
+    SCORED_FIELDS,
     TABLES_FILE,
     WHOOSH_DIR,
     MarkerDictionary,
@@ -62,7 +64,9 @@ class _CachedLengths:
         lengths = self.fields.get(fieldname)
         if lengths is None:
             read = self.reader.doc_field_length
-            lengths = self.fields[fieldname] = [read(d, fieldname, default) for d in range(self.count)]
+            lengths = self.fields[fieldname] = [
+                read(d, fieldname, default) for d in range(self.count)
+            ]
         return lengths[docnum] if docnum < self.count else default
 
 
@@ -214,13 +218,17 @@ def _document(record: dict[str, Any], markers: MarkerDictionary) -> dict[str, st
     return {k: v for k, v in doc.items() if v}
 
 
-def corpus_markers(records: Sequence[dict[str, Any]]) -> tuple[MarkerDictionary, dict[str, str], dict[str, str]]:
+def corpus_markers(
+    records: Sequence[dict[str, Any]],
+) -> tuple[MarkerDictionary, dict[str, str], dict[str, str]]:
     """Return the synonym table extended with every marker the records name."""
     base = MarkerDictionary.from_table()
     markers = MarkerDictionary(dict(base.forms), dict(base.display), set(base.prefixes))
     spellings: dict[str, dict[str, int]] = {}
     for record in records:
-        names = list(record.get("markers") or []) + [f["marker"] for f in record.get("findings") or []]
+        names = list(record.get("markers") or []) + [
+            f["marker"] for f in record.get("findings") or []
+        ]
         for name in names:
             key = markers.add_corpus_marker(name)
             counts = spellings.setdefault(key, {})
@@ -334,6 +342,12 @@ def build(
             records_by_doc: list[dict[str, Any] | None] = [None] * slots
             for docnum in reader.all_doc_ids():
                 records_by_doc[docnum] = by_slug.get(reader.stored_fields(docnum)["slug"])
+            field_lengths = {
+                name: bytes(
+                    length_to_byte(reader.doc_field_length(d, name, 0)) for d in range(slots)
+                )
+                for name in SCORED_FIELDS
+            }
         ix.close()
         placed = sum(1 for r in records_by_doc if r is not None)
         if doc_count != len(records) or placed != len(records):
@@ -344,7 +358,9 @@ def build(
             )
         offsets = _write_records(work / RECORDS_FILE, _newest_first(records))
         doc_offsets = [offsets[r["slug"]] if r else (0, 0) for r in records_by_doc]
-        tables = build_tables(generation, records_by_doc, doc_offsets, markers, forms, labels)
+        tables = build_tables(
+            generation, records_by_doc, doc_offsets, markers, forms, labels, field_lengths
+        )
         with (work / TABLES_FILE).open("wb") as handle:
             pickle.dump(tables, handle, protocol=pickle.HIGHEST_PROTOCOL)
             handle.flush()
@@ -366,7 +382,9 @@ def build(
             "seconds": round(time.monotonic() - started, 3),
             "status": "built",
         }
-        (work / META_FILE).write_text(json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8")
+        (work / META_FILE).write_text(
+            json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8"
+        )
         _fsync_dir(work)
         final = index_dir / generation
         os.rename(work, final)

@@ -184,8 +184,7 @@ class StudyRecordSchema(Schema):
             data["evidence_level"] = data["evidence_level"].strip().upper()
         if isinstance(data.get("criteria"), list):
             data["criteria"] = [
-                (canonical_criterion(c) or c) if isinstance(c, str) else c
-                for c in data["criteria"]
+                (canonical_criterion(c) or c) if isinstance(c, str) else c for c in data["criteria"]
             ]
         return data
 
@@ -234,7 +233,11 @@ def _flatten(messages: Any, path: str = "") -> list[tuple[str, str]]:
             if key == "_schema":
                 out.extend(_flatten(value, path))
                 continue
-            sub = f"{path}[{key}]" if isinstance(key, int) else (f"{path}.{key}" if path else str(key))
+            sub = (
+                f"{path}[{key}]"
+                if isinstance(key, int)
+                else (f"{path}.{key}" if path else str(key))
+            )
             out.extend(_flatten(value, sub))
     elif isinstance(messages, list):
         for item in messages:
@@ -276,18 +279,37 @@ def record_warnings(record: dict[str, Any], file: str, line: int | None) -> list
     for value in criteria:
         if canonical_criterion(value) is None:
             out.append(
-                Problem(file, line, slug, "criteria", f"unknown criteria {value!r} kept as written", True)
+                Problem(
+                    file,
+                    line,
+                    slug,
+                    "criteria",
+                    f"unknown criteria {value!r} kept as written",
+                    True,
+                )
             )
     known = [c for c in criteria if canonical_criterion(c)]
     pem = record.get("pem", "unknown")
     if known and pem == "required" and not any(c in PEM_REQUIRING for c in known):
         out.append(
-            Problem(file, line, slug, "pem",
-                    "pem is 'required' but none of the criteria requires PEM", True)  # fmt: skip
+            Problem(
+                file,
+                line,
+                slug,
+                "pem",
+                "pem is 'required' but none of the criteria requires PEM",
+                True,
+            )
         )
     if known and pem == "not-required" and all(c in PEM_REQUIRING for c in known):
         out.append(
-            Problem(file, line, slug, "pem",
-                    "pem is 'not-required' but every listed criterion requires PEM", True)  # fmt: skip
+            Problem(
+                file,
+                line,
+                slug,
+                "pem",
+                "pem is 'not-required' but every listed criterion requires PEM",
+                True,
+            )
         )
     return out

@@ -46,10 +46,13 @@ def _decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         return None, Problem(
-            file, None, None, None,
+            file,
+            None,
+            None,
+            None,
             f"not UTF-8 text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "save the file as UTF-8",
-        )  # fmt: skip
+        )
 
 
 def _json_error(exc: json.JSONDecodeError) -> str:
@@ -62,9 +65,14 @@ def read_json_file(path: Path) -> Iterator[RawRecord | Problem]:
     try:
         size = path.stat().st_size
         if size > MAX_RECORD_BYTES:
-            yield Problem(file, None, None, None,
-                          f"file is {size / 1e6:.1f} MB, too large for one study record "
-                          f"(limit {MAX_RECORD_BYTES // 1_000_000} MB)")  # fmt: skip
+            yield Problem(
+                file,
+                None,
+                None,
+                None,
+                f"file is {size / 1e6:.1f} MB, too large for one study record "
+                f"(limit {MAX_RECORD_BYTES // 1_000_000} MB)",
+            )
             return
         data = path.read_bytes()
     except OSError as exc:
@@ -87,13 +95,19 @@ def read_json_file(path: Path) -> Iterator[RawRecord | Problem]:
         yield Problem(file, None, None, None, "not valid JSON: nested too deeply")
         return
     if isinstance(value, list):
-        yield Problem(file, None, None, None,
-                      "expected one JSON object, found an array; put several records in a "
-                      ".jsonl file, one per line")  # fmt: skip
+        yield Problem(
+            file,
+            None,
+            None,
+            None,
+            "expected one JSON object, found an array; put several records in a "
+            ".jsonl file, one per line",
+        )
         return
     if not isinstance(value, dict):
-        yield Problem(file, None, None, None,
-                      f"expected one JSON object, found {type(value).__name__}")
+        yield Problem(
+            file, None, None, None, f"expected one JSON object, found {type(value).__name__}"
+        )
         return
     yield RawRecord(value, file, None)
 
@@ -110,8 +124,13 @@ def read_jsonl_file(path: Path) -> Iterator[RawRecord | Problem]:
     with handle:
         for number, data in enumerate(handle, start=1):
             if len(data) > MAX_RECORD_BYTES:
-                yield Problem(file, number, None, None,
-                              f"line is {len(data) / 1e6:.1f} MB, too large for one study record")
+                yield Problem(
+                    file,
+                    number,
+                    None,
+                    None,
+                    f"line is {len(data) / 1e6:.1f} MB, too large for one study record",
+                )
                 continue
             text, problem = _decode(data, file)
             if problem:
@@ -124,14 +143,21 @@ def read_jsonl_file(path: Path) -> Iterator[RawRecord | Problem]:
             try:
                 value = json.loads(text)
             except json.JSONDecodeError as exc:
-                yield Problem(file, number, None, None, f"not valid JSON: {exc.msg} at column {exc.colno}")
+                yield Problem(
+                    file, number, None, None, f"not valid JSON: {exc.msg} at column {exc.colno}"
+                )
                 continue
             except RecursionError:
                 yield Problem(file, number, None, None, "not valid JSON: nested too deeply")
                 continue
             if not isinstance(value, dict):
-                yield Problem(file, number, None, None,
-                              f"expected one JSON object per line, found {type(value).__name__}")
+                yield Problem(
+                    file,
+                    number,
+                    None,
+                    None,
+                    f"expected one JSON object per line, found {type(value).__name__}",
+                )
                 continue
             yield RawRecord(value, file, number)
     if not seen_any:
@@ -178,8 +204,13 @@ def load_records(sources: Iterable[Path]) -> LoadResult:
             slug = record["slug"]
             if slug in result.locations:
                 result.problems.append(
-                    Problem(item.file, item.line, slug, "slug",
-                            f"duplicate slug; first defined at {result.locations[slug]}")  # fmt: skip
+                    Problem(
+                        item.file,
+                        item.line,
+                        slug,
+                        "slug",
+                        f"duplicate slug; first defined at {result.locations[slug]}",
+                    )
                 )
                 continue
             result.locations[slug] = where

@@ -27,7 +27,9 @@ def marker_keys(record: dict[str, Any], markers: MarkerDictionary) -> list[str]:
     return list(keys)
 
 
-def facet_values(record: dict[str, Any], markers: MarkerDictionary) -> dict[str, list[tuple[str, str]]]:
+def facet_values(
+    record: dict[str, Any], markers: MarkerDictionary
+) -> dict[str, list[tuple[str, str]]]:
     """Return, per facet, the (key, label) pairs of one record."""
     out: dict[str, list[tuple[str, str]]] = {
         "pem": [(record.get("pem", "unknown"),) * 2],
@@ -75,10 +77,16 @@ def sort_orders(records_by_doc: Sequence[dict[str, Any] | None]) -> dict[str, li
         return r["title"].casefold()
 
     return {
-        "newest": [d for d, r in sorted(live, key=lambda p: (-p[1]["year"], title_key(p[1]), p[1]["slug"]))],
-        "oldest": [d for d, r in sorted(live, key=lambda p: (p[1]["year"], title_key(p[1]), p[1]["slug"]))],
-        "title": [d for d, r in sorted(live, key=lambda p: (title_key(p[1]), -p[1]["year"], p[1]["slug"]))],
-    }  # fmt: skip
+        "newest": [
+            d for d, r in sorted(live, key=lambda p: (-p[1]["year"], title_key(p[1]), p[1]["slug"]))
+        ],
+        "oldest": [
+            d for d, r in sorted(live, key=lambda p: (p[1]["year"], title_key(p[1]), p[1]["slug"]))
+        ],
+        "title": [
+            d for d, r in sorted(live, key=lambda p: (title_key(p[1]), -p[1]["year"], p[1]["slug"]))
+        ],
+    }
 
 
 def build_tables(
@@ -88,6 +96,7 @@ def build_tables(
     markers: MarkerDictionary,
     corpus_forms: dict[str, str],
     corpus_labels: dict[str, str],
+    field_lengths: dict[str, bytes],
 ) -> IndexTables:
     """Return the serving tables for records laid out by Whoosh document number."""
     facets: dict[str, dict[str, int]] = {}
@@ -120,12 +129,19 @@ def build_tables(
                 slot = evidence.setdefault(pair[0], {})
                 slot[pair[1]] = slot.get(pair[1], 0) | bit
         text = " ".join(
-            [record["title"], record.get("summary", ""), record.get("significance", ""),
-             record.get("limitations", ""), *(record.get("topics") or []),
-             *(record.get("interventions") or [])]
-        )  # fmt: skip
+            [
+                record["title"],
+                record.get("summary", ""),
+                record.get("significance", ""),
+                record.get("limitations", ""),
+                *(record.get("topics") or []),
+                *(record.get("interventions") or []),
+            ]
+        )
         words = {fold_word(w) for w in WORD.findall(text)}
-        vocabulary.update(w for w in words if w.isalpha() and len(w) > 2 and w not in STOP_WORDS_FOR_VOCABULARY)
+        vocabulary.update(
+            w for w in words if w.isalpha() and len(w) > 2 and w not in STOP_WORDS_FOR_VOCABULARY
+        )
     for facet in FACETS:
         facets.setdefault(facet, {})
         labels.setdefault(facet, {})
@@ -143,4 +159,5 @@ def build_tables(
         marker_forms=corpus_forms,
         marker_labels=corpus_labels,
         vocabulary=dict(vocabulary),
+        field_lengths=field_lengths,
     )

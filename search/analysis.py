@@ -24,7 +24,9 @@ def fold_word(word: str) -> str:
         text = "".join(GREEK.get(ch, ch) for ch in text)
     if text.isascii():
         return text
-    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+    return "".join(
+        ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
+    )
 
 
 # Whoosh drops words shorter than two letters by default; "IL 6" needs its "6".
@@ -48,8 +50,19 @@ class TermTokenizer(Tokenizer):
     def __hash__(self) -> int:
         return hash(self.kind)
 
-    def __call__(self, value, positions=False, chars=False, keeporiginal=False,  # type: ignore[no-untyped-def]
-                 removestops=True, start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):  # fmt: skip
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,  # type: ignore[no-untyped-def]
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
         term_of = prose_term if self.kind == "prose" else fold_word
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:

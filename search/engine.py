@@ -8,6 +8,7 @@ file reads are guarded by a lock; the interpreter serialises the work anyway).
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import json
 import logging
@@ -65,10 +66,8 @@ def _table_markers() -> MarkerDictionary:
 
 def _close_quietly(searcher: Any, ix: Any, fd: int) -> None:
     for action in (searcher.close, ix.close, lambda: os.close(fd)):
-        try:
+        with contextlib.suppress(Exception):  # closing during shutdown must never raise
             action()
-        except Exception:  # noqa: BLE001 - closing during shutdown must never raise
-            pass
 
 
 class Generation:
@@ -146,8 +145,9 @@ class Generation:
             found = self.scorer.evaluate(parsed.query)
         return mask_to_bits(found.mask & self.live), found.scores
 
-    def page_docnums(self, bits: int, total: int, sort: str, scores: np.ndarray | None,
-                     start: int, stop: int) -> list[int]:  # fmt: skip
+    def page_docnums(
+        self, bits: int, total: int, sort: str, scores: np.ndarray | None, start: int, stop: int
+    ) -> list[int]:
         """Return the docnums at positions start..stop of the match set in the given order."""
         if stop <= start or start >= total:
             return []
@@ -173,15 +173,11 @@ class Generation:
             return out
         return heapq.nsmallest(stop, members(bits), key=rank.__getitem__)[start:stop]
 
-    def search(self, params: SearchParams) -> SearchResult:
-        """Return one page of results with facets, evidence table and suggestion."""
+    def _constraints(
+        self, params: SearchParams
+    ) -> tuple[dict[str, int], dict[str, set[str]], dict[str, list[str]]]:
+        """Return per filter its bitset, the selected keys, and the values in canonical spelling."""
         t = self.tables
-        parsed = query_language.build(params.q, self.markers, self.years) if params.q else None
-        notices = list(params.notices)
-        if parsed is not None and parsed.notice:
-            notices.append(parsed.notice)
-        matched, scores = self.match(parsed)
-
         selected: dict[str, set[str]] = {}
         constraint: dict[str, int] = {}
         resolved: dict[str, list[str]] = {}
@@ -196,6 +192,37 @@ class Generation:
             hi = params.year_to if params.year_to is not None else 9999
             in_range = union(t.facets["year"], [str(y) for y in self.years if lo <= y <= hi])
             constraint["year"] = constraint.get("year", t.all_docs) & in_range
+        return constraint, selected, resolved
+
+    def _parse(self, params: SearchParams) -> query_language.Parsed | None:
+        return query_language.build(params.q, self.markers, self.years) if params.q else None
+
+    def records(self, params: SearchParams, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """Return the full records of a search's whole result set (at most `limit`), and its total.
+
+        No facets, snippets or caching: this is what exports need.
+        """
+        matched, scores = self.match(self._parse(params))
+        constraint, _, _ = self._constraints(params)
+        for bits in constraint.values():
+            matched &= bits
+        total = matched.bit_count()
+        sort = params.effective_sort
+        if sort == "relevance" and scores is None:
+            sort = "newest"
+        return [
+            self.record(d) for d in self.page_docnums(matched, total, sort, scores, 0, limit)
+        ], total
+
+    def search(self, params: SearchParams) -> SearchResult:
+        """Return one page of results with facets, evidence table and suggestion."""
+        t = self.tables
+        parsed = self._parse(params)
+        notices = list(params.notices)
+        if parsed is not None and parsed.notice:
+            notices.append(parsed.notice)
+        matched, scores = self.match(parsed)
+        constraint, selected, resolved = self._constraints(params)
 
         filtered = matched
         for bits in constraint.values():
@@ -224,6 +251,10 @@ class Generation:
         evidence = self._evidence(filtered, parsed.marker_keys if parsed else [])
         suggestion = self._suggestion(params.q, parsed, total)
         resolved_params = params.with_filters(resolved)
+        searched = dict.fromkeys(
+            [self.markers.display.get(k, k) for k in (parsed.marker_keys if parsed else [])]
+            + list(resolved_params.values("marker"))
+        )
         return SearchResult(
             params=resolved_params,
             total=total,
@@ -236,12 +267,15 @@ class Generation:
             notices=tuple(notices),
             generation=self.name,
             sort=sort,
+            searched_markers=tuple(searched),
         )
 
     def _highlighter(self, parsed: query_language.Parsed | None) -> Highlighter:
         if parsed is None:
             return Highlighter(set(), set(), set(), self.markers)
-        return Highlighter(parsed.prose_terms, parsed.name_terms, set(parsed.marker_keys), self.markers)
+        return Highlighter(
+            parsed.prose_terms, parsed.name_terms, set(parsed.marker_keys), self.markers
+        )
 
     def _hit(self, docnum: int, scores: np.ndarray | None, highlighter: Highlighter) -> Hit:
         row = self.tables.rows[docnum]
@@ -294,7 +328,9 @@ class Generation:
             )
         return tuple(rows)
 
-    def _suggestion(self, text: str, parsed: query_language.Parsed | None, total: int) -> str | None:
+    def _suggestion(
+        self, text: str, parsed: query_language.Parsed | None, total: int
+    ) -> str | None:
         if parsed is None or not parsed.plain_words:
             return None
         vocabulary = self.tables.vocabulary
@@ -337,8 +373,9 @@ class Generation:
 class Atlas:
     """The index at one directory, as served: follows builds, caches repeated searches."""
 
-    def __init__(self, index_dir: Path | str, cache_size: int = CACHE_SIZE,
-                 check_interval: float = 0.5) -> None:  # fmt: skip
+    def __init__(
+        self, index_dir: Path | str, cache_size: int = CACHE_SIZE, check_interval: float = 0.5
+    ) -> None:
         self.index_dir = Path(index_dir)
         self.check_interval = check_interval
         self.cache_size = cache_size
@@ -426,6 +463,19 @@ class Atlas:
         """Return the full record of a study, or None when the index has no such slug."""
         return self.current().record_by_slug(slug)
 
+    def records(self, params: SearchParams, limit: int) -> tuple[list[dict[str, Any]], int]:
+        """Return the full records of a search's result set (at most `limit`), and its total."""
+        return self.current().records(params, limit)
+
+    def marker_key(self, name: str) -> str:
+        """Return the key of a marker name: equal keys mean the same marker."""
+        return self.current().markers.key_of(name)
+
+    @property
+    def generation(self) -> str:
+        """Return the name of the generation being served."""
+        return self.current().name
+
     def related(self, slug: str, limit: int = RELATED_LIMIT) -> list[Hit]:
         """Return the studies most like one study."""
         return self.current().related(slug, limit)
@@ -439,8 +489,18 @@ class Atlas:
             "generation": generation.name,
             "documents": generation.tables.all_docs.bit_count(),
             "built_at": meta.get("built_at"),
-            "build": {k: meta.get(k) for k in ("records", "sources", "content_hash", "mode",
-                                              "seconds", "warnings", "skipped")},  # fmt: skip
+            "build": {
+                k: meta.get(k)
+                for k in (
+                    "records",
+                    "sources",
+                    "content_hash",
+                    "mode",
+                    "seconds",
+                    "warnings",
+                    "skipped",
+                )
+            },
         }
 
     def all_slugs(self) -> list[str]:

@@ -20,15 +20,18 @@ SNIPPET_CHARS = 240
 class Highlighter:
     """Finds what one query matched in record text; built once per search, used for every hit."""
 
-    def __init__(self, prose: set[str], names: set[str], keys: set[str],
-                 markers: MarkerDictionary) -> None:  # fmt: skip
+    def __init__(
+        self, prose: set[str], names: set[str], keys: set[str], markers: MarkerDictionary
+    ) -> None:
         self.prose, self.names, self.keys, self.markers = prose, names, keys, markers
         # A regex of word beginnings finds candidate words in C; each candidate is then checked
         # with the real analysis. Stems are not always prefixes ("easili"), so drop their last
         # letter.
         starts = {t[:-1] if len(t) > 3 else t for t in prose} | set(names)
         alternatives = "|".join(re.escape(w) for w in sorted(starts, key=len, reverse=True) if w)
-        self.pattern = re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE) if alternatives else None
+        self.pattern = (
+            re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE) if alternatives else None
+        )
 
     @property
     def is_empty(self) -> bool:
@@ -41,7 +44,9 @@ class Highlighter:
         """Return the merged character spans of the matches in a text."""
         spans: list[tuple[int, int]] = []
         if self.keys:
-            spans.extend((m.start, m.end) for m in find_mentions(text, self.markers) if m.key in self.keys)
+            spans.extend(
+                (m.start, m.end) for m in find_mentions(text, self.markers) if m.key in self.keys
+            )
         if self.pattern is not None:
             if text.isascii():
                 for candidate in self.pattern.finditer(text):
@@ -102,7 +107,9 @@ def _window(text: str, spans: Sequence[tuple[int, int]], size: int) -> tuple[int
     return start, end
 
 
-def mark(text: str, spans: Iterable[tuple[int, int]], start: int = 0, end: int | None = None) -> Markup:
+def mark(
+    text: str, spans: Iterable[tuple[int, int]], start: int = 0, end: int | None = None
+) -> Markup:
     """Return text[start:end] escaped, with each span wrapped in <mark>."""
     end = len(text) if end is None else end
     out = []
@@ -118,7 +125,13 @@ def mark(text: str, spans: Iterable[tuple[int, int]], start: int = 0, end: int |
     return Markup("").join(out)
 
 
-def snippet(texts: Sequence[str], prose: set[str], names: set[str], keys: set[str],
-            markers: MarkerDictionary, size: int = SNIPPET_CHARS) -> str:  # fmt: skip
+def snippet(
+    texts: Sequence[str],
+    prose: set[str],
+    names: set[str],
+    keys: set[str],
+    markers: MarkerDictionary,
+    size: int = SNIPPET_CHARS,
+) -> str:
     """Return an HTML snippet of the texts for one query (see Highlighter for many hits)."""
     return Highlighter(prose, names, keys, markers).snippet(texts, size)

@@ -17,11 +17,31 @@ from pathlib import Path
 SYNONYMS_FILE = Path(__file__).parent / "data" / "marker-synonyms.tsv"
 
 GREEK = {
-    "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta",
-    "η": "eta", "θ": "theta", "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu",
-    "ν": "nu", "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma", "ς": "sigma", "τ": "tau",
-    "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega",
-}  # fmt: skip
+    "α": "alpha",
+    "β": "beta",
+    "γ": "gamma",
+    "δ": "delta",
+    "ε": "epsilon",
+    "ζ": "zeta",
+    "η": "eta",
+    "θ": "theta",
+    "ι": "iota",
+    "κ": "kappa",
+    "λ": "lambda",
+    "μ": "mu",
+    "ν": "nu",
+    "ξ": "xi",
+    "π": "pi",
+    "ρ": "rho",
+    "σ": "sigma",
+    "ς": "sigma",
+    "τ": "tau",
+    "υ": "upsilon",
+    "φ": "phi",
+    "χ": "chi",
+    "ψ": "psi",
+    "ω": "omega",
+}
 
 # Bare forms that usually mean something else in ME/CFS prose (CSF = cerebrospinal fluid),
 # so free text never maps them to a marker; `marker:SCF` and the marker filter still do.
@@ -125,7 +145,9 @@ class MarkerDictionary:
             return folded
         return None
 
-    def merged(self, corpus_forms: dict[str, str], corpus_display: dict[str, str]) -> MarkerDictionary:
+    def merged(
+        self, corpus_forms: dict[str, str], corpus_display: dict[str, str]
+    ) -> MarkerDictionary:
         """Return a copy extended with forms and names learnt from a corpus."""
         md = MarkerDictionary(dict(self.forms), dict(self.display), set(self.prefixes))
         for folded, key in corpus_forms.items():

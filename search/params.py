@@ -93,7 +93,9 @@ class SearchParams:
         return pairs
 
 
-def _canonical_filters(filters: Mapping[str, Sequence[str]]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _canonical_filters(
+    filters: Mapping[str, Sequence[str]],
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
     out = []
     for name in FACETS:
         values = sorted(set(filters.get(name, ())), key=lambda v: (v.casefold(), v))
@@ -131,7 +133,9 @@ def parse(args: Mapping[str, str | Sequence[str]]) -> SearchParams:
     qs = _as_list(args.get("q"))
     q = " ".join(" ".join(v.split()) for v in qs if v.strip())
     if len(q) > MAX_QUERY_CHARS:
-        raise ParamError(f"q: the query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are allowed")
+        raise ParamError(
+            f"q: the query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are allowed"
+        )
     if any(ch in q for ch in "\x00"):
         q = q.replace("\x00", "")
 
@@ -173,7 +177,9 @@ def parse(args: Mapping[str, str | Sequence[str]]) -> SearchParams:
             continue
         year = _int(raw)
         if year is None or not YEAR_MIN <= year <= YEAR_MAX:
-            notices.append(f"Ignored {name}={raw!r}: expected a year between {YEAR_MIN} and {YEAR_MAX}.")
+            notices.append(
+                f"Ignored {name}={raw!r}: expected a year between {YEAR_MIN} and {YEAR_MAX}."
+            )
             continue
         bounds[name] = year
     year_from, year_to = bounds["year_from"], bounds["year_to"]
@@ -204,7 +210,9 @@ def parse(args: Mapping[str, str | Sequence[str]]) -> SearchParams:
     if raw is not None:
         value = _int(raw)
         if value is None or value < 1:
-            notices.append(f"Ignored per_page={raw!r}: expected a whole number from 1 to {MAX_PER_PAGE}.")
+            notices.append(
+                f"Ignored per_page={raw!r}: expected a whole number from 1 to {MAX_PER_PAGE}."
+            )
         elif value > MAX_PER_PAGE:
             raise ParamError(f"per_page: at most {MAX_PER_PAGE}")
         else:

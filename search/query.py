@@ -19,9 +19,18 @@ from search.markers import GREEK, MarkerDictionary, find_mentions, fold
 from search.schema import criterion_key
 
 FIELDS = (
-    "title", "author", "journal", "marker", "criteria", "design", "intervention", "topic",
-    "doi", "pmid", "year",
-)  # fmt: skip
+    "title",
+    "author",
+    "journal",
+    "marker",
+    "criteria",
+    "design",
+    "intervention",
+    "topic",
+    "doi",
+    "pmid",
+    "year",
+)
 # How much a match in each field counts. Markers a study lists outrank passing mentions.
 WEIGHTS = {
     "marker": 8.0,
@@ -228,7 +237,10 @@ def read(text: str) -> tuple[Node | None, str | None]:
         words = re.sub(r"(^|\s)-+", " ", words)
         plain = " ".join(w.rstrip(":") for w in words.split() if w.rstrip(":"))
         node = Words(plain) if plain else None
-        return node, f"The query could not be read as written ({exc}); searched for the words instead."
+        return (
+            node,
+            f"The query could not be read as written ({exc}); searched for the words instead.",
+        )
 
 
 # ---- from tree to Whoosh -----------------------------------------------------------------
@@ -256,7 +268,9 @@ def _and(queries: list[wq.Query | None]) -> wq.Query | None:
     return kept[0] if len(kept) == 1 else wq.And(kept)
 
 
-def _field_terms(fieldname: str, terms: list[str], boost: float, phrase: bool = True) -> wq.Query | None:
+def _field_terms(
+    fieldname: str, terms: list[str], boost: float, phrase: bool = True
+) -> wq.Query | None:
     if not terms:
         return None
     if len(terms) == 1:
@@ -266,8 +280,13 @@ def _field_terms(fieldname: str, terms: list[str], boost: float, phrase: bool = 
     return wq.Phrase(fieldname, terms, boost=boost)
 
 
-def _prose_query(text: str, ctx: _Context, fields: Sequence[str] = PROSE_FIELDS,
-                 with_names: bool = True, phrase: bool = True) -> wq.Query | None:  # fmt: skip
+def _prose_query(
+    text: str,
+    ctx: _Context,
+    fields: Sequence[str] = PROSE_FIELDS,
+    with_names: bool = True,
+    phrase: bool = True,
+) -> wq.Query | None:
     terms = prose_terms(text)
     if not terms:
         return None  # only stop words: "a" must not match every author with initial A
@@ -342,9 +361,12 @@ def _year_query(value: str, years: Sequence[int]) -> wq.Query | None:
     else:
         op, year = m.group(4), int(m.group(5))
         lo, hi = {
-            None: (year, year), ">=": (year, 9999), ">": (year + 1, 9999),
-            "<=": (0, year), "<": (0, year - 1),
-        }[op]  # fmt: skip
+            None: (year, year),
+            ">=": (year, 9999),
+            ">": (year + 1, 9999),
+            "<=": (0, year),
+            "<": (0, year - 1),
+        }[op]
     matching = [wq.Term("year", str(y)) for y in years if lo <= y <= hi]
     return _or(matching) if matching else wq.NullQuery
 
@@ -364,7 +386,9 @@ def _fielded_query(node: Fielded, ctx: _Context) -> tuple[wq.Query | None, str]:
         return _and([wq.Term(fieldname, t) for t in terms]), shown
     if name == "marker":
         key = ctx.markers.key_of(value)
-        return _marker_query(key, ctx, mentions=False), f"marker:{ctx.markers.display.get(key, value)}"
+        return _marker_query(
+            key, ctx, mentions=False
+        ), f"marker:{ctx.markers.display.get(key, value)}"
     if name == "criteria":
         return wq.Term("criteria", criterion_key(value)), shown
     if name == "design":

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from search.params import SearchParams
@@ -98,7 +98,7 @@ class SearchResult:
     notices: tuple[str, ...]
     generation: str
     sort: str
-    year_counts: tuple[tuple[int, int], ...] = field(default=())  # (year, count) of the match set
+    searched_markers: tuple[str, ...] = ()  # markers asked for, in the text or by filter
 
     @property
     def page_count(self) -> int:

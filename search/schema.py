@@ -41,7 +41,7 @@ def configured_index_dir() -> Path:
 
 
 def configured_sources() -> list[Path]:
-    """Return the record sources: $ATLAS_SOURCE (paths separated by ':'), else the bundled studies."""
+    """Return the record sources: $ATLAS_SOURCE (':'-separated paths), else the bundled studies."""
     raw = os.environ.get("ATLAS_SOURCE", "")
     paths = [Path(p) for p in raw.split(":") if p.strip()]
     return paths or [BUNDLED_STUDIES]
@@ -81,9 +81,18 @@ PEM_REQUIRING = frozenset(cid for cid, (_, requires) in CRITERIA.items() if requ
 
 PEM_VALUES = ("required", "not-required", "unknown")
 DESIGNS = (
-    "case-control", "cohort", "cross-sectional", "rct", "non-randomised-trial",
-    "systematic-review", "meta-analysis", "review", "case-report", "qualitative", "other",
-)  # fmt: skip
+    "case-control",
+    "cohort",
+    "cross-sectional",
+    "rct",
+    "non-randomised-trial",
+    "systematic-review",
+    "meta-analysis",
+    "review",
+    "case-report",
+    "qualitative",
+    "other",
+)
 SEX_VALUES = ("female", "male", "mixed", "unknown")
 DIRECTIONS = ("increased", "decreased", "no-difference", "mixed")
 EVIDENCE_LEVELS = ("E0", "E1", "E2", "E3")
@@ -91,9 +100,18 @@ CONFIDENCE_VALUES = ("low", "moderate", "high")
 
 # Facets in display order. Each is also a filter parameter of the same name.
 FACETS = (
-    "pem", "criteria", "design", "marker", "year", "sex", "topic", "intervention",
-    "evidence_level", "confidence", "peer_reviewed",
-)  # fmt: skip
+    "pem",
+    "criteria",
+    "design",
+    "marker",
+    "year",
+    "sex",
+    "topic",
+    "intervention",
+    "evidence_level",
+    "confidence",
+    "peer_reviewed",
+)
 
 
 def canonical_criterion(value: str) -> str | None:
@@ -112,7 +130,16 @@ def tag_key(value: str) -> str:
 
 
 # Fields whose matches are scored by length-normalised BM25F (the others score flat).
-SCORED_FIELDS = ("title", "body", "authors", "journal", "topic", "intervention", "marker", "mention")
+SCORED_FIELDS = (
+    "title",
+    "body",
+    "authors",
+    "journal",
+    "topic",
+    "intervention",
+    "marker",
+    "mention",
+)
 
 
 def index_schema() -> Schema:

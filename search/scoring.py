@@ -171,12 +171,16 @@ class Scorer:
             return self._nothing()
         candidates = np.logical_and.reduce([w.mask for w in words])
         wanted = set(np.flatnonzero(candidates).tolist())
-        positions = [self._positions(query.fieldname, w, wanted) for w in query.words] if wanted else []
+        positions = (
+            [self._positions(query.fieldname, w, wanted) for w in query.words] if wanted else []
+        )
         mask = np.zeros(self.size, dtype=bool)
         for d in wanted:
             later = [set(p.get(d, ())) for p in positions[1:]]
-            if any(all(start + i in later[i - 1] for i in range(1, len(positions)))
-                   for start in positions[0].get(d, ())):  # fmt: skip
+            if any(
+                all(start + i in later[i - 1] for i in range(1, len(positions)))
+                for start in positions[0].get(d, ())
+            ):
                 mask[d] = True
         return Match(mask, np.sum([w.scores for w in words], axis=0) * mask)
 

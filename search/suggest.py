@@ -41,11 +41,7 @@ class Speller:
         for variant in _deletes(word) | {word}:
             candidates.update(self.by_delete.get(variant, ()))
         limit = 1 if len(word) <= 4 else 2
-        scored = [
-            (edit_distance(word, c), -self.vocabulary[c], c)
-            for c in candidates
-            if c != word
-        ]
+        scored = [(edit_distance(word, c), -self.vocabulary[c], c) for c in candidates if c != word]
         scored = [s for s in scored if s[0] <= limit]
         if not scored:
             return None

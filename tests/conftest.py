@@ -1,4 +1,4 @@
-"""Fixtures: a small real index built by the indexer itself, and the app, client and runner on it."""
+"""Fixtures: a small real index built by the indexer itself; app, client and runner on it."""
 
 from __future__ import annotations
 
@@ -43,7 +43,8 @@ def fresh_index(tmp_path: Path) -> Path:
 def app(index_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
     from web import create_app
 
-    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(tmp_path / "data")})
+    config = {"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(tmp_path / "data")}
+    return create_app(config)
 
 
 @pytest.fixture

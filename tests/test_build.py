@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -22,7 +21,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def many_records(path: Path, count: int) -> Path:
     """Write `count` distinct records (variations of the test records) to a JSON Lines file."""
-    base = [json.loads(p.read_text(encoding="utf-8")) for p in sorted((DATA / "studies").glob("*.json"))]
+    base = [
+        json.loads(p.read_text(encoding="utf-8")) for p in sorted((DATA / "studies").glob("*.json"))
+    ]
     with path.open("w", encoding="utf-8") as handle:
         for n in range(count):
             record = dict(base[n % len(base)], slug=f"generated-{n:06d}", year=1990 + n % 30)
@@ -64,9 +65,16 @@ def test_incremental_update_matches_a_full_build(tmp_path: Path) -> None:
     data["summary"] += " Also measured orexin in the hypothalamus."
     changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     (records / "minimal-1998-record.json").unlink()
-    (records / "new-2024-record.json").write_text(json.dumps(
-        {"slug": "new-2024-record", "title": "Orexin and sleep", "authors": ["New, A"], "year": 2024}
-    ))  # fmt: skip
+    (records / "new-2024-record.json").write_text(
+        json.dumps(
+            {
+                "slug": "new-2024-record",
+                "title": "Orexin and sleep",
+                "authors": ["New, A"],
+                "year": 2024,
+            }
+        )
+    )
     report = build(index, [records])
     assert report.meta["mode"] == "incremental"
     assert (report.meta["added_or_changed"], report.meta["removed"]) == (2, 1)
@@ -82,7 +90,9 @@ def test_incremental_update_matches_a_full_build(tmp_path: Path) -> None:
         assert a == b, query
 
 
-def test_invalid_records_leave_the_served_index_untouched(tmp_path: Path, fresh_index: Path) -> None:
+def test_invalid_records_leave_the_served_index_untouched(
+    tmp_path: Path, fresh_index: Path
+) -> None:
     before = current_generation(fresh_index)
     records = copy_records(tmp_path)
     (records / "bad.json").write_text('{"slug": "bad-2020", "title": "x"}', encoding="utf-8")
@@ -105,10 +115,22 @@ def test_a_second_build_is_refused_while_one_runs(fresh_index: Path) -> None:
         with pytest.raises(BuildLocked, match="another build of .* is running"):
             build(fresh_index, SOURCES, full=True)
         done = subprocess.run(
-            [sys.executable, "-m", "atlas_cli", "index", "build", "--full", "--index", str(fresh_index),
-             *sum((["--source", str(s)] for s in SOURCES), [])],
-            capture_output=True, text=True, cwd=ROOT, timeout=60,
-        )  # fmt: skip
+            [
+                sys.executable,
+                "-m",
+                "atlas_cli",
+                "index",
+                "build",
+                "--full",
+                "--index",
+                str(fresh_index),
+                *sum((["--source", str(s)] for s in SOURCES), []),
+            ],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+            timeout=60,
+        )
         assert done.returncode == 75
         assert "another build" in done.stderr and "Traceback" not in done.stderr
     assert build(fresh_index, SOURCES, full=True).status == "built"
@@ -116,15 +138,27 @@ def test_a_second_build_is_refused_while_one_runs(fresh_index: Path) -> None:
 
 @pytest.mark.slow
 @pytest.mark.parametrize("kill_after", [0.3, 1.2, 2.5, 3.6])
-def test_killing_a_build_at_any_moment_keeps_the_old_index(tmp_path: Path, fresh_index: Path,
-                                                           kill_after: float) -> None:  # fmt: skip
+def test_killing_a_build_at_any_moment_keeps_the_old_index(
+    tmp_path: Path, fresh_index: Path, kill_after: float
+) -> None:
     source = many_records(tmp_path / "many.jsonl", 1500)
     before = current_generation(fresh_index)
     process = subprocess.Popen(
-        [sys.executable, "-m", "atlas_cli", "index", "build", "--index", str(fresh_index),
-         "--source", str(source)],
-        cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "atlas_cli",
+            "index",
+            "build",
+            "--index",
+            str(fresh_index),
+            "--source",
+            str(source),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(kill_after)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)
@@ -172,5 +206,3 @@ def test_bundled_records_keep_the_given_facts() -> None:
         facts = json.loads(source.read_text(encoding="utf-8"))
         ours = json.loads((BUNDLED_STUDIES / source.name).read_text(encoding="utf-8"))
         assert {k: ours.get(k) for k in facts} == facts, source.name
-
-

@@ -22,16 +22,22 @@ def test_index_build_reports_and_exits_zero(runner: CliRunner, tmp_path: Path) -
 
 
 def test_index_build_json_metadata(runner: CliRunner, tmp_path: Path) -> None:
-    result = runner.invoke(cli, ["index", "build", "--json", "--index", str(tmp_path / "ix"), *SOURCE_ARGS])
+    result = runner.invoke(
+        cli, ["index", "build", "--json", "--index", str(tmp_path / "ix"), *SOURCE_ARGS]
+    )
     meta = json.loads(result.output)
     assert meta["records"] == 8 and meta["status"] == "built"
 
 
-def test_index_build_with_errors_exits_one_and_lists_every_problem(runner: CliRunner, tmp_path: Path) -> None:
+def test_index_build_with_errors_exits_one_and_lists_every_problem(
+    runner: CliRunner, tmp_path: Path
+) -> None:
     records = copy_records(tmp_path)
     (records / "a.json").write_text('{"slug": "bad-one", "title": "x", "authors": [], "year": 1}')
     (records / "b.json").write_text("[]")
-    result = runner.invoke(cli, ["index", "build", "--index", str(tmp_path / "ix"), "--source", str(records)])
+    result = runner.invoke(
+        cli, ["index", "build", "--index", str(tmp_path / "ix"), "--source", str(records)]
+    )
     assert result.exit_code == 1
     assert f"{records / 'a.json'}: bad-one: authors: must list at least one author" in result.stderr
     assert f"{records / 'a.json'}: bad-one: year: must be 1900-2100" in result.stderr
@@ -40,10 +46,20 @@ def test_index_build_with_errors_exits_one_and_lists_every_problem(runner: CliRu
     assert not (tmp_path / "ix" / "CURRENT").exists()
 
 
-def test_skip_invalid_exits_zero_when_something_was_indexed(runner: CliRunner, tmp_path: Path) -> None:
+def test_skip_invalid_exits_zero_when_something_was_indexed(
+    runner: CliRunner, tmp_path: Path
+) -> None:
     records = copy_records(tmp_path)
     (records / "a.json").write_text('{"slug": "bad-one"}')
-    args = ["index", "build", "--skip-invalid", "--index", str(tmp_path / "ix"), "--source", str(records)]
+    args = [
+        "index",
+        "build",
+        "--skip-invalid",
+        "--index",
+        str(tmp_path / "ix"),
+        "--source",
+        str(records),
+    ]
     result = runner.invoke(cli, args)
     assert result.exit_code == 0
     assert "bad-one: title: is required" in result.stderr
@@ -52,7 +68,15 @@ def test_skip_invalid_exits_zero_when_something_was_indexed(runner: CliRunner, t
 def test_skip_invalid_with_nothing_valid_exits_one(runner: CliRunner, tmp_path: Path) -> None:
     (tmp_path / "r").mkdir()
     (tmp_path / "r" / "a.json").write_text("{}")
-    args = ["index", "build", "--skip-invalid", "--index", str(tmp_path / "ix"), "--source", str(tmp_path / "r")]
+    args = [
+        "index",
+        "build",
+        "--skip-invalid",
+        "--index",
+        str(tmp_path / "ix"),
+        "--source",
+        str(tmp_path / "r"),
+    ]
     assert runner.invoke(cli, args).exit_code == 1
 
 
@@ -67,9 +91,17 @@ def test_index_check_writes_nothing(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert "8 valid record(s) in 7 file(s); 0 error(s), 0 warning(s)." in result.output
     records = copy_records(tmp_path)
-    (records / "warn.json").write_text(json.dumps(
-        {"slug": "warn-2020", "title": "t", "authors": ["A, B"], "year": 2020, "criteria": ["Weird"]}
-    ))  # fmt: skip
+    (records / "warn.json").write_text(
+        json.dumps(
+            {
+                "slug": "warn-2020",
+                "title": "t",
+                "authors": ["A, B"],
+                "year": 2020,
+                "criteria": ["Weird"],
+            }
+        )
+    )
     result = runner.invoke(cli, ["index", "check", "--source", str(records)])
     assert result.exit_code == 0
     assert "warn-2020: criteria: warning: unknown criteria 'Weird' kept as written" in result.stderr
@@ -85,8 +117,19 @@ def test_search_json_shape(runner: CliRunner, index_dir: Path) -> None:
     assert data["query"] == "IL-12p40" and data["page"] == 1 and data["per_page"] == 20
     first = data["results"][0]
     assert first["slug"] == "roerink-2017-cytokine-signatures"
-    assert {"slug", "title", "authors", "year", "journal", "doi", "pem", "criteria", "design",
-            "markers", "score"} <= set(first)  # fmt: skip
+    assert {
+        "slug",
+        "title",
+        "authors",
+        "year",
+        "journal",
+        "doi",
+        "pem",
+        "criteria",
+        "design",
+        "markers",
+        "score",
+    } <= set(first)
     assert set(data["facets"]) >= {"pem", "criteria", "design", "marker", "year"}
     for values in data["facets"].values():
         for value in values:
@@ -109,8 +152,10 @@ def test_search_filters(runner: CliRunner, index_dir: Path) -> None:
     args += ["--filter", "year_from=2019"]
     data = json.loads(runner.invoke(cli, args).output)
     assert sorted(r["slug"] for r in data["results"]) == [
-        "mueller-2019-tnf-alpha-exercise", "natural-killer-2020-nk-cells", "script-2021-escaping"
-    ]  # fmt: skip
+        "mueller-2019-tnf-alpha-exercise",
+        "natural-killer-2020-nk-cells",
+        "script-2021-escaping",
+    ]
 
 
 def test_search_bad_filter_name_is_a_usage_error(runner: CliRunner, index_dir: Path) -> None:
@@ -135,11 +180,15 @@ def test_search_text_output(runner: CliRunner, index_dir: Path) -> None:
     result = runner.invoke(cli, ["search", "IL-12p40", "--index", str(index_dir)])
     assert result.exit_code == 0
     assert "1. Cytokine signatures in chronic fatigue syndrome patients" in result.output
-    assert "Roerink et al. · Journal of translational medicine · 2017 · PEM: unknown" in result.output
+    assert (
+        "Roerink et al. · Journal of translational medicine · 2017 · PEM: unknown" in result.output
+    )
 
 
 def test_show_json_and_unknown_slug(runner: CliRunner, index_dir: Path) -> None:
-    result = runner.invoke(cli, ["show", "roerink-2017-cytokine-signatures", "--index", str(index_dir), "--json"])
+    result = runner.invoke(
+        cli, ["show", "roerink-2017-cytokine-signatures", "--index", str(index_dir), "--json"]
+    )
     record = json.loads(result.output)
     assert record["slug"] == "roerink-2017-cytokine-signatures"
     assert record["curator_note"] == "kept as an unknown field"
@@ -148,7 +197,10 @@ def test_show_json_and_unknown_slug(runner: CliRunner, index_dir: Path) -> None:
 
 
 def test_environment_configures_index_and_sources(runner: CliRunner, tmp_path: Path) -> None:
-    env = {"ATLAS_INDEX": str(tmp_path / "envix"), "ATLAS_SOURCE": ":".join(str(s) for s in SOURCES)}
+    env = {
+        "ATLAS_INDEX": str(tmp_path / "envix"),
+        "ATLAS_SOURCE": ":".join(str(s) for s in SOURCES),
+    }
     assert runner.invoke(cli, ["index", "build"], env=env).exit_code == 0
     data = json.loads(runner.invoke(cli, ["search", "--json"], env=env).output)
     assert data["total"] == 8

@@ -13,7 +13,10 @@ TABLE = MarkerDictionary.from_table()
     ("names", "key"),
     [
         (["IL-12p40", "IL12p40", "IL-12 p40", "IL12B", "IL-12/23p40", "il-12P40"], "il12p40"),
-        (["TNF-α", "TNF-alpha", "TNFa", "TNF alpha", "TNFα", "tumour necrosis factor alpha"], "tnfalpha"),
+        (
+            ["TNF-α", "TNF-alpha", "TNFa", "TNF alpha", "TNFα", "tumour necrosis factor alpha"],
+            "tnfalpha",
+        ),
         (["IFN-γ", "IFN-gamma", "interferon gamma", "IFNG"], "ifngamma"),
         (["TGF-β", "TGF-beta", "TGF-β1"], "tgfbeta"),
         (["CSF-1", "M-CSF", "MCSF", "CSF1"], "csf1"),
@@ -27,9 +30,16 @@ def test_synonyms_share_one_key(names: list[str], key: str) -> None:
 
 @pytest.mark.parametrize(
     ("a", "b"),
-    [("IL-12p40", "IL-12p70"), ("IL-12p40", "IL-23"), ("TNF-α", "TNF-β"), ("TGF-α", "TGF-β"),
-     ("IL-6", "IL-16"), ("IL-1α", "IL-1β"), ("IFN-γ", "IFN-α")],
-)  # fmt: skip
+    [
+        ("IL-12p40", "IL-12p70"),
+        ("IL-12p40", "IL-23"),
+        ("TNF-α", "TNF-β"),
+        ("TGF-α", "TGF-β"),
+        ("IL-6", "IL-16"),
+        ("IL-1α", "IL-1β"),
+        ("IFN-γ", "IFN-α"),
+    ],
+)
 def test_names_kept_apart(a: str, b: str) -> None:
     assert TABLE.key_of(a) != TABLE.key_of(b)
 
@@ -47,9 +57,13 @@ def mentions(text: str) -> list[tuple[str, str]]:
 def test_mentions_in_prose_including_names_spread_over_two_words() -> None:
     text = "Plasma IL-12 p40 and TNF alpha rose, IL-6 (not IL-16) fell; IFN-γ and CD56 cells."
     assert mentions(text) == [
-        ("il12p40", "IL-12 p40"), ("tnfalpha", "TNF alpha"), ("il6", "IL-6"),
-        ("il16", "IL-16"), ("ifngamma", "IFN-γ"), ("cd56", "CD56"),
-    ]  # fmt: skip
+        ("il12p40", "IL-12 p40"),
+        ("tnfalpha", "TNF alpha"),
+        ("il6", "IL-6"),
+        ("il16", "IL-16"),
+        ("ifngamma", "IFN-γ"),
+        ("cd56", "CD56"),
+    ]
 
 
 @pytest.mark.parametrize("text", ["CSF lactate was high", "p40 alone", "MIG", "SCF levels", "TRAP"])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -19,11 +18,25 @@ from search.analysis import name_terms, prose_terms
 from search.markers import MarkerDictionary
 from search.schema import BUNDLED_STUDIES, FACETS, criterion_key, tag_key
 
-WORDS = ("fatigue cytokine plasma exercise mitochondrial metabolism immune brain sleep pain "
-         "orthostatic heart muscle lactate oxidative stress infection viral autoantibody gut "
-         "microbiome cognitive dysfunction neuroinflammation").split()  # fmt: skip
-MARKERS = ["IL-6", "IL6", "TNF-α", "TNF-alpha", "IL-12p40", "IL12B", "CRP", "IL-10", "IL-8",
-           "CSF-1", "M-CSF", "IFN-γ", "NK cell cytotoxicity", "lactate", "VO2peak", "CD56"]  # fmt: skip
+WORDS = ["fatigue", "cytokine", "plasma", "exercise", "mitochondrial", "metabolism", "immune", "brain", "sleep", "pain", "orthostatic", "heart", "muscle", "lactate", "oxidative", "stress", "infection", "viral", "autoantibody", "gut", "microbiome", "cognitive", "dysfunction", "neuroinflammation"]
+MARKERS = [
+    "IL-6",
+    "IL6",
+    "TNF-α",
+    "TNF-alpha",
+    "IL-12p40",
+    "IL12B",
+    "CRP",
+    "IL-10",
+    "IL-8",
+    "CSF-1",
+    "M-CSF",
+    "IFN-γ",
+    "NK cell cytotoxicity",
+    "lactate",
+    "VO2peak",
+    "CD56",
+]
 CRITERIA = ["CCC", "Canadian Consensus Criteria", "ICC", "Fukuda", "CDC 1994", "IOM 2015", "Oxford"]
 TOPICS = ["immunology", "Immunology", "exercise", "neurology", "metabolism", "autonomic"]
 
@@ -43,8 +56,13 @@ def generated(n: int, seed: int = 7) -> list[dict[str, Any]]:
             "criteria": rng.sample(CRITERIA, rng.randint(0, 2)),
             "design": rng.choice(["case-control", "cohort", "rct", "review"]),
             "markers": markers,
-            "findings": [{"marker": m, "direction": rng.choice(["increased", "decreased", "no-difference", "mixed"])}
-                         for m in markers],  # fmt: skip
+            "findings": [
+                {
+                    "marker": m,
+                    "direction": rng.choice(["increased", "decreased", "no-difference", "mixed"]),
+                }
+                for m in markers
+            ],
             "topics": rng.sample(TOPICS, rng.randint(0, 2)),
             "sex": rng.choice(["female", "mixed", "male"]),
         }
@@ -65,9 +83,16 @@ class Oracle:
                 self.markers.add_corpus_marker(m)
         self.terms: dict[str, tuple[set[str], set[str]]] = {}
         for record in records:
-            prose = " ".join([record["title"], record.get("summary", ""), record.get("significance", ""),
-                              record.get("limitations", ""), *(record.get("topics") or []),
-                              *(record.get("interventions") or [])])  # fmt: skip
+            prose = " ".join(
+                [
+                    record["title"],
+                    record.get("summary", ""),
+                    record.get("significance", ""),
+                    record.get("limitations", ""),
+                    *(record.get("topics") or []),
+                    *(record.get("interventions") or []),
+                ]
+            )
             names = " ".join([*record["authors"], record.get("journal", "")])
             self.terms[record["slug"]] = (set(prose_terms(prose)), set(name_terms(names)))
 
@@ -87,7 +112,9 @@ class Oracle:
         if facet == "intervention":
             return {tag_key(t) for t in r.get("interventions") or []}
         value = r.get(facet)
-        return set() if value is None else {str(value).lower() if isinstance(value, bool) else value}
+        return (
+            set() if value is None else {str(value).lower() if isinstance(value, bool) else value}
+        )
 
     def key(self, facet: str, value: str) -> str:
         if facet == "marker":
@@ -103,7 +130,9 @@ class Oracle:
         terms = prose_terms(word)
         return bool(terms) and (terms[0] in prose or name_terms(word)[0] in names)
 
-    def run(self, words: list[str], filters: dict[str, list[str]]) -> tuple[int, dict[str, Counter[str]]]:
+    def run(
+        self, words: list[str], filters: dict[str, list[str]]
+    ) -> tuple[int, dict[str, Counter[str]]]:
         matched = [r for r in self.records if all(self.matches_word(r, w) for w in words)]
 
         def passes(r: dict[str, Any], skip: str | None) -> bool:
@@ -116,7 +145,9 @@ class Oracle:
         total = sum(1 for r in matched if passes(r, None))
         counts = {}
         for facet in FACETS:
-            counts[facet] = Counter(v for r in matched if passes(r, facet) for v in self.values(r, facet))
+            counts[facet] = Counter(
+                v for r in matched if passes(r, facet) for v in self.values(r, facet)
+            )
         return total, counts
 
 
@@ -168,49 +199,80 @@ CASES = [
 
 
 @pytest.mark.parametrize(("words", "filters"), CASES)
-def test_generated_corpus_matches_plain_scan(corpus: tuple[Atlas, Oracle], words: list[str],
-                                            filters: dict[str, list[str]]) -> None:  # fmt: skip
+def test_generated_corpus_matches_plain_scan(
+    corpus: tuple[Atlas, Oracle], words: list[str], filters: dict[str, list[str]]
+) -> None:
     compare(*corpus, words, filters)
 
 
 @pytest.mark.parametrize(("words", "filters"), CASES)
-def test_bundled_corpus_matches_plain_scan(bundled: tuple[Atlas, Oracle], words: list[str],
-                                          filters: dict[str, list[str]]) -> None:  # fmt: skip
+def test_bundled_corpus_matches_plain_scan(
+    bundled: tuple[Atlas, Oracle], words: list[str], filters: dict[str, list[str]]
+) -> None:
     compare(*bundled, words, filters)
 
 
 def test_newest_order_matches_plain_sort(corpus: tuple[Atlas, Oracle]) -> None:
     atlas, oracle = corpus
     result = atlas.search(parse({"pem": "required", "per_page": "100", "page": "2"}))
-    expected = sorted((r for r in oracle.records if r["pem"] == "required"),
-                      key=lambda r: (-r["year"], r["title"].casefold(), r["slug"]))  # fmt: skip
+    expected = sorted(
+        (r for r in oracle.records if r["pem"] == "required"),
+        key=lambda r: (-r["year"], r["title"].casefold(), r["slug"]),
+    )
     assert [h.slug for h in result.hits] == [r["slug"] for r in expected[100:200]]
 
 
 filter_strategy = st.dictionaries(
     st.sampled_from(["pem", "criteria", "design", "marker", "topic", "sex"]),
-    st.lists(st.sampled_from(["required", "unknown", "CCC", "ICC", "Oxford", "rct", "review",
-                              "IL-6", "TNF-α", "CRP", "immunology", "exercise", "female", "x"]),
-             min_size=1, max_size=3),  # fmt: skip
+    st.lists(
+        st.sampled_from(
+            [
+                "required",
+                "unknown",
+                "CCC",
+                "ICC",
+                "Oxford",
+                "rct",
+                "review",
+                "IL-6",
+                "TNF-α",
+                "CRP",
+                "immunology",
+                "exercise",
+                "female",
+                "x",
+            ]
+        ),
+        min_size=1,
+        max_size=3,
+    ),
     max_size=3,
 )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(words=st.lists(st.sampled_from(WORDS + ["müller", "zzz"]), max_size=2), filters=filter_strategy)
-def test_random_searches_agree_with_plain_scan(corpus: tuple[Atlas, Oracle], words: list[str],
-                                               filters: dict[str, list[str]]) -> None:  # fmt: skip
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    words=st.lists(st.sampled_from(WORDS + ["müller", "zzz"]), max_size=2), filters=filter_strategy
+)
+def test_random_searches_agree_with_plain_scan(
+    corpus: tuple[Atlas, Oracle], words: list[str], filters: dict[str, list[str]]
+) -> None:
     compare(*corpus, words, filters)
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     q=st.text(alphabet=st.sampled_from(list('abcIL-6 ()"ORNTAD:αβ-*!?.')), max_size=40),
     filters=filter_strategy,
     extra=st.sampled_from(["pem", "design", "sex"]),
 )
-def test_filters_are_monotonic_and_counts_consistent(corpus: tuple[Atlas, Oracle], q: str,
-                                                     filters: dict[str, list[str]], extra: str) -> None:  # fmt: skip
+def test_filters_are_monotonic_and_counts_consistent(
+    corpus: tuple[Atlas, Oracle], q: str, filters: dict[str, list[str]], extra: str
+) -> None:
     atlas, _ = corpus
     result = atlas.search(parse({"q": q, **filters}))
     assert 0 <= len(result.hits) <= result.total

@@ -17,7 +17,10 @@ def problems(raw: object) -> list[str]:
 @pytest.mark.parametrize(
     ("change", "expected"),
     [
-        ({"slug": "Bad Slug"}, "f.json: Bad Slug: slug: must be 3-120 characters of a-z, 0-9 and -"),
+        (
+            {"slug": "Bad Slug"},
+            "f.json: Bad Slug: slug: must be 3-120 characters of a-z, 0-9 and -",
+        ),
         ({"slug": "ab"}, "f.json: ab: slug: must be 3-120 characters of a-z, 0-9 and -"),
         ({"title": ""}, "f.json: good-2020-study: title: must not be empty"),
         ({"authors": []}, "f.json: good-2020-study: authors: must list at least one author"),
@@ -27,27 +30,53 @@ def problems(raw: object) -> list[str]:
         ({"year": 1850}, "f.json: good-2020-study: year: must be 1900-2100"),
         ({"pmid": "PMC123"}, "f.json: good-2020-study: pmid: must be digits only"),
         ({"pmid": 123}, "f.json: good-2020-study: pmid: must be a string"),
-        ({"pem": "yes"}, "f.json: good-2020-study: pem: must be one of: required, not-required, unknown"),
-        ({"design": "anecdote"}, "f.json: good-2020-study: design: must be one of: case-control, cohort, "
-         "cross-sectional, rct, non-randomised-trial, systematic-review, meta-analysis, review, "
-         "case-report, qualitative, other"),
-        ({"sex": "both"}, "f.json: good-2020-study: sex: must be one of: female, male, mixed, unknown"),
-        ({"evidence_level": "E9"}, "f.json: good-2020-study: evidence_level: must be one of: E0, E1, E2, E3"),
-        ({"confidence": "sure"}, "f.json: good-2020-study: confidence: must be one of: low, moderate, high"),
+        (
+            {"pem": "yes"},
+            "f.json: good-2020-study: pem: must be one of: required, not-required, unknown",
+        ),
+        (
+            {"design": "anecdote"},
+            "f.json: good-2020-study: design: must be one of: case-control, cohort, "
+            "cross-sectional, rct, non-randomised-trial, systematic-review, meta-analysis, review, "
+            "case-report, qualitative, other",
+        ),
+        (
+            {"sex": "both"},
+            "f.json: good-2020-study: sex: must be one of: female, male, mixed, unknown",
+        ),
+        (
+            {"evidence_level": "E9"},
+            "f.json: good-2020-study: evidence_level: must be one of: E0, E1, E2, E3",
+        ),
+        (
+            {"confidence": "sure"},
+            "f.json: good-2020-study: confidence: must be one of: low, moderate, high",
+        ),
         ({"peer_reviewed": "yes"}, "f.json: good-2020-study: peer_reviewed: must be true or false"),
         ({"retracted": 1}, "f.json: good-2020-study: retracted: must be true or false"),
-        ({"findings": [{"marker": "IL-6", "direction": "up"}]},
-         "f.json: good-2020-study: findings[0].direction: must be one of: increased, decreased, "
-         "no-difference, mixed"),
-        ({"findings": [{"direction": "increased"}]},
-         "f.json: good-2020-study: findings[0].marker: is required"),
-        ({"participants": {"patients": -1}},
-         "f.json: good-2020-study: participants.patients: must be 0 or more"),
-        ({"snapshot": {"accessed": "May 2026"}},
-         "f.json: good-2020-study: snapshot.accessed: must be an ISO date such as 2026-05-29"),
-        ({"doi": "not a doi"}, "f.json: good-2020-study: doi: must be a DOI such as 10.1186/s12967-017-1371-9"),
+        (
+            {"findings": [{"marker": "IL-6", "direction": "up"}]},
+            "f.json: good-2020-study: findings[0].direction: must be one of: increased, decreased, "
+            "no-difference, mixed",
+        ),
+        (
+            {"findings": [{"direction": "increased"}]},
+            "f.json: good-2020-study: findings[0].marker: is required",
+        ),
+        (
+            {"participants": {"patients": -1}},
+            "f.json: good-2020-study: participants.patients: must be 0 or more",
+        ),
+        (
+            {"snapshot": {"accessed": "May 2026"}},
+            "f.json: good-2020-study: snapshot.accessed: must be an ISO date such as 2026-05-29",
+        ),
+        (
+            {"doi": "not a doi"},
+            "f.json: good-2020-study: doi: must be a DOI such as 10.1186/s12967-017-1371-9",
+        ),
     ],
-)  # fmt: skip
+)
 def test_each_problem_names_file_slug_field_and_expectation(change: dict, expected: str) -> None:
     assert problems({**GOOD, **change}) == [expected]
 
@@ -101,10 +130,16 @@ def test_pem_defaults_to_unknown_and_is_never_guessed() -> None:
     ("pem", "criteria", "message"),
     [
         ("required", ["Fukuda"], "pem is 'required' but none of the criteria requires PEM"),
-        ("not-required", ["CCC", "ICC"], "pem is 'not-required' but every listed criterion requires PEM"),
+        (
+            "not-required",
+            ["CCC", "ICC"],
+            "pem is 'not-required' but every listed criterion requires PEM",
+        ),
     ],
 )
-def test_pem_criteria_mismatch_is_a_warning_not_an_error(pem: str, criteria: list[str], message: str) -> None:
+def test_pem_criteria_mismatch_is_a_warning_not_an_error(
+    pem: str, criteria: list[str], message: str
+) -> None:
     record, found = validate_record({**GOOD, "pem": pem, "criteria": criteria}, "f.json")
     assert record is not None
     assert found == [Problem("f.json", None, "good-2020-study", "pem", message, is_warning=True)]
@@ -114,7 +149,8 @@ def test_unknown_criteria_are_kept_with_a_warning() -> None:
     record, found = validate_record({**GOOD, "criteria": ["Home-made 2024"]}, "f.json")
     assert record is not None and record["criteria"] == ["Home-made 2024"]
     assert [str(p) for p in found] == [
-        "f.json: good-2020-study: criteria: warning: unknown criteria 'Home-made 2024' kept as written"
+        "f.json: good-2020-study: criteria: warning: "
+        "unknown criteria 'Home-made 2024' kept as written"
     ]
 
 

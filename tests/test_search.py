@@ -18,17 +18,24 @@ def total(atlas: Atlas, **args: Any) -> int:
     return atlas.search(parse(args)).total
 
 
-@pytest.mark.parametrize("q", ["IL-12p40", "IL12p40", "IL-12 p40", "IL12B", "IL-12/23p40", "marker:IL12B"])
+@pytest.mark.parametrize(
+    "q", ["IL-12p40", "IL12p40", "IL-12 p40", "IL12B", "IL-12/23p40", "marker:IL12B"]
+)
 def test_marker_spellings_find_the_same_studies(atlas: Atlas, q: str) -> None:
     found = slugs(atlas, q=q)
     assert found[0] == "roerink-2017-cytokine-signatures"
     # the CSF study only mentions "IL-12 p40" in passing; marker: scoping leaves it out
-    expected = {"roerink-2017-cytokine-signatures"} | (set() if q.startswith("marker:") else {"il16-2012-csf-proteins"})
+    expected = {"roerink-2017-cytokine-signatures"} | (
+        set() if q.startswith("marker:") else {"il16-2012-csf-proteins"}
+    )
     assert set(found) == expected
 
 
 def test_listed_marker_ranks_above_a_passing_mention(atlas: Atlas) -> None:
-    assert slugs(atlas, q="IL-12p40") == ["roerink-2017-cytokine-signatures", "il16-2012-csf-proteins"]
+    assert slugs(atlas, q="IL-12p40") == [
+        "roerink-2017-cytokine-signatures",
+        "il16-2012-csf-proteins",
+    ]
 
 
 def test_il6_does_not_match_il16(atlas: Atlas) -> None:
@@ -74,11 +81,15 @@ def test_default_operator_is_and(atlas: Atlas) -> None:
 def test_or_not_minus_and_parentheses(atlas: Atlas) -> None:
     assert set(slugs(atlas, q="orexin OR anakinra")) == {"roerink-2017-cytokine-signatures"}
     assert set(slugs(atlas, q="exercise OR anakinra")) == {
-        "roerink-2017-cytokine-signatures", "mueller-2019-tnf-alpha-exercise"}  # fmt: skip
+        "roerink-2017-cytokine-signatures",
+        "mueller-2019-tnf-alpha-exercise",
+    }
     assert slugs(atlas, q="cytokines -anakinra") == ["mueller-2019-tnf-alpha-exercise"]
     assert slugs(atlas, q="cytokines NOT anakinra") == ["mueller-2019-tnf-alpha-exercise"]
     assert set(slugs(atlas, q="(anakinra OR exercise) cytokines")) == {
-        "roerink-2017-cytokine-signatures", "mueller-2019-tnf-alpha-exercise"}  # fmt: skip
+        "roerink-2017-cytokine-signatures",
+        "mueller-2019-tnf-alpha-exercise",
+    }
 
 
 def test_exact_phrase(atlas: Atlas) -> None:
@@ -91,19 +102,40 @@ def test_exact_phrase(atlas: Atlas) -> None:
     [
         ("title:anakinra", ["roerink-2017-cytokine-signatures"]),
         ("journal:PNAS", ["metabolomics-2016-hypometabolic"]),
-        ("criteria:CCC", ["script-2021-escaping", "mueller-2019-tnf-alpha-exercise", "metabolomics-2016-hypometabolic"]),
-        ('criteria:"Canadian Consensus Criteria"', ["script-2021-escaping", "mueller-2019-tnf-alpha-exercise", "metabolomics-2016-hypometabolic"]),
+        (
+            "criteria:CCC",
+            [
+                "script-2021-escaping",
+                "mueller-2019-tnf-alpha-exercise",
+                "metabolomics-2016-hypometabolic",
+            ],
+        ),
+        (
+            'criteria:"Canadian Consensus Criteria"',
+            [
+                "script-2021-escaping",
+                "mueller-2019-tnf-alpha-exercise",
+                "metabolomics-2016-hypometabolic",
+            ],
+        ),
         ("design:rct", ["oxford-2005-cbt-trial"]),
         ("intervention:CBT", ["oxford-2005-cbt-trial"]),
         ("topic:neurology", ["il16-2012-csf-proteins"]),
         ("doi:10.1186/s12967-017-1371-9", ["roerink-2017-cytokine-signatures"]),
         ("pmid:29284500", ["roerink-2017-cytokine-signatures"]),
         ("year:2017", ["roerink-2017-cytokine-signatures"]),
-        ("year:2016..2019", ["mueller-2019-tnf-alpha-exercise", "roerink-2017-cytokine-signatures", "metabolomics-2016-hypometabolic"]),
+        (
+            "year:2016..2019",
+            [
+                "mueller-2019-tnf-alpha-exercise",
+                "roerink-2017-cytokine-signatures",
+                "metabolomics-2016-hypometabolic",
+            ],
+        ),
         ("year:>=2020", ["script-2021-escaping", "natural-killer-2020-nk-cells"]),
         ("year:<2000", ["minimal-1998-record"]),
     ],
-)  # fmt: skip
+)
 def test_field_scoping(atlas: Atlas, q: str, expected: list[str]) -> None:
     assert slugs(atlas, q=q, sort="newest") == expected
 
@@ -119,7 +151,9 @@ def test_doi_prefix_in_records_is_stripped(atlas: Atlas) -> None:
     assert slugs(atlas, q="10.1000/test.001") == ["mueller-2019-tnf-alpha-exercise"]
 
 
-@pytest.mark.parametrize("q", ['"unclosed', "title:", "((", "AND OR", "!!! ??? ...", ")(", "NOT", "a OR", '-"'])
+@pytest.mark.parametrize(
+    "q", ['"unclosed', "title:", "((", "AND OR", "!!! ??? ...", ")(", "NOT", "a OR", '-"']
+)
 def test_malformed_input_never_errors_and_says_how_it_was_read(atlas: Atlas, q: str) -> None:
     result = atlas.search(parse({"q": q}))
     assert result.total >= 0
@@ -163,13 +197,19 @@ def test_facet_counts_exclude_their_own_selection(atlas: Atlas) -> None:
 
 def test_facet_values_sorted_by_count_then_name(atlas: Atlas) -> None:
     values = atlas.search(parse({})).facets["pem"]
-    assert [(v.value, v.count) for v in values] == [("required", 4), ("not-required", 2), ("unknown", 2)]
+    assert [(v.value, v.count) for v in values] == [
+        ("required", 4),
+        ("not-required", 2),
+        ("unknown", 2),
+    ]
 
 
 def test_empty_results_keep_selected_zero_count_values(atlas: Atlas) -> None:
     result = atlas.search(parse({"q": "anakinra", "pem": "required", "marker": "no-such-marker"}))
     assert result.total == 0
-    assert {"value": "required", "count": 0, "selected": True} in [v.to_json() for v in result.facets["pem"]]
+    assert {"value": "required", "count": 0, "selected": True} in [
+        v.to_json() for v in result.facets["pem"]
+    ]
     assert any(v.selected and v.count == 0 for v in result.facets["marker"])
 
 
@@ -195,9 +235,12 @@ def test_sorting(atlas: Atlas) -> None:
 
 def test_pages(atlas: Atlas) -> None:
     everything = slugs(atlas)
-    assert slugs(atlas, per_page="3") + slugs(atlas, per_page="3", page="2") + slugs(
-        atlas, per_page="3", page="3"
-    ) == everything
+    assert (
+        slugs(atlas, per_page="3")
+        + slugs(atlas, per_page="3", page="2")
+        + slugs(atlas, per_page="3", page="3")
+        == everything
+    )
     beyond = atlas.search(parse({"page": "99"}))
     assert beyond.hits == () and beyond.total == 8
 
@@ -242,8 +285,20 @@ def test_suggestions(atlas: Atlas) -> None:
 
 def test_evidence_table(atlas: Atlas) -> None:
     evidence = [e.to_json() for e in atlas.search(parse({"q": "TNF-alpha"})).evidence]
-    assert evidence[0] == {"marker": "TNF-α", "increased": 1, "decreased": 0, "no-difference": 0, "mixed": 0}
-    assert {"marker": "IL-6", "increased": 0, "decreased": 0, "no-difference": 1, "mixed": 0} in evidence
+    assert evidence[0] == {
+        "marker": "TNF-α",
+        "increased": 1,
+        "decreased": 0,
+        "no-difference": 0,
+        "mixed": 0,
+    }
+    assert {
+        "marker": "IL-6",
+        "increased": 0,
+        "decreased": 0,
+        "no-difference": 1,
+        "mixed": 0,
+    } in evidence
 
 
 def test_related_studies_share_markers_and_topics(atlas: Atlas) -> None:

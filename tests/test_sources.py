@@ -40,7 +40,9 @@ def test_not_utf8(tmp_path: Path) -> None:
 
 def test_empty_file(tmp_path: Path) -> None:
     (tmp_path / "empty.json").write_text("", encoding="utf-8")
-    assert messages(tmp_path) == [f"{tmp_path / 'empty.json'}: -: empty file; expected one JSON object"]
+    assert messages(tmp_path) == [
+        f"{tmp_path / 'empty.json'}: -: empty file; expected one JSON object"
+    ]
 
 
 def test_json_array_is_refused_with_a_hint(tmp_path: Path) -> None:
@@ -69,14 +71,18 @@ def test_fifty_megabytes_of_garbage_is_refused_quickly(tmp_path: Path) -> None:
 def test_bad_lines_in_json_lines_are_reported_by_line(tmp_path: Path) -> None:
     path = tmp_path / "set.jsonl"
     path.write_bytes(
-        json.dumps(GOOD).encode() + b"\n[1, 2]\n{oops\n" + b"\xff\xfe\n"
-        + json.dumps({**GOOD, "slug": "x"}).encode() + b"\n"
-    )  # fmt: skip
+        json.dumps(GOOD).encode()
+        + b"\n[1, 2]\n{oops\n"
+        + b"\xff\xfe\n"
+        + json.dumps({**GOOD, "slug": "x"}).encode()
+        + b"\n"
+    )
     result = load_records([path])
     assert [r["slug"] for r in result.records] == ["good-2020-study"]
     assert [str(p) for p in result.problems] == [
         f"{path}:2: -: expected one JSON object per line, found list",
-        f"{path}:3: -: not valid JSON: Expecting property name enclosed in double quotes at column 2",
+        f"{path}:3: -: not valid JSON: "
+        "Expecting property name enclosed in double quotes at column 2",
         f"{path}:4: -: not UTF-8 text (byte 0xff at offset 0); save the file as UTF-8",
         f"{path}:5: x: slug: must be 3-120 characters of a-z, 0-9 and -",
     ]
@@ -96,5 +102,7 @@ def test_duplicate_slugs_across_sources(tmp_path: Path) -> None:
 
 def test_all_problems_are_collected_in_one_run(tmp_path: Path) -> None:
     for n in range(3):
-        (tmp_path / f"bad{n}.json").write_text(json.dumps({**GOOD, "slug": f"bad-{n}", "year": "x"}))
+        (tmp_path / f"bad{n}.json").write_text(
+            json.dumps({**GOOD, "slug": f"bad-{n}", "year": "x"})
+        )
     assert len(load_records([tmp_path]).errors) == 3

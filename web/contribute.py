@@ -273,7 +273,7 @@ def _accept(slug: str, fields: MultiDict[str, str], draft: Draft, problems: list
     limit = RateLimit.parse(current_app.config["CONTRIBUTION_RATE_LIMIT"])
     submission = Submission(
         slug=slug,
-        generation=get_atlas().current().name,
+        generation=get_atlas().generation,
         draft=draft,
         client_hash=client_hash(secret, request.remote_addr or "unknown"),
         form_nonce=nonce,

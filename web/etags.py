@@ -59,7 +59,7 @@ def conditional(view: Callable[..., ResponseReturnValue] | None = None, *,
         if _is_visitor_specific():
             return view(*args, **kwargs)
         period = int(time.time() // renew_every) if renew_every else None
-        tag = etag_for(get_atlas().current().name, request.full_path, period)
+        tag = etag_for(get_atlas().generation, request.full_path, period)
         if request.if_none_match.contains_weak(tag):
             response = current_app.response_class(status=304)
         else:

@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
-from search import Atlas, Hit, SearchParams
+from search import Atlas, SearchParams
 from web.citations import bibtex, ris
 
 EXPORT_PAGE = 100  # the search API's largest page
@@ -31,29 +31,10 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def _record_of_hit(hit: Hit) -> dict[str, Any]:
-    # Only used when the index changed between a page of hits and the record lookup.
-    record = {k: v for k, v in hit.to_json().items() if v not in (None, [], ())}
-    record.pop("snippet", None)
-    record.pop("score", None)
-    return record
-
-
 def result_records(atlas: Atlas, params: SearchParams, limit: int,
                    sort: str | None = None) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
     """Return the full records of a search's whole result set (at most `limit`) and its total."""
-    records: list[dict[str, Any]] = []
-    page = 1
-    while True:
-        wanted = replace(params, page=page, per_page=EXPORT_PAGE, sort=sort or params.sort)
-        result = atlas.search(wanted)
-        for hit in result.hits:
-            if len(records) >= limit:
-                return records, result.total
-            records.append(atlas.study(hit.slug) or _record_of_hit(hit))
-        if not result.hits or page >= result.page_count:
-            return records, result.total
-        page += 1
+    return atlas.records(replace(params, sort=sort or params.sort), limit)
 
 
 def _cell(value: Any) -> str:

@@ -252,8 +252,7 @@ def filter_url(name: str, value: str) -> str:
 
 def is_marker_search(result: SearchResult) -> bool:
     """Return whether a marker was asked for, by filter or in the query text."""
-    # The query layer reports markers it recognised as "marker:NAME" in read_as.
-    return bool(result.params.values("marker")) or "marker:" in result.read_as
+    return bool(result.searched_markers)
 
 
 # ---- the search page --------------------------------------------------------------------------
@@ -342,9 +341,7 @@ def sort_links(result: SearchResult) -> tuple[Link, ...]:
 
 
 def year_counts(result: SearchResult) -> list[tuple[int, int]]:
-    """Return (year, count) over the match set, from the year facet when the search has none."""
-    if result.year_counts:
-        return list(result.year_counts)
+    """Return (year, count) over the match set, from the year facet."""
     return [(int(v.value), v.count) for v in result.facets.get("year", ()) if v.value.isdigit()]
 
 
@@ -501,17 +498,16 @@ def _links(name: str, values: Sequence[str] | None) -> tuple[Link, ...]:
 
 def finding_rows(record: Mapping[str, Any], atlas: Atlas) -> tuple[FindingRow, ...]:
     """Return one row per finding, then one per listed marker without a finding."""
-    markers = atlas.current().markers
     rows = []
     reported = set()
     for finding in record.get("findings") or ():
-        reported.add(markers.key_of(finding["marker"]))
+        reported.add(atlas.marker_key(finding["marker"]))
         direction = finding["direction"]
         rows.append(FindingRow(finding["marker"], filter_url("marker", finding["marker"]),
                                direction, DIRECTION_LABELS.get(direction, direction),
                                finding.get("sample")))  # fmt: skip
     for marker in record.get("markers") or ():
-        key = markers.key_of(marker)
+        key = atlas.marker_key(marker)
         if key not in reported:
             reported.add(key)
             rows.append(FindingRow(marker, filter_url("marker", marker), None,
