@@ -81,8 +81,20 @@ def _env_default(name: str, fallback: Any) -> Any:
     default=lambda: int(_env_default("ATLAS_THREADS", 8)),
     show_default="8 or $ATLAS_THREADS",
 )
+@click.option(
+    "--trusted-proxy",
+    default=lambda: _env_default("ATLAS_TRUSTED_PROXY", ""),
+    help="Address of a reverse proxy whose X-Forwarded-For/-Proto headers are believed "
+    "(default: $ATLAS_TRUSTED_PROXY; none). Needed behind nginx so per-client limits see "
+    "clients, not the proxy.",
+)
 def serve_command(
-    host: str, port: int, index_dir: Path | None, sources: tuple[Path, ...], threads: int
+    host: str,
+    port: int,
+    index_dir: Path | None,
+    sources: tuple[Path, ...],
+    threads: int,
+    trusted_proxy: str,
 ) -> None:
     """Serve the search pages and the JSON API with waitress.
 
@@ -115,8 +127,15 @@ def serve_command(
         from web.index import get_atlas
 
         get_atlas().start_watching()
+    proxy: dict[str, Any] = {}
+    if trusted_proxy:
+        proxy = {
+            "trusted_proxy": trusted_proxy,
+            "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+            "clear_untrusted_proxy_headers": True,
+        }
     server = waitress.create_server(
-        AccessLog(app), host=host, port=port, threads=threads, ident="atlas"
+        AccessLog(app), host=host, port=port, threads=threads, ident="atlas", **proxy
     )
 
     def stop(signum: int, frame: Any) -> None:
@@ -129,9 +148,10 @@ def serve_command(
         err=True,
     )
     try:
-        server.run()
+        server.run()  # waitress returns from here on SIGINT (and on our SIGTERM)
     except KeyboardInterrupt:
-        click.echo("Shutting down.", err=True)
+        pass
     finally:
+        click.echo("Shutting down.", err=True)
         server.close()
         server.task_dispatcher.shutdown(timeout=5)
