@@ -176,6 +176,12 @@ def _status(entry: Entry, target_id: str) -> tuple[str, str]:
     return "—", ""
 
 
+def _stage(entry: Entry, name: str) -> dict[str, Any]:
+    """Return a stage's figures, or nothing when it failed or did not run."""
+    value = entry.get(name) or {}
+    return {} if "error" in value else value
+
+
 def _summary_table(entry: Entry) -> list[str]:
     e = entry
     full = _get(e, "build", "full") or {}
@@ -186,8 +192,8 @@ def _summary_table(entry: Entry) -> list[str]:
     tv = engines.get("tantivy", {})
     sq = engines.get("sqlite-fts5", {})
     ratios = _get(e, "search", "ratio_ours_to") or {}
-    cold = e.get("cold_start") or {}
-    http = e.get("http") or {}
+    cold = _stage(e, "cold_start")
+    http = _stage(e, "http")
     rows: list[tuple[str, str, str, str]] = []
 
     def add(measure: str, value: str, target_id: str | None = None) -> None:
@@ -345,13 +351,16 @@ def _consistency(entry: Entry) -> list[str]:
     return lines
 
 
-def _hotspots(entry: Entry) -> list[str]:
-    prof = _get(entry, "search", "profile")
+def _hotspots(entry: Entry, key: str = "profile") -> list[str]:
+    prof = _get(entry, "search", key)
     if not prof:
         return []
     lines = [
-        f"pyinstrument, {prof['seconds']} s of the uncached mix at N = {entry['size']:,} "
-        f"(interval {prof['interval'] * 1000:g} ms; full tree in `{prof.get('text_file', '')}`).",
+        f"pyinstrument, {prof['seconds']} s of the uncached "
+        + ("mix" if key == "profile" else "filter-only queries")
+        + f" at N = {entry['size']:,} (interval {prof['interval'] * 1000:g} ms"
+        + (f"; full tree in `{prof['text_file']}`" if prof.get("text_file") else "")
+        + ").",
         "",
         "Own time (time spent in the function itself):",
         "",
@@ -443,6 +452,10 @@ def render(results: dict[str, Any]) -> str:
             + _load_note(entry, m.get("cores") or 1),
             "",
         ]
+        for stage in ("build", "search", "cold_start", "http"):
+            error = _get(entry, stage, "error")
+            if error:
+                out += [f"**The {stage} stage failed:** `{error[-500:]}`", ""]
         cache = _get(entry, "search", "cache") or {}
         if cache and not cache.get("cache_size_0_disables_cache"):
             out += [
@@ -476,6 +489,9 @@ def render(results: dict[str, Any]) -> str:
         out += ["## Where our search spends its time", ""]
         out += _hotspots(pick)
         out.append("")
+        browsing = _hotspots(pick, "profile_filter_only")
+        if browsing:
+            out += ["### Filter-only browsing alone", "", *browsing, ""]
     return "\n".join(out)
 
 

@@ -119,12 +119,9 @@ def run_with_rusage(command: list[str]) -> tuple[subprocess.CompletedProcess[str
 
 
 def _generation_bytes(index_dir: Path) -> int:
-    from indexer.build import current_generation
-
-    generation = current_generation(index_dir)
-    if generation is None:
-        return 0
-    return sum(p.stat().st_size for p in generation.rglob("*") if p.is_file())
+    """Return the size on disk of the served generation (the one CURRENT names)."""
+    name = (index_dir / "CURRENT").read_text(encoding="utf-8").strip()
+    return sum(p.stat().st_size for p in (index_dir / name).rglob("*") if p.is_file())
 
 
 def ensure_corpus(size: int, seed: int) -> tuple[Path, float | None]:
@@ -390,6 +387,14 @@ def bench_search(
 
         result["profile"] = profile(work, profile_out)
         result["profile"]["text_file"] = str(profile_out.relative_to(ROOT))
+        browsing = [q for q in QUERY_MIX if q.kind == "filter-only"]
+
+        def browse() -> None:
+            for _ in range(10 * max(2, settings.rounds)):
+                for q in browsing:
+                    uncached.search(parse(q.params))
+
+        result["profile_filter_only"] = profile(browse, top=10)
     return result
 
 
@@ -548,9 +553,14 @@ def _commit() -> str:
 
 
 def bench_size(
-    size: int, seed: int, settings: Settings, quick: bool, skip_http: bool
-) -> dict[str, Any]:
-    """Return every figure for one corpus size."""
+    size: int, seed: int, settings: Settings, quick: bool, skip_http: bool,
+    save: Callable[[dict[str, Any]], None],
+) -> dict[str, Any]:  # fmt: skip
+    """Return every figure for one corpus size, saving after each stage.
+
+    A stage that fails (other work on the code base can break an import mid-run) is recorded
+    as {"error": ...}; the stages after it still run.
+    """
     started = time.perf_counter()
     load_before = os.getloadavg()
     log(f"N={size}: corpus")
@@ -565,16 +575,26 @@ def bench_size(
         "commit": _commit(),
         "corpus": {"path": str(corpus.relative_to(ROOT)), "generated_seconds": generated},
     }
-    entry["build"] = bench_build(size, corpus, index_dir)
     profile_out = OUT / f"profile-{size}.txt" if size <= 10_000 else None
-    entry["search"] = bench_search(size, corpus, index_dir, settings, profile_out)
-    log(f"N={size}: cold start")
-    entry["cold_start"] = bench_cold_start(index_dir, settings.cold_samples)
+    stages: list[tuple[str, Callable[[], dict[str, Any]]]] = [
+        ("build", lambda: bench_build(size, corpus, index_dir)),
+        ("search", lambda: bench_search(size, corpus, index_dir, settings, profile_out)),
+        ("cold_start", lambda: bench_cold_start(index_dir, settings.cold_samples)),
+    ]
     if not skip_http:
-        entry["http"] = bench_http(size, index_dir, settings)
-    entry["seconds"] = round(time.perf_counter() - started, 1)
-    # Other work on the machine slows every figure down; the load average says how much there was.
-    entry["load_average_1min"] = {"before": load_before[0], "after": os.getloadavg()[0]}
+        stages.append(("http", lambda: bench_http(size, index_dir, settings)))
+    for name, stage in stages:
+        log(f"N={size}: {name}")
+        try:
+            entry[name] = stage()
+        except Exception as exc:  # noqa: BLE001 - record it and measure the rest
+            log(f"N={size}: {name} FAILED: {type(exc).__name__}: {exc}")
+            entry[name] = {"error": f"{type(exc).__name__}: {exc}"[-3000:]}
+        entry["seconds"] = round(time.perf_counter() - started, 1)
+        # Other work on the machine slows every figure; the load average says how much there was.
+        entry["load_average_1min"] = {"before": load_before[0], "after": os.getloadavg()[0]}
+        entry["commit_at_end"] = _commit()
+        save(entry)
     return entry
 
 
@@ -601,6 +621,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="rewrite BENCHMARKS.md from results.json without measuring",
     )
     args = parser.parse_args(argv)
+    # Import what the in-process measurements use now, so one run measures one version of it.
+    import bench.rivals  # noqa: F401
+    import indexer.build  # noqa: F401
+    import search  # noqa: F401
     from bench.report import write_report
 
     OUT.mkdir(parents=True, exist_ok=True)
@@ -609,12 +633,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
         settings = QUICK if args.quick else FULL
         results["machine"] = machine()
-        for size in sizes:
-            entry = bench_size(size, args.seed, settings, args.quick, args.skip_http)
-            results.setdefault("sizes", {})[str(size)] = entry
+
+        def save(entry: dict[str, Any]) -> None:
+            results.setdefault("sizes", {})[str(entry["size"])] = entry
             results["updated_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
             write_report(results, REPORT)
+
+        for size in sizes:
+            entry = bench_size(size, args.seed, settings, args.quick, args.skip_http, save)
             log(f"N={size}: done in {entry['seconds']} s; wrote {RESULTS} and {REPORT}")
     write_report(results, REPORT)
     return 0
