@@ -28,7 +28,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from search import query as query_language
-from search.facets import facet_counts, members, union
+from search.facets import BitMatrix, facet_counts, members, union
 from search.highlight import Highlighter
 from search.params import SearchParams
 from search.results import Evidence, FacetValue, Hit, SearchResult
@@ -53,6 +53,7 @@ log = logging.getLogger(__name__)
 EVIDENCE_LIMIT = 20
 RELATED_LIMIT = 5
 CACHE_SIZE = 1024
+PLAIN_SNIPPETS = 20_000
 
 
 class IndexUnavailable(Exception):
@@ -98,6 +99,13 @@ class Generation:
             for direction_bits in directions.values():
                 union_bits |= direction_bits
             self.evidence_any[key] = union_bits
+        size = self.tables.doc_count
+        self.facet_matrices = {
+            name: BitMatrix(self.tables.facets[name], size, self.tables.facet_labels[name])
+            for name in FACETS
+        }
+        self.evidence_matrix = BitMatrix(self.evidence_any, size, self.markers.display)
+        self._plain_snippets: dict[int, str] = {}
         self.live = bits_to_mask(self.tables.all_docs, self.tables.doc_count)
         self.newest_rank = np.array(self.ranks["newest"], dtype=np.int64)
         self.scorer = Scorer(self.searcher, self.tables.field_lengths, self.live)
@@ -237,7 +245,11 @@ class Generation:
                 if other != name:
                     base &= bits
             facets[name], distinct[name] = facet_counts(
-                name, base, t.facets[name], t.facet_labels[name], selected.get(name, set())
+                name,
+                base,
+                self.facet_matrices[name],
+                t.facet_labels[name],
+                selected.get(name, set()),
             )
 
         sort = params.effective_sort
@@ -280,10 +292,15 @@ class Generation:
     def _hit(self, docnum: int, scores: np.ndarray | None, highlighter: Highlighter) -> Hit:
         row = self.tables.rows[docnum]
         assert row is not None
-        record = self.record(docnum)
-        texts = [record.get(k, "") for k in ("summary", "significance", "limitations")]
-        texts.append(record["title"])
-        html = highlighter.snippet(texts)
+        html = self._plain_snippets.get(docnum) if highlighter.is_empty else None
+        if html is None:
+            record = self.record(docnum)
+            texts = [record.get(k, "") for k in ("summary", "significance", "limitations")]
+            texts.append(record["title"])
+            html = highlighter.snippet(texts)
+            # Browsing shows the same opening lines every time: keep them (bounded).
+            if highlighter.is_empty and len(self._plain_snippets) < PLAIN_SNIPPETS:
+                self._plain_snippets[docnum] = html
         score = None
         if scores is not None:
             score = round(float(scores[docnum]), 4)
@@ -306,16 +323,18 @@ class Generation:
 
     def _evidence(self, bits: int, queried: Sequence[str]) -> tuple[Evidence, ...]:
         """Return per marker how many studies in the match set found each direction."""
-        totals = []
-        for key, any_bits in self.evidence_any.items():
-            count = (bits & any_bits).bit_count()
-            if count:
-                totals.append((key, count))
-        first = {k: i for i, k in enumerate(queried)}
-        # queried markers first, then the most reported; directions only for those shown
-        totals.sort(key=lambda kc: (first.get(kc[0], len(first)), -kc[1], kc[0]))
+        matrix = self.evidence_matrix
+        counts = matrix.counts(bits)
+        first = None
+        if queried:
+            # queried markers first, then the most reported; directions only for those shown
+            first = np.full(len(matrix.keys), len(queried), dtype=np.int64)
+            for position, key in enumerate(queried):
+                if key in matrix.index:
+                    first[matrix.index[key]] = position
         rows = []
-        for key, _ in totals[:EVIDENCE_LIMIT]:
+        for i in matrix.top(counts, EVIDENCE_LIMIT, first):
+            key = matrix.keys[i]
             counts = {d: (bits & b).bit_count() for d, b in self.tables.evidence[key].items()}
             rows.append(
                 Evidence(

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 
+import numpy as np
+
 from search.results import FacetValue
 
 # Long facets are cut to this many values (selected values are always kept).
@@ -32,30 +34,75 @@ def union(bitsets: Mapping[str, int], keys: list[str]) -> int:
     return out
 
 
+class BitMatrix:
+    """The bitsets of many values as one numpy matrix, to count all of them against a set at once.
+
+    Counting a match set against each of 300 marker bitsets one Python int at a time was the
+    largest cost of a facet-only page; one vectorised AND and popcount does it in microseconds.
+    Values also carry their rank by label, so ordering by count then label stays in numpy.
+    """
+
+    def __init__(
+        self, bitsets: Mapping[str, int], size: int, labels: Mapping[str, str] | None = None
+    ) -> None:
+        self.keys = list(bitsets)
+        self.index = {k: i for i, k in enumerate(self.keys)}
+        self.words = (size + 63) // 64
+        rows = [bits.to_bytes(self.words * 8, "little") for bits in bitsets.values()]
+        data = b"".join(rows) or b""
+        self.matrix = np.frombuffer(data, dtype=np.uint64).reshape(len(rows), self.words)
+        names = labels or {}
+
+        def by_name(i: int) -> tuple[str, str]:
+            key = self.keys[i]
+            return (names.get(key, key).casefold(), key)
+
+        by_label = sorted(range(len(self.keys)), key=by_name)
+        self.label_rank = np.empty(len(self.keys), dtype=np.int64)
+        self.label_rank[by_label] = np.arange(len(self.keys))
+
+    def counts(self, base: int) -> np.ndarray:
+        """Return, for each value, how many of its documents are in `base`."""
+        if not self.keys:
+            return np.zeros(0, dtype=np.int64)
+        vector = np.frombuffer(base.to_bytes(self.words * 8, "little"), dtype=np.uint64)
+        return np.bitwise_count(self.matrix & vector).sum(axis=1, dtype=np.int64)
+
+    def top(self, counts: np.ndarray, limit: int, first: np.ndarray | None = None) -> list[int]:
+        """Return the indexes of the values with a count: `first` ranks, then count, then label."""
+        nonzero = np.flatnonzero(counts)
+        keys = [self.label_rank[nonzero], -counts[nonzero]]
+        if first is not None:
+            keys.append(first[nonzero])
+        order = np.lexsort(keys)
+        return nonzero[order[:limit]].tolist()
+
+
 def facet_counts(
     name: str,
     base: int,
-    values: Mapping[str, int],
+    values: BitMatrix,
     labels: Mapping[str, str],
     selected: set[str],
 ) -> tuple[tuple[FacetValue, ...], int]:
     """Return a facet's values (count desc, then label) over `base`, and how many have a count."""
-    counted = []
-    for key, bits in values.items():
-        count = (base & bits).bit_count()
-        if count or key in selected:
-            counted.append((key, count))
-    for key in selected:
-        if key not in values:
-            counted.append((key, 0))
-    distinct = sum(1 for _, c in counted if c)
-    counted.sort(key=lambda kc: (-kc[1], labels.get(kc[0], kc[0]).casefold(), kc[0]))
-    limit = FACET_LIMITS.get(name, DEFAULT_LIMIT)
-    shown = counted[:limit] + [kc for kc in counted[limit:] if kc[0] in selected]
+    counts = values.counts(base)
+    distinct = int(np.count_nonzero(counts))
+    shown = values.top(counts, FACET_LIMITS.get(name, DEFAULT_LIMIT))
+    keys = values.keys
+    pairs = [(keys[i], int(counts[i])) for i in shown]
+    if selected:
+        # selected values are always shown, with a zero count when nothing matches them
+        present = {k for k, _ in pairs}
+        for key in sorted(selected - present):
+            i = values.index.get(key)
+            pairs.append((key, int(counts[i]) if i is not None else 0))
+        rank = {k: (-c, labels.get(k, k).casefold(), k) for k, c in pairs}
+        pairs.sort(key=lambda kc: rank[kc[0]])
     return (
         tuple(
             FacetValue(value=labels.get(k, k), key=k, count=c, selected=k in selected)
-            for k, c in shown
+            for k, c in pairs
         ),
         distinct,
     )
