@@ -10,15 +10,19 @@ rank them. Phrases are checked against positions for the candidate documents onl
 
 from __future__ import annotations
 
+import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
+from itertools import accumulate
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 from whoosh import query as wq
+from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
+from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 B, K1 = 0.75, 1.2
@@ -57,6 +61,19 @@ def _blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
         weights.append(matcher.weight())
         matcher.next()
     yield ids, weights
+
+
+def _position_decoder(fmt: Any) -> Any:
+    """Return a fast decoder for Whoosh's Positions values (a pickled list of deltas)."""
+    if type(fmt) is not Positions:
+        return fmt.decode_positions
+
+    def decode(value: bytes) -> list[int]:
+        if not value.endswith(b"."):  # Whoosh strips pickle's STOP opcode to save a byte
+            value += b"."
+        return list(accumulate(pickle.loads(value[_INT_SIZE:])))
+
+    return decode
 
 
 def mask_to_bits(mask: np.ndarray) -> int:
@@ -186,7 +203,7 @@ class Scorer:
 
     def _positions(self, fieldname: str, word: str, candidates: set[int]) -> dict[int, list[int]]:
         """Return the positions of a word in the candidate documents."""
-        decode = self.searcher.schema[fieldname].format.decode_positions
+        decode = _position_decoder(self.searcher.schema[fieldname].format)
         out: dict[int, list[int]] = {}
         for reader, offset in self.leaves:
             if (fieldname, word) not in reader:
