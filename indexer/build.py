@@ -13,6 +13,7 @@ import pickle
 import secrets
 import shutil
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -20,11 +21,12 @@ from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
+from whoosh import query as whoosh_query
 from whoosh.util.numeric import length_to_byte
-from whoosh.writing import CLEAR, SegmentWriter
+from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 from indexer.sources import LoadResult, load_records
-from indexer.tables import build_tables, marker_keys
+from indexer.tables import build_tables, marker_keys, word_counts
 from search.markers import SYNONYMS_FILE, mention_keys
 from search.schema import (
     BUILDING_PREFIX,
@@ -37,12 +39,16 @@ from search.schema import (
     SCORED_FIELDS,
     TABLES_FILE,
     WHOOSH_DIR,
+    IndexTables,
     MarkerDictionary,
     criterion_key,
     index_schema,
 )
 
 HASHES_FILE = "hashes.json"
+DIGESTS_FILE = "digests.json"  # slug -> digest of the raw text each record was cleaned from
+# Incremental builds add a segment each; past this many, the next build is a full one.
+MAX_SEGMENTS = 8
 # Whoosh's writer buffers postings in memory up to this size before spilling sorted runs.
 WRITER_LIMIT_MB = 512
 
@@ -243,16 +249,114 @@ def corpus_markers(
     return markers, forms, labels
 
 
+def _validator_hash() -> str:
+    """Return a hash of the code that cleans records: a change to it invalidates reuse."""
+    from indexer import records as record_module
+    from search import schema as schema_module
+
+    code = b"".join(Path(m.__file__).read_bytes() for m in (record_module, schema_module))
+    return hashlib.sha256(code).hexdigest()[:16]
+
+
+@dataclass
+class Previous:
+    """What an incremental build reuses from the served generation."""
+
+    name: str | None = None
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)  # slug -> cleaned record
+    lines: dict[str, bytes] = field(default_factory=dict)  # slug -> its line in records.jsonl
+    digests: dict[str, str] = field(default_factory=dict)  # slug -> digest of its raw text
+    hashes: dict[str, str] = field(default_factory=dict)  # slug -> content hash
+
+    def known(self) -> dict[str, dict[str, Any]]:
+        """Return cleaned records by the digest of the raw text they were cleaned from."""
+        return {self.digests[s]: r for s, r in self.records.items() if s in self.digests}
+
+    def is_unchanged(self, slug: str, digest: str | None) -> bool:
+        return digest is not None and self.digests.get(slug) == digest and slug in self.hashes
+
+    def tables(self, index_dir: Path) -> IndexTables | None:
+        try:
+            with (index_dir / (self.name or "") / TABLES_FILE).open("rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            return None
+
+
+def _previous(index_dir: Path) -> Previous:
+    """Return the served generation's cleaned records with the digests of their raw text.
+
+    An incremental build takes these instead of validating, hashing and serialising unchanged
+    records again; nothing is reused when the cleaning code has changed since, or anything is
+    missing or unreadable.
+    """
+    generation = current_generation(index_dir)
+    if generation is None:
+        return Previous()
+    try:
+        digests = json.loads((generation / DIGESTS_FILE).read_text(encoding="utf-8"))
+        if digests.get("validator") != _validator_hash():
+            return Previous()
+        previous = Previous(generation.name, digests=digests["records"])
+        previous.hashes = json.loads((generation / HASHES_FILE).read_text(encoding="utf-8"))
+        with (generation / RECORDS_FILE).open("rb") as handle:
+            for line in handle:
+                record = json.loads(line)
+                previous.records[record["slug"]] = record
+                previous.lines[record["slug"]] = line.rstrip(b"\n")
+        return previous
+    except (OSError, ValueError, KeyError, TypeError):
+        return Previous()
+
+
+def _updated_vocabulary(old: IndexTables, previous: Previous, changed: Sequence[dict[str, Any]],
+                        removed: Sequence[str]) -> dict[str, int] | None:  # fmt: skip
+    """Return the previous vocabulary with old versions of records taken out and new ones added."""
+    replaced = [*removed, *(r["slug"] for r in changed if r["slug"] in previous.hashes)]
+    if any(slug not in previous.records for slug in replaced):
+        return None
+    counts = Counter(old.vocabulary)
+    counts.subtract(word_counts(previous.records[s] for s in replaced))
+    counts.update(word_counts(changed))
+    return {w: n for w, n in counts.items() if n > 0}
+
+
+def _field_lengths(reader: Any, records_by_doc: Sequence[dict[str, Any] | None],
+                   old: IndexTables | None, fresh: set[str]) -> dict[str, bytes]:  # fmt: skip
+    """Return each scored field's length byte per document, copying unchanged records' values."""
+    old_doc = {}
+    if old is not None:
+        old_doc = {s: d for d, s in enumerate(old.slugs) if s is not None and s not in fresh}
+    out = {}
+    for name in SCORED_FIELDS:
+        previous = old.field_lengths.get(name) if old is not None else None
+        codes = bytearray(len(records_by_doc))
+        for docnum, record in enumerate(records_by_doc):
+            if record is None:
+                continue
+            was = old_doc.get(record["slug"]) if previous is not None else None
+            if was is not None:
+                codes[docnum] = previous[was]  # type: ignore[index]
+            else:
+                codes[docnum] = length_to_byte(reader.doc_field_length(docnum, name, 0))
+        out[name] = bytes(codes)
+    return out
+
+
 def _newest_first(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     # Adding records newest first makes docnum order the default browsing order.
     return sorted(records, key=lambda r: (-r["year"], r["title"].casefold(), r["slug"]))
 
 
-def _write_records(path: Path, records: Sequence[dict[str, Any]]) -> dict[str, tuple[int, int]]:
+def _write_records(
+    path: Path, records: Sequence[dict[str, Any]], lines: dict[str, bytes]
+) -> dict[str, tuple[int, int]]:
     offsets: dict[str, tuple[int, int]] = {}
     with path.open("wb") as handle:
         for record in records:
-            data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+            data = lines.get(record["slug"])
+            if data is None:
+                data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
             offsets[record["slug"]] = (handle.tell(), len(data))
             handle.write(data + b"\n")
         handle.flush()
@@ -275,14 +379,23 @@ def build(
     """
     index_dir = Path(index_dir)
     started = time.monotonic()
-    load = load_records(sources)
+    previous_build = Previous() if full else _previous(index_dir)
+    load = load_records(sources, previous_build.known())
     if load.errors and (not skip_invalid or not load.records):
         return BuildReport("invalid", load=load)
     with build_lock(index_dir):
         previous = current_generation(index_dir)
         _remove_leftovers(index_dir, {previous.name} if previous else set())
         records = load.records
-        hashes = {r["slug"]: record_hash(r) for r in records}
+        reused = {
+            r["slug"]
+            for r in records
+            if previous_build.is_unchanged(r["slug"], load.digests.get(r["slug"]))
+        }
+        hashes = {
+            r["slug"]: previous_build.hashes[r["slug"]] if r["slug"] in reused else record_hash(r)
+            for r in records
+        }
         markers, forms, labels = corpus_markers(records)
         synonyms_hash = _file_hash(SYNONYMS_FILE)
         forms_hash = hashlib.sha256(json.dumps(sorted(forms.items())).encode()).hexdigest()[:16]
@@ -299,6 +412,7 @@ def build(
             and old_meta.get("format") == INDEX_FORMAT
             and old_meta.get("synonyms_hash") == synonyms_hash
             and old_meta.get("corpus_markers_hash") == forms_hash
+            and old_meta.get("segments", MAX_SEGMENTS) < MAX_SEGMENTS
         )
         stamp = dt.datetime.now(dt.UTC)
         generation = f"{GENERATION_PREFIX}{stamp:%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"
@@ -315,13 +429,18 @@ def build(
                 os.link(path, whoosh_dir / path.name)  # segment files are never modified
             ix = whoosh_index.open_dir(str(whoosh_dir))
             writer = _writer(ix)
-            for slug in removed + [r["slug"] for r in changed if r["slug"] in old_hashes]:
-                writer.delete_by_term("slug", slug)
+            stale = removed + [r["slug"] for r in changed if r["slug"] in old_hashes]
+            if stale:  # one query for all: delete_by_term opens a searcher per call
+                writer.delete_by_query(
+                    whoosh_query.Or([whoosh_query.Term("slug", s) for s in stale])
+                )
             for done, record in enumerate(_newest_first(changed), start=1):
                 writer.add_document(**_document(record, markers))
                 if progress:
                     progress(done, len(changed))
-            writer.commit()
+            # Merging would rewrite the big segment now and then (seconds, unpredictably); a
+            # full build after MAX_SEGMENTS incremental ones keeps both builds and searches fast.
+            writer.commit(mergetype=NO_MERGE)
             mode = "incremental"
             stats = {"added_or_changed": len(changed), "removed": len(removed)}
         else:
@@ -338,16 +457,17 @@ def build(
         with ix.reader() as reader:
             doc_count = reader.doc_count()
             slots = reader.doc_count_all()
+            segments = len(list(reader.leaf_readers()))
             by_slug = {r["slug"]: r for r in records}
             records_by_doc: list[dict[str, Any] | None] = [None] * slots
             for docnum in reader.all_doc_ids():
                 records_by_doc[docnum] = by_slug.get(reader.stored_fields(docnum)["slug"])
-            field_lengths = {
-                name: bytes(
-                    length_to_byte(reader.doc_field_length(d, name, 0)) for d in range(slots)
-                )
-                for name in SCORED_FIELDS
-            }
+            # Lengths and vocabulary carry over only onto the generation they were read from.
+            carry = mode == "incremental" and previous is not None
+            carry = carry and previous.name == previous_build.name  # type: ignore[union-attr]
+            old_tables = previous_build.tables(index_dir) if carry else None
+            fresh = {r["slug"] for r in records if r["slug"] not in reused}
+            field_lengths = _field_lengths(reader, records_by_doc, old_tables, fresh)
         ix.close()
         placed = sum(1 for r in records_by_doc if r is not None)
         if doc_count != len(records) or placed != len(records):
@@ -356,16 +476,29 @@ def build(
                 f"verification failed: the new index holds {doc_count} documents "
                 f"({placed} known), expected {len(records)}; the served index is unchanged"
             )
-        offsets = _write_records(work / RECORDS_FILE, _newest_first(records))
+        lines = {s: previous_build.lines[s] for s in reused if s in previous_build.lines}
+        offsets = _write_records(work / RECORDS_FILE, _newest_first(records), lines)
         doc_offsets = [offsets[r["slug"]] if r else (0, 0) for r in records_by_doc]
+        vocabulary = None
+        if mode == "incremental" and old_tables is not None:
+            vocabulary = _updated_vocabulary(old_tables, previous_build, changed, removed)
         tables = build_tables(
-            generation, records_by_doc, doc_offsets, markers, forms, labels, field_lengths
+            generation,
+            records_by_doc,
+            doc_offsets,
+            markers,
+            forms,
+            labels,
+            field_lengths,
+            vocabulary,
         )
         with (work / TABLES_FILE).open("wb") as handle:
             pickle.dump(tables, handle, protocol=pickle.HIGHEST_PROTOCOL)
             handle.flush()
             os.fsync(handle.fileno())
         (work / HASHES_FILE).write_text(json.dumps(hashes), encoding="utf-8")
+        digests = {"validator": _validator_hash(), "records": load.digests}
+        (work / DIGESTS_FILE).write_text(json.dumps(digests), encoding="utf-8")
         meta = {
             "format": INDEX_FORMAT,
             "generation": generation,
@@ -378,6 +511,7 @@ def build(
             "warnings": [str(p) for p in load.warnings],
             "skipped": len(load.errors),
             "mode": mode,
+            "segments": segments,
             **stats,
             "seconds": round(time.monotonic() - started, 3),
             "status": "built",

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from indexer.records import Problem, validate_record
+from indexer.records import Problem, record_warnings, validate_record
 
 # One record is a few kilobytes; anything this large is not a study record.
 MAX_RECORD_BYTES = 5 * 1024 * 1024
@@ -21,6 +22,7 @@ class RawRecord:
     value: Any
     file: str
     line: int | None
+    digest: str = ""  # hash of the raw text, so unchanged records need not be validated again
 
 
 @dataclass
@@ -31,6 +33,7 @@ class LoadResult:
     locations: dict[str, str] = field(default_factory=dict)  # slug -> "file[:line]"
     problems: list[Problem] = field(default_factory=list)
     files_read: int = 0
+    digests: dict[str, str] = field(default_factory=dict)  # slug -> digest of its raw text
 
     @property
     def errors(self) -> list[Problem]:
@@ -39,6 +42,10 @@ class LoadResult:
     @property
     def warnings(self) -> list[Problem]:
         return [p for p in self.problems if p.is_warning]
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
 
 
 def _decode(data: bytes, file: str) -> tuple[str | None, Problem | None]:
@@ -59,8 +66,11 @@ def _json_error(exc: json.JSONDecodeError) -> str:
     return f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
 
 
-def read_json_file(path: Path) -> Iterator[RawRecord | Problem]:
-    """Yield the one record of a *.json file, or the problem that stops it being read."""
+def read_json_file(path: Path, known: Container[str] = ()) -> Iterator[RawRecord | Problem]:
+    """Yield the one record of a *.json file, or the problem that stops it being read.
+
+    A file whose digest is `known` is not parsed: its value is None, the caller has it.
+    """
     file = str(path)
     try:
         size = path.stat().st_size
@@ -77,6 +87,10 @@ def read_json_file(path: Path) -> Iterator[RawRecord | Problem]:
         data = path.read_bytes()
     except OSError as exc:
         yield Problem(file, None, None, None, f"cannot read file: {exc.strerror}")
+        return
+    digest = _digest(data)
+    if digest in known:
+        yield RawRecord(None, file, None, digest)
         return
     text, problem = _decode(data, file)
     if problem:
@@ -109,11 +123,14 @@ def read_json_file(path: Path) -> Iterator[RawRecord | Problem]:
             file, None, None, None, f"expected one JSON object, found {type(value).__name__}"
         )
         return
-    yield RawRecord(value, file, None)
+    yield RawRecord(value, file, None, digest)
 
 
-def read_jsonl_file(path: Path) -> Iterator[RawRecord | Problem]:
-    """Yield each record of a JSON Lines file, or a problem naming its line."""
+def read_jsonl_file(path: Path, known: Container[str] = ()) -> Iterator[RawRecord | Problem]:
+    """Yield each record of a JSON Lines file, or a problem naming its line.
+
+    Lines whose digest is `known` are not parsed: their value is None, the caller has them.
+    """
     file = str(path)
     try:
         handle = path.open("rb")
@@ -131,6 +148,11 @@ def read_jsonl_file(path: Path) -> Iterator[RawRecord | Problem]:
                     None,
                     f"line is {len(data) / 1e6:.1f} MB, too large for one study record",
                 )
+                continue
+            digest = _digest(data.rstrip(b"\r\n"))
+            if digest in known:
+                seen_any = True
+                yield RawRecord(None, file, number, digest)
                 continue
             text, problem = _decode(data, file)
             if problem:
@@ -159,7 +181,7 @@ def read_jsonl_file(path: Path) -> Iterator[RawRecord | Problem]:
                     f"expected one JSON object per line, found {type(value).__name__}",
                 )
                 continue
-            yield RawRecord(value, file, number)
+            yield RawRecord(value, file, number, digest)
     if not seen_any:
         yield Problem(file, None, None, None, "empty file; expected one JSON object per line")
 
@@ -174,29 +196,42 @@ def source_files(source: Path) -> Iterator[Path]:
         yield source
 
 
-def read_source(source: Path) -> Iterator[RawRecord | Problem]:
+def read_source(source: Path, known: Container[str] = ()) -> Iterator[RawRecord | Problem]:
     """Yield the raw records (and reading problems) of one source path."""
     if not source.exists():
         yield Problem(str(source), None, None, None, "no such file or directory")
         return
     for path in source_files(source):
         if path.suffix == ".jsonl":
-            yield from read_jsonl_file(path)
+            yield from read_jsonl_file(path, known)
         else:
-            yield from read_json_file(path)
+            yield from read_json_file(path, known)
 
 
-def load_records(sources: Iterable[Path]) -> LoadResult:
-    """Return every valid record of the sources, with all problems found (none are fatal here)."""
+def load_records(
+    sources: Iterable[Path], known: Mapping[str, dict[str, Any]] | None = None
+) -> LoadResult:
+    """Return every valid record of the sources, with all problems found (none are fatal here).
+
+    `known` maps raw-text digests to records already cleaned by this same record schema (an
+    earlier build's); those are taken as they are instead of being validated again.
+    """
+    known = known or {}
     result = LoadResult()
     files: set[str] = set()
     for source in sources:
-        for item in read_source(Path(source)):
+        for item in read_source(Path(source), known):
             files.add(item.file)
             if isinstance(item, Problem):
                 result.problems.append(item)
                 continue
-            record, problems = validate_record(item.value, item.file, item.line)
+            cleaned = known.get(item.digest) if item.digest else None
+            if cleaned is not None:
+                record, problems = cleaned, record_warnings(cleaned, item.file, item.line)
+            else:
+                record, problems = validate_record(item.value, item.file, item.line)
+            if record is not None and item.digest:
+                result.digests[record["slug"]] = item.digest
             result.problems.extend(problems)
             if record is None:
                 continue

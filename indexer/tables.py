@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any
 
-from search.analysis import WORD, fold_word
+from search.analysis import fold_word
 from search.schema import (
     FACETS,
     STOP_WORDS_FOR_VOCABULARY,
@@ -89,6 +90,36 @@ def sort_orders(records_by_doc: Sequence[dict[str, Any] | None]) -> dict[str, li
     }
 
 
+_VOCABULARY_WORD = re.compile(r"[^\W\d_]{3,}")
+
+
+def word_counts(records: Iterable[dict[str, Any]]) -> Counter[str]:
+    """Return how often each word (folded, three letters or more) occurs in the records' prose.
+
+    The vocabulary that spelling suggestions draw on. Counts add up, so an incremental build
+    updates them by subtracting old versions of records and adding new ones.
+    """
+    text = "\n".join(
+        " ".join(
+            [
+                record["title"],
+                record.get("summary", ""),
+                record.get("significance", ""),
+                record.get("limitations", ""),
+                *(record.get("topics") or []),
+                *(record.get("interventions") or []),
+            ]
+        )
+        for record in records
+    )
+    counts: Counter[str] = Counter()
+    for word, n in Counter(_VOCABULARY_WORD.findall(text.lower())).items():
+        folded = fold_word(word)
+        if folded.isalpha() and folded not in STOP_WORDS_FOR_VOCABULARY:
+            counts[folded] += n
+    return counts
+
+
 def build_tables(
     generation: str,
     records_by_doc: Sequence[dict[str, Any] | None],
@@ -97,12 +128,12 @@ def build_tables(
     corpus_forms: dict[str, str],
     corpus_labels: dict[str, str],
     field_lengths: dict[str, bytes],
+    vocabulary: dict[str, int] | None = None,
 ) -> IndexTables:
     """Return the serving tables for records laid out by Whoosh document number."""
     facets: dict[str, dict[str, int]] = {}
     labels: dict[str, dict[str, str]] = {}
     evidence: dict[str, dict[str, int]] = {}
-    vocabulary: Counter[str] = Counter()
     all_docs = 0
     rows: list[dict[str, Any] | None] = []
     slugs: list[str | None] = []
@@ -128,20 +159,6 @@ def build_tables(
                 seen.add(pair)
                 slot = evidence.setdefault(pair[0], {})
                 slot[pair[1]] = slot.get(pair[1], 0) | bit
-        text = " ".join(
-            [
-                record["title"],
-                record.get("summary", ""),
-                record.get("significance", ""),
-                record.get("limitations", ""),
-                *(record.get("topics") or []),
-                *(record.get("interventions") or []),
-            ]
-        )
-        words = {fold_word(w) for w in WORD.findall(text)}
-        vocabulary.update(
-            w for w in words if w.isalpha() and len(w) > 2 and w not in STOP_WORDS_FOR_VOCABULARY
-        )
     for facet in FACETS:
         facets.setdefault(facet, {})
         labels.setdefault(facet, {})
@@ -158,6 +175,8 @@ def build_tables(
         evidence=evidence,
         marker_forms=corpus_forms,
         marker_labels=corpus_labels,
-        vocabulary=dict(vocabulary),
+        vocabulary=dict(vocabulary)
+        if vocabulary is not None
+        else word_counts(r for r in records_by_doc if r is not None),
         field_lengths=field_lengths,
     )
