@@ -754,3 +754,24 @@ def test_a_page_of_20_results_is_under_60_kb(corpus_client) -> None:  # type: ig
         assert response.status_code == 200
         assert len(parse_html(response.data).find("ol", cls="hits").find_all("li", cls="hit")) == 20
         assert len(response.data) < 60_000, (url, len(response.data))
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        {},
+        {"q": ["IL-6"], "sort": ["newest"]},
+        {"q": ["x"], "pem": ["required"], "criteria": ["ICC", "CCC"], "per_page": ["50"]},
+        {"marker": ["TNF-α"], "year": ["2019"], "year_from": ["2010"], "page": ["3"]},
+        {"topic": ["Immunology"], "sort": ["title"], "design": ["rct"]},
+    ],
+)
+def test_fast_toggle_urls_equal_the_canonical_ones(app, args: dict) -> None:  # type: ignore[no-untyped-def]
+    from search import parse
+    from web.urls import changed, search_url, toggle_url
+
+    params = parse(args)
+    with app.test_request_context("/search"):
+        for name in ("pem", "criteria", "marker", "year", "topic", "design", "sex"):
+            for value in ("required", "CCC", "ICC", "TNF-α", "2019", "2020", "Immunology", "rct"):
+                assert toggle_url(params, name, value) == search_url(changed(params, name, value))

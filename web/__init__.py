@@ -16,6 +16,7 @@ DEFAULTS: dict[str, Any] = {
     "DATA_DIR": None,  # None: $ATLAS_DATA or instance/ in the project (reader corrections)
     "MAX_CONTENT_LENGTH": 64 * 1024,  # request bodies: a correction is at most a few KB
     "SEARCH_CACHE_SIZE": 1024,
+    "ANSWER_CACHE_SIZE": 512,  # rendered pages and API answers kept in memory
     "EXPORT_LIMIT": 10_000,
     "CONTRIBUTION_RATE_LIMIT": "5/600",  # submissions per seconds, per client address
     "SITE_NAME": "ME/CFS Atlas Search",

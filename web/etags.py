@@ -1,14 +1,19 @@
-"""Conditional GETs: every read answer has an ETag, and a client holding it gets a 304.
+"""Read answers: every one has an ETag, a client holding it gets a 304, and repeated answers
+come from memory.
 
 The tag is keyed by the served index generation, the code release and the URL, so it
 changes when either the data or the pages change, and it is the same on every replica
-that serves the same index with the same code.
+that serves the same index with the same code. The same tag keys a bounded cache of rendered
+answers: a repeated search page costs a dictionary lookup, not a render (rendering a results
+page took about as long as the search behind it).
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache, wraps
 from pathlib import Path
@@ -39,6 +44,44 @@ def etag_for(generation: str, url: str, period: int | None = None) -> str:
     return hashlib.sha256(key).hexdigest()[:32]
 
 
+# Rendered answers kept per process: at most this many, each at most MAX_CACHED_BODY bytes.
+CACHED_ANSWERS = 512
+MAX_CACHED_BODY = 512 * 1024
+
+
+class AnswerCache:
+    """A bounded, thread-safe LRU of rendered answers keyed by ETag."""
+
+    def __init__(self, size: int = CACHED_ANSWERS) -> None:
+        self.size = size
+        self._items: OrderedDict[str, tuple[bytes, int, list[tuple[str, str]]]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, tag: str) -> tuple[bytes, int, list[tuple[str, str]]] | None:
+        with self._lock:
+            item = self._items.get(tag)
+            if item is not None:
+                self._items.move_to_end(tag)
+            return item
+
+    def put(self, tag: str, body: bytes, status: int, headers: list[tuple[str, str]]) -> None:
+        if len(body) > MAX_CACHED_BODY or self.size <= 0:
+            return
+        with self._lock:
+            self._items[tag] = (body, status, headers)
+            while len(self._items) > self.size:
+                self._items.popitem(last=False)
+
+
+def _answer_cache() -> AnswerCache:
+    cache = current_app.extensions.get("answer_cache")
+    if cache is None:
+        cache = current_app.extensions.setdefault(
+            "answer_cache", AnswerCache(current_app.config.get("ANSWER_CACHE_SIZE", CACHED_ANSWERS))
+        )
+    return cache
+
+
 def _is_visitor_specific() -> bool:
     # A visitor with a session may see things meant only for them (a flashed "thank you").
     return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
@@ -60,12 +103,19 @@ def conditional(view: Callable[..., ResponseReturnValue] | None = None, *,
             return view(*args, **kwargs)
         period = int(time.time() // renew_every) if renew_every else None
         tag = etag_for(get_atlas().generation, request.full_path, period)
+        cache = _answer_cache()
         if request.if_none_match.contains_weak(tag):
             response = current_app.response_class(status=304)
+        elif (cached := cache.get(tag)) is not None:
+            body, status, headers = cached
+            response = current_app.response_class(body, status=status, headers=headers)
         else:
             response = make_response(view(*args, **kwargs))
             if response.status_code != 200 or "Set-Cookie" in response.headers:
                 return response
+            if not response.is_streamed:
+                headers = [(k, v) for k, v in response.headers.items() if k != "Content-Length"]
+                cache.put(tag, response.get_data(), response.status_code, headers)
         response.set_etag(tag)
         # Keep it, but ask each time; pages that renew hold a form token meant for one reader.
         response.headers["Cache-Control"] = "private, no-cache" if renew_every else "no-cache"

@@ -39,7 +39,7 @@ from web.exports import (
 )
 from web.histogram import Histogram, year_histogram
 from web.index import get_atlas
-from web.urls import add_slug_converter, changed, search_url, whole_set
+from web.urls import add_slug_converter, changed, search_url, toggle_url, whole_set
 
 bp = Blueprint("pages", __name__)
 bp.record_once(add_slug_converter)
@@ -279,7 +279,7 @@ def facet_groups(
                 label=value_label(name, v.value),
                 count=v.count,
                 is_selected=v.selected,
-                url=search_url(changed(params, name, v.value)),
+                url=toggle_url(params, name, v.value),
             )
             for v in values
         )
@@ -376,7 +376,7 @@ def search_view(result: SearchResult) -> SearchView:
         histogram=year_histogram(
             year_counts(result),
             selected_years,
-            lambda year: search_url(changed(params, "year", str(year))),
+            lambda year: toggle_url(params, "year", str(year)),
         ),
         show_evidence=bool(result.evidence) and is_marker_search(result),
         evidence=tuple((e, filter_url("marker", e.marker)) for e in result.evidence),
