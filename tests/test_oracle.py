@@ -18,7 +18,32 @@ from search.analysis import name_terms, prose_terms
 from search.markers import MarkerDictionary
 from search.schema import BUNDLED_STUDIES, FACETS, criterion_key, tag_key
 
-WORDS = ["fatigue", "cytokine", "plasma", "exercise", "mitochondrial", "metabolism", "immune", "brain", "sleep", "pain", "orthostatic", "heart", "muscle", "lactate", "oxidative", "stress", "infection", "viral", "autoantibody", "gut", "microbiome", "cognitive", "dysfunction", "neuroinflammation"]
+WORDS = [
+    "fatigue",
+    "cytokine",
+    "plasma",
+    "exercise",
+    "mitochondrial",
+    "metabolism",
+    "immune",
+    "brain",
+    "sleep",
+    "pain",
+    "orthostatic",
+    "heart",
+    "muscle",
+    "lactate",
+    "oxidative",
+    "stress",
+    "infection",
+    "viral",
+    "autoantibody",
+    "gut",
+    "microbiome",
+    "cognitive",
+    "dysfunction",
+    "neuroinflammation",
+]
 MARKERS = [
     "IL-6",
     "IL6",
