@@ -14,8 +14,8 @@ import pickle
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator, Sequence
-from itertools import accumulate
 from dataclasses import dataclass
+from itertools import accumulate
 from typing import Any
 
 import numpy as np
