@@ -114,6 +114,7 @@ class SearchResult:
             "sort": self.sort,
             "results": [h.to_json() for h in self.hits],
             "facets": {name: [v.to_json() for v in values] for name, values in self.facets.items()},
+            "facet_totals": dict(self.facet_value_counts),  # distinct values before capping
             "suggestion": self.suggestion,
             "evidence": [e.to_json() for e in self.evidence],
             "read_as": self.read_as,

@@ -54,6 +54,7 @@ def test_search_with_no_results_whole_value(client, atlas) -> None:  # type: ign
                 {"value": "required", "count": 0, "selected": True},
             ],
         },
+        "facet_totals": {**{name: 0 for name in NO_FACETS}, "pem": 2},
         "suggestion": None,
         "evidence": [],
         "read_as": "marker:IL-12p40",

@@ -89,6 +89,9 @@ class SearchResponseSchema(Schema):
     sort = fields.String(required=True, validate=validate.OneOf(SORTS))
     results = fields.List(fields.Nested(HitSchema), required=True)
     facets = _facet_map(fields.List(fields.Nested(FacetValueSchema)))
+    facet_totals = _facet_map(
+        fields.Integer(metadata={"description": "Values with a count, before long facets are cut"})
+    )
     suggestion = fields.String(required=True, allow_none=True)
     evidence = fields.List(fields.Nested(EvidenceSchema), required=True)
     read_as = fields.String(required=True)
