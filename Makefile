@@ -39,6 +39,8 @@ browser:
 	  else echo "warning: chromium missing and cannot be installed here; browser tests will be skipped"; fi; }
 
 test: $(VENV)/.installed-test browser
+	$(BIN)/ruff format --check --quiet .
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-test
