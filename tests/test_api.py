@@ -288,3 +288,18 @@ def test_health_without_an_index_is_a_json_503(tmp_path) -> None:  # type: ignor
 def test_openapi_parameters_list_every_search_parameter(document: dict[str, Any]) -> None:
     names = [p["name"] for p in document["paths"]["/api/v1/search"]["get"]["parameters"]]
     assert names == ["q", *FACETS, "year_from", "year_to", "sort", "page", "per_page"]
+
+
+def test_without_an_index_pages_say_so_and_about_still_renders(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from web import create_app
+
+    client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}).test_client()
+    response = client.get("/api/v1/search?q=x")
+    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+    assert response.get_json() == {
+        "error": "The search index is not available",
+        "messages": ["The index is missing or being built; please try again in a minute."],
+    }
+    assert str(tmp_path) not in response.get_data(as_text=True)
+    assert client.get("/search?q=x").status_code == 503
+    assert client.get("/about").status_code == 200

@@ -43,7 +43,14 @@ def register(app: Flask) -> None:
     @app.errorhandler(IndexUnavailable)
     def no_index(exc: IndexUnavailable) -> Response:
         log.error("index unavailable: %s", exc)
-        return error_response(503, "The search index is not available", [str(exc)])
+        # The detail (a server path) goes to the log, not to the public.
+        response = error_response(
+            503,
+            "The search index is not available",
+            ["The index is missing or being built; please try again in a minute."],
+        )
+        response.headers["Retry-After"] = "60"
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
