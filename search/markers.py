@@ -166,21 +166,19 @@ class Mention:
     end: int
 
 
-def find_mentions(text: str, markers: MarkerDictionary) -> Iterator[Mention]:
-    """Yield marker mentions in free text, longest spelling first (`IL-12 p40` is one).
+def _spans(folded: list[str], markers: MarkerDictionary) -> Iterator[tuple[int, int, str]]:
+    """Yield (first token, last token, key) for each marker named in a run of folded tokens.
 
-    Indexing and highlighting call this for every record, so most words are rejected with two
-    set lookups before anything else is tried.
+    Indexing and highlighting run this over every record, so most words are rejected with two
+    set lookups before anything else is tried; the longest known spelling wins.
     """
-    matches = list(DETECT_TOKEN.finditer(text))
-    folded = [fold(m.group()) for m in matches]
     forms, prefixes = markers.forms, markers.prefixes
     i, n = 0, len(folded)
     while i < n:
         word = folded[i]
         if word not in prefixes and word not in forms:
             if not word.isalpha() and word not in AMBIGUOUS and _MARKER_LIKE.match(word):
-                yield Mention(word, matches[i].start(), matches[i].end())
+                yield i, i, word
             i += 1
             continue
         acc, best, j = "", None, i
@@ -194,13 +192,22 @@ def find_mentions(text: str, markers: MarkerDictionary) -> Iterator[Mention]:
         if best is None:
             key = markers.lookup_free_text(word)
             if key is not None:
-                yield Mention(key, matches[i].start(), matches[i].end())
+                yield i, i, key
             i += 1
             continue
-        yield Mention(best[1], matches[i].start(), matches[best[0]].end())
+        yield i, best[0], best[1]
         i = best[0] + 1
 
 
+def find_mentions(text: str, markers: MarkerDictionary) -> Iterator[Mention]:
+    """Yield marker mentions in free text with their spans (`IL-12 p40` is one mention)."""
+    matches = list(DETECT_TOKEN.finditer(text))
+    folded = [fold(m.group()) for m in matches]
+    for first, last, key in _spans(folded, markers):
+        yield Mention(key, matches[first].start(), matches[last].end())
+
+
 def mention_keys(text: str, markers: MarkerDictionary) -> set[str]:
-    """Return the keys of the markers mentioned in a text."""
-    return {m.key for m in find_mentions(text, markers)}
+    """Return the keys of the markers mentioned in a text (what find_mentions finds)."""
+    folded = [fold(w) for w in DETECT_TOKEN.findall(text)]
+    return {key for _, _, key in _spans(folded, markers)}
