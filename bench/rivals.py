@@ -440,7 +440,13 @@ def _fts_string(text: str) -> str:
 
 class SqliteRival:
     """SQLite FTS5 (porter, diacritics removed): the match set in a temporary table, then
-    the page ordered by bm25 (or year/title) and one GROUP BY per facet."""
+    the page ordered by bm25 (or year/title) and one GROUP BY per facet.
+
+    Joins name the full-text table first with CROSS JOIN (which fixes SQLite's join order):
+    given the choice, the planner drives the join from the other table and runs the MATCH
+    once per row, which took 9 s instead of 30 ms for a common word at 10,000 studies.
+    All columns share one tokenizer, so author and journal names are stemmed too.
+    """
 
     name = "sqlite-fts5"
 
@@ -489,6 +495,7 @@ class SqliteRival:
         )
         self.db = db
         self.size_bytes = path.stat().st_size
+        self.doc_count = len(docs)
 
     def _predicates(self, request: Request) -> tuple[list[str], list[Any], list[str]]:
         """Return SQL predicates on docs d with their parameters, and the FTS5 expression parts."""
@@ -541,7 +548,7 @@ class SqliteRival:
         if fts:
             match = " AND ".join(fts)
             db.execute(
-                f"INSERT INTO m SELECT fts.rowid FROM fts JOIN docs d ON d.id = fts.rowid "
+                f"INSERT INTO m SELECT fts.rowid FROM fts CROSS JOIN docs d ON d.id = fts.rowid "
                 f"WHERE fts MATCH ? AND {condition}",
                 [match, *values],
             )
@@ -551,9 +558,9 @@ class SqliteRival:
         page = [request.limit, request.offset]
         if fts and request.sort == "relevance":
             rows = db.execute(
-                "SELECT d.slug FROM fts JOIN docs d ON d.id = fts.rowid "
-                "WHERE fts MATCH ? AND fts.rowid IN (SELECT id FROM m) "
-                "ORDER BY rank LIMIT ? OFFSET ?",
+                "SELECT d.slug FROM fts CROSS JOIN m ON m.id = fts.rowid "
+                "CROSS JOIN docs d ON d.id = fts.rowid "
+                "WHERE fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
                 [match, *page],
             )
         else:
@@ -568,18 +575,20 @@ class SqliteRival:
                 page,
             )
         slugs = tuple(r[0] for r in rows)
+        # A small match set is cheapest walked first; for a large one the planner's choice wins.
+        join = "CROSS JOIN" if total * 4 < self.doc_count else "JOIN"
         facets: dict[str, dict[str, int]] = {}
         for name in ("pem", "design", "year"):
             facets[name] = {
                 str(k): n
                 for k, n in db.execute(
-                    f"SELECT d.{name}, count(*) FROM m JOIN docs d ON d.id = m.id "
+                    f"SELECT d.{name}, count(*) FROM m {join} docs d ON d.id = m.id "
                     f"WHERE d.{name} != '' GROUP BY 1"
                 )
             }
         facets["criteria"] = dict(
             db.execute(
-                "SELECT c.key, count(*) FROM m JOIN doc_criteria c ON c.doc = m.id GROUP BY 1"
+                f"SELECT c.key, count(*) FROM m {join} doc_criteria c ON c.doc = m.id GROUP BY 1"
             )
         )
         return RivalResult(total, slugs, {k: facets[k] for k in COMPARED_FACETS})
