@@ -5,13 +5,12 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-
 from pickle import dumps
 
 from whoosh.analysis import StopFilter, Token, Tokenizer
 from whoosh.formats import Positions
-from whoosh.system import pack_uint
 from whoosh.lang.porter import stem
+from whoosh.system import pack_uint
 
 from search.markers import GREEK
 

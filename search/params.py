@@ -114,7 +114,8 @@ def _as_list(value: str | Sequence[str] | None) -> list[str]:
 
 def _int(raw: str) -> int | None:
     raw = raw.strip()
-    if raw.lstrip("-").isdigit() and len(raw) < 12:
+    # isdigit() alone accepts "²" and other digits int() refuses
+    if raw.isascii() and raw.lstrip("-").isdigit() and len(raw) < 12:
         return int(raw)
     return None
 

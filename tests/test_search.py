@@ -310,3 +310,10 @@ def test_related_studies_share_markers_and_topics(atlas: Atlas) -> None:
 def test_repeated_search_comes_from_the_cache(atlas: Atlas) -> None:
     params = parse({"q": "fatigue", "pem": "required"})
     assert atlas.search(params) is atlas.search(parse({"pem": "required", "q": "fatigue"}))
+
+
+@pytest.mark.parametrize("raw", ["²", "٣", "1e3", "-", "0x10", "１２"])
+def test_numbers_that_are_not_plain_digits_are_ignored_with_a_notice(raw: str) -> None:
+    params = parse({"page": raw, "year_from": raw, "per_page": raw, "year": raw})
+    assert (params.page, params.per_page, params.year_from, params.filters) == (1, 20, None, ())
+    assert len(params.notices) == 4
