@@ -139,6 +139,59 @@ TARGETS: tuple[Target, ...] = (
 )
 
 
+# Why a target can be missed and what would close it, from the profiles this run writes.
+MISS_NOTES: dict[str, str] = {
+    "build-rate": (
+        "A full build is one process working record by record: validation (marshmallow), "
+        "marker-mention detection over each record's prose (`find_mentions`), Whoosh's analysis "
+        "and posting writer (positions for every prose field), then the serving tables; see "
+        "the build profile below. What would close it: find mentions in one pass over the "
+        "folded tokens (an automaton over the marker forms) instead of probing n-grams per "
+        "token; keep positions only for fields that phrases need; use the second core (a "
+        "process pool for analysis, or Whoosh's multiprocessing writer); skip re-validating "
+        "source lines whose bytes did not change."
+    ),
+    "tantivy-4x": (
+        "Finding the match set is no longer most of the time: about half goes to the 20 "
+        "snippets (`Generation._hit` → `Highlighter.snippet`: each hit's full record is read "
+        "and parsed with `json.loads`, its prose re-tokenised and scanned for markers) and a "
+        "large part of the rest to phrase matching (`Scorer._phrase`, decoding Whoosh position "
+        "lists per document). tantivy does neither in Python. What would close it: precompute "
+        "at build time, per record, the folded tokens with offsets and mention spans so a "
+        "snippet is a lookup plus a window; keep result-row text in the tables instead of "
+        "parsing JSON per hit; keep positions as arrays (or index frequent bigrams) so phrases "
+        "skip per-document decoding."
+    ),
+    "uncached-10k": "See the note on tantivy: snippets and phrase positions dominate.",
+    "uncached-100k": (
+        "Per-match work grows with the corpus for common words (every match is scored) and "
+        "for phrases (positions decoded per candidate). Score only the candidates that can "
+        "reach the top 20 (block-max WAND / MaxScore) and count the rest from bitsets."
+    ),
+    "sqlite-every-class": "See the class table: the classes with a ratio of 1 or more.",
+    "filter-only": (
+        "Facet counting over every value (`BitMatrix.counts`, building a `FacetValue` each) "
+        "and the evidence table over every marker. The unfiltered home page is the same answer "
+        "until the next build and can be precomputed; count only values that are shown."
+    ),
+    "repeated": "The result cache should answer in microseconds; check it is consulted.",
+    "open-1s": "Opening loads tables.pickle and the Whoosh segment; persist less or map it.",
+    "server-rss": "One searcher per generation should keep this flat across thread counts.",
+    "cycling-search": (
+        "The page does much more than the search: a toggle URL for every facet value "
+        "(`web/urls.py` `search_url` → `dataclasses.replace`, `_canonical_filters`, "
+        "`urlencode`) and the template cost about 20 ms a page even when the search itself is "
+        "cached (measured with the Flask test client at 1,000 studies). Cache the rendered "
+        "page, or build facet URLs from one precomputed base query string."
+    ),
+    "cycling-api": (
+        "With the result cache warm, what is left is Flask, JSON encoding and waitress; the "
+        "load generator shares the two cores, so compare with /healthz of the same run."
+    ),
+    "unique-api": "Never-repeated queries run the uncached search: see the tantivy note.",
+}
+
+
 def assess(entry: Entry) -> list[dict[str, Any]]:
     """Return each target that applies to this size with its value and MET/MISSED/NOT MEASURED."""
     out = []
@@ -351,13 +404,17 @@ def _consistency(entry: Entry) -> list[str]:
     return lines
 
 
-def _hotspots(entry: Entry, key: str = "profile") -> list[str]:
-    prof = _get(entry, "search", key)
+def _hotspots(entry: Entry, key: str = "profile", stage: str = "search") -> list[str]:
+    prof = _get(entry, stage, key) if stage != key else _stage(entry, key)
     if not prof:
         return []
     lines = [
-        f"pyinstrument, {prof['seconds']} s of the uncached "
-        + ("mix" if key == "profile" else "filter-only queries")
+        f"pyinstrument, {prof['seconds']} s of "
+        + {
+            "profile": "the uncached mix",
+            "profile_filter_only": "uncached filter-only queries",
+            "build_profile": "a full build (in-process)",
+        }[key]
         + f" at N = {entry['size']:,} (interval {prof['interval'] * 1000:g} ms"
         + (f"; full tree in `{prof['text_file']}`" if prof.get("text_file") else "")
         + ").",
@@ -478,6 +535,10 @@ def render(results: dict[str, Any]) -> str:
         ]
     else:
         out.append("None.")
+    notes = list(dict.fromkeys(row["id"] for _, row in missed if row["id"] in MISS_NOTES))
+    if notes:
+        out += ["", "Why, and what would close it:", ""]
+        out += [f"- *{next(t.text for t in TARGETS if t.id == i)}*: {MISS_NOTES[i]}" for i in notes]
     measured = {e["size"] for e in sizes}
     for size in (1000, 10_000, 100_000):
         if size not in measured:
@@ -492,6 +553,11 @@ def render(results: dict[str, Any]) -> str:
         browsing = _hotspots(pick, "profile_filter_only")
         if browsing:
             out += ["### Filter-only browsing alone", "", *browsing, ""]
+    built = [e for e in sizes if _stage(e, "build_profile")]
+    if built:
+        out += ["## Where the build spends its time", ""]
+        out += _hotspots(built[-1], "build_profile", "build_profile")
+        out.append("")
     return "\n".join(out)
 
 

@@ -215,6 +215,20 @@ def bench_build(size: int, corpus: Path, index_dir: Path) -> dict[str, Any]:
     return {"full": full, "incremental": incremental}
 
 
+def profile_build(size: int, corpus: Path) -> dict[str, Any]:
+    """Return where a full build of the corpus spends its time (pyinstrument, in this process)."""
+    from bench.profile import profile
+    from indexer.build import build
+
+    target = OUT / f"index-{size}-profiled"
+    shutil.rmtree(target, ignore_errors=True)
+    text_out = OUT / f"profile-build-{size}.txt"
+    result = profile(lambda: build(target, [corpus], full=True), text_out, interval=0.001)
+    shutil.rmtree(target, ignore_errors=True)
+    result["text_file"] = str(text_out.relative_to(ROOT))
+    return result
+
+
 # ---- in-process search, ours and the rivals --------------------------------------------------
 
 
@@ -578,6 +592,7 @@ def bench_size(
     profile_out = OUT / f"profile-{size}.txt" if size <= 10_000 else None
     stages: list[tuple[str, Callable[[], dict[str, Any]]]] = [
         ("build", lambda: bench_build(size, corpus, index_dir)),
+        *([("build_profile", lambda: profile_build(size, corpus))] if size <= 1000 else []),
         ("search", lambda: bench_search(size, corpus, index_dir, settings, profile_out)),
         ("cold_start", lambda: bench_cold_start(index_dir, settings.cold_samples)),
     ]
