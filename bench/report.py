@@ -492,9 +492,9 @@ def render(results: dict[str, Any]) -> str:
         "search (the OS file cache is warm: the index was just built or searched).",
         "- HTTP: `atlas serve` (waitress, 8 threads) on loopback, `bench/load.py` with 32 "
         "keep-alive connections. The load generator runs on the same cores as the server, so "
-        "all HTTP figures are lower bounds. Cycling mix = the query mix over and over (the "
-        "result cache answers after the first pass); never-repeated = word + filter "
-        "combinations that no other request uses.",
+        "all HTTP figures are lower bounds. Cycling mix = the query mix over and over, after "
+        "one untimed pass (so the result cache holds every query: the steady state); "
+        "never-repeated = word + filter combinations that no other request uses.",
         "",
     ]
     if not sizes:

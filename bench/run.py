@@ -481,6 +481,13 @@ def bench_http(size: int, index_dir: Path, settings: Settings) -> dict[str, Any]
     with running_server(index_dir, log_path, threads=settings.server_threads) as server:
         out["server_start_to_first_answer_s"] = round(server.ready_after, 3)
         out["rss_after_start_mb"] = server.peak_rss_mb()
+        # The cycling figures are the steady state: one untimed pass asks each query once.
+        for name in ("search_cycling", "api_cycling"):
+            paths = loads[name][0]
+            warm = run_load(server.host, server.port, paths, requests=len(paths), cycle=False,
+                            connections=4, max_seconds=settings.http_max_seconds * 5)  # fmt: skip
+            out[f"{name}_warm_up"] = {"requests": warm.requests, "seconds": warm.seconds,
+                                      "errors": warm.errors}  # fmt: skip
         for name, (paths, count, cycle) in loads.items():
             log(f"N={size}: HTTP {name}: {count} requests, {settings.http_connections} connections")
             result = run_load(
