@@ -65,7 +65,10 @@ def _blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
 
 def _position_decoder(fmt: Any) -> Any:
     """Return a fast decoder for Whoosh's Positions values (a pickled list of deltas)."""
-    if type(fmt) is not Positions:
+    if (
+        not isinstance(fmt, Positions)
+        or type(fmt).decode_positions is not Positions.decode_positions
+    ):
         return fmt.decode_positions
 
     def decode(value: bytes) -> list[int]:
