@@ -6,6 +6,7 @@ snippet can be inserted into a page as it is.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterable, Sequence
 
@@ -40,24 +41,33 @@ class Highlighter:
     def _is_match(self, word: str) -> bool:
         return prose_term(word) in self.prose or fold_word(word) in self.names
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
-        """Return the merged character spans of the matches in a text."""
+    def spans(self, text: str, within: int | None = None) -> list[tuple[int, int]]:
+        """Return the merged character spans of the matches in a text.
+
+        With `within`, only the matches up to that many characters after the first one: all
+        that a snippet shows, and much less work on long texts that match often.
+        """
         spans: list[tuple[int, int]] = []
         if self.keys:
-            spans.extend(
-                (m.start, m.end) for m in find_mentions(text, self.markers) if m.key in self.keys
-            )
+            for m in find_mentions(text, self.markers):
+                if m.key in self.keys:
+                    spans.append((m.start, m.end))
+                    if within is not None and m.start > spans[0][0] + within:
+                        break
         if self.pattern is not None:
+            found = len(spans)
             if text.isascii():
-                for candidate in self.pattern.finditer(text):
-                    match = WORD.match(text, candidate.start())
-                    if match and self._is_match(match.group()):
-                        spans.append((match.start(), match.end()))
+                words = (WORD.match(text, c.start()) for c in self.pattern.finditer(text))
             else:  # accents and Greek letters fold: check every word
-                for match in WORD.finditer(text):
-                    if self._is_match(match.group()):
-                        spans.append((match.start(), match.end()))
+                words = WORD.finditer(text)
+            for match in words:
+                if match and self._is_match(match.group()):
+                    spans.append((match.start(), match.end()))
+                    if within is not None and match.start() > spans[found][0] + within:
+                        break
         spans.sort()
+        if within is not None and spans:
+            spans = [s for s in spans if s[0] <= spans[0][0] + within]
         merged: list[tuple[int, int]] = []
         for start, end in spans:
             if merged and start <= merged[-1][1]:
@@ -76,7 +86,7 @@ class Highlighter:
             # The first text with a match wins (the summary, usually): scanning every text of
             # every hit was most of the cost of a results page.
             for text in texts:
-                spans = self.spans(text)
+                spans = self.spans(text, within=size)
                 if spans:
                     best_text, best_spans = text, spans
                     break
@@ -118,11 +128,11 @@ def mark(
         if e <= start or s >= end:
             continue
         s, e = max(s, start), min(e, end)
-        out.append(escape(text[pos:s]))
-        out.append(Markup("<mark>") + escape(text[s:e]) + Markup("</mark>"))
+        out.append(html.escape(text[pos:s]))
+        out.append("<mark>" + html.escape(text[s:e]) + "</mark>")
         pos = e
-    out.append(escape(text[pos:end]))
-    return Markup("").join(out)
+    out.append(html.escape(text[pos:end]))
+    return Markup("".join(out))  # every piece of record text above went through html.escape
 
 
 def snippet(
