@@ -16,6 +16,7 @@ from search.analysis import WORD, fold_word, prose_term
 from search.markers import MarkerDictionary, find_mentions
 
 SNIPPET_CHARS = 240
+_NON_ASCII_WORD = re.compile(r"(?<!\w)\w*[^\x00-\x7f]")
 
 
 class Highlighter:
@@ -56,11 +57,10 @@ class Highlighter:
                         break
         if self.pattern is not None:
             found = len(spans)
-            if text.isascii():
-                words = (WORD.match(text, c.start()) for c in self.pattern.finditer(text))
-            else:  # accents and Greek letters fold: check every word
-                words = WORD.finditer(text)
-            for match in words:
+            starts = [c.start() for c in self.pattern.finditer(text)]
+            if not text.isascii():  # words with accents or Greek letters fold: check them too
+                starts = sorted({*starts, *(m.start() for m in _NON_ASCII_WORD.finditer(text))})
+            for match in (WORD.match(text, i) for i in starts):
                 if match and self._is_match(match.group()):
                     spans.append((match.start(), match.end()))
                     if within is not None and match.start() > spans[found][0] + within:

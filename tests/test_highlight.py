@@ -1,0 +1,43 @@
+"""Snippets: matches marked, everything else escaped, accents and Greek letters folded."""
+
+from __future__ import annotations
+
+from search.analysis import name_terms, prose_terms
+from search.highlight import Highlighter, mark
+from search.markers import MarkerDictionary
+
+MARKERS = MarkerDictionary.from_table()
+
+
+def highlighter(words: str = "", keys: tuple[str, ...] = ()) -> Highlighter:
+    return Highlighter(set(prose_terms(words)), set(name_terms(words)), set(keys), MARKERS)
+
+
+def test_marks_stemmed_and_folded_words_and_escapes_the_rest() -> None:
+    text = "Hélène & <b>Müller</b> measured fatigue; fatigued patients"
+    assert highlighter("helene muller fatigue").snippet([text]) == (
+        "<mark>Hélène</mark> &amp; &lt;b&gt;<mark>Müller</mark>&lt;/b&gt; measured "
+        "<mark>fatigue</mark>; <mark>fatigued</mark> patients"
+    )
+
+
+def test_marks_markers_in_any_spelling() -> None:
+    text = "Plasma TNF alpha and IL-6 rose but IL-16 did not."
+    html = highlighter(keys=("tnfalpha", "il6")).snippet([text])
+    assert html == "Plasma <mark>TNF alpha</mark> and <mark>IL-6</mark> rose but IL-16 did not."
+
+
+def test_first_text_with_a_match_is_used_and_long_texts_are_cut() -> None:
+    long = "Nothing here. " * 10 + "The cytokine finding. " + "More words follow. " * 30
+    html = highlighter("cytokine").snippet(["no match at all", long])
+    assert "<mark>cytokine</mark>" in html
+    assert html.startswith("… ") and html.endswith(" …")
+    assert len(html) < 320
+
+
+def test_without_query_words_the_opening_is_shown_escaped() -> None:
+    assert highlighter().snippet(["<script>x</script>"]) == "&lt;script&gt;x&lt;/script&gt;"
+
+
+def test_mark_escapes_quotes() -> None:
+    assert str(mark("\"a\" 'b'", [(1, 2)])) == "&quot;<mark>a</mark>&quot; &#x27;b&#x27;"
