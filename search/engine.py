@@ -14,12 +14,12 @@ import json
 import logging
 import os
 import pickle
+import re
 import threading
 import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -363,7 +363,9 @@ class Generation:
         for word, folded in unknown:
             better = speller.correct(folded)
             if better is not None:
-                suggestion = suggestion.replace(word, better, 1)
+                # the word itself, not the same letters inside another word ("cytokine cytokin")
+                whole_word = rf"(?<!\w){re.escape(word)}(?!\w)"
+                suggestion = re.sub(whole_word, lambda _: better, suggestion, count=1)
                 changed = True
         return suggestion if changed else None
 
@@ -533,4 +535,4 @@ def open_atlas(index_dir: Path | str, **kwargs: Any) -> Atlas:
     return Atlas(index_dir, **kwargs)
 
 
-__all__ = ["Atlas", "Generation", "IndexUnavailable", "open_atlas", "replace"]
+__all__ = ["Atlas", "Generation", "IndexUnavailable", "open_atlas"]

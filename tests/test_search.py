@@ -281,6 +281,7 @@ def test_suggestions(atlas: Atlas) -> None:
     assert atlas.search(parse({"q": "eotaxn"})).suggestion == "eotaxin"
     assert atlas.search(parse({"q": "cytokin"})).suggestion == "cytokine"
     assert atlas.search(parse({"q": "cytokine"})).suggestion is None
+    assert atlas.search(parse({"q": "cytokines cytokin"})).suggestion == "cytokines cytokine"
 
 
 def test_evidence_table(atlas: Atlas) -> None:
