@@ -365,7 +365,7 @@ class Generation:
             if better is not None:
                 # the word itself, not the same letters inside another word ("cytokine cytokin")
                 whole_word = rf"(?<!\w){re.escape(word)}(?!\w)"
-                suggestion = re.sub(whole_word, lambda _: better, suggestion, count=1)
+                suggestion = re.sub(whole_word, better.replace("\\", r"\\"), suggestion, count=1)
                 changed = True
         return suggestion if changed else None
 
