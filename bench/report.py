@@ -509,6 +509,9 @@ def render(results: dict[str, Any]) -> str:
             + _load_note(entry, m.get("cores") or 1),
             "",
         ]
+        for stage, rerun in (entry.get("reruns") or {}).items():
+            out += [f"The {stage} figures are from a later run, {rerun['run_at']} at commit "
+                    f"`{rerun['commit']}`.", ""]  # fmt: skip
         for stage in ("build", "search", "cold_start", "http"):
             error = _get(entry, stage, "error")
             if error:

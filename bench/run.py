@@ -573,49 +573,67 @@ def _commit() -> str:
     return done.stdout.strip() + ("+uncommitted changes" if dirty else "")
 
 
-def bench_size(
-    size: int, seed: int, settings: Settings, quick: bool, skip_http: bool,
-    save: Callable[[dict[str, Any]], None],
-) -> dict[str, Any]:  # fmt: skip
-    """Return every figure for one corpus size, saving after each stage.
+STAGES = ("build", "build_profile", "search", "cold_start", "http")
 
-    A stage that fails (other work on the code base can break an import mid-run) is recorded
-    as {"error": ...}; the stages after it still run.
+
+def bench_size(
+    size: int, seed: int, settings: Settings, quick: bool, stages: set[str],
+    previous: dict[str, Any] | None, save: Callable[[dict[str, Any]], None],
+) -> dict[str, Any]:  # fmt: skip
+    """Return the figures for one corpus size, saving after each stage.
+
+    Only `stages` run; when that is not all of them, the other figures are kept from the
+    previous entry (the index it built must still be there). A stage that fails (other work
+    on the code base can break an import mid-run) is recorded as {"error": ...}; the stages
+    after it still run.
     """
     started = time.perf_counter()
     load_before = os.getloadavg()
     log(f"N={size}: corpus")
     corpus, generated = ensure_corpus(size, seed)
     index_dir = OUT / f"index-{size}"
-    entry: dict[str, Any] = {
-        "size": size,
-        "seed": seed,
-        "quick": quick,
-        "settings": asdict(settings),
-        "run_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-        "commit": _commit(),
-        "corpus": {"path": str(corpus.relative_to(ROOT)), "generated_seconds": generated},
-    }
+    now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+    partial = previous is not None and not set(STAGES) <= stages
+    if partial:
+        assert previous is not None
+        entry = dict(previous)
+        reruns = dict(entry.get("reruns") or {})
+    else:
+        entry = {
+            "size": size,
+            "seed": seed,
+            "quick": quick,
+            "settings": asdict(settings),
+            "run_at": now,
+            "commit": _commit(),
+            "corpus": {"path": str(corpus.relative_to(ROOT)), "generated_seconds": generated},
+        }
+        reruns = {}
     profile_out = OUT / f"profile-{size}.txt" if size <= 10_000 else None
-    stages: list[tuple[str, Callable[[], dict[str, Any]]]] = [
+    plan: list[tuple[str, Callable[[], dict[str, Any]]]] = [
         ("build", lambda: bench_build(size, corpus, index_dir)),
-        *([("build_profile", lambda: profile_build(size, corpus))] if size <= 1000 else []),
+        ("build_profile", lambda: profile_build(size, corpus)),
         ("search", lambda: bench_search(size, corpus, index_dir, settings, profile_out)),
         ("cold_start", lambda: bench_cold_start(index_dir, settings.cold_samples)),
+        ("http", lambda: bench_http(size, index_dir, settings)),
     ]
-    if not skip_http:
-        stages.append(("http", lambda: bench_http(size, index_dir, settings)))
-    for name, stage in stages:
+    for name, stage in plan:
+        if name not in stages or (name == "build_profile" and size > 1000):
+            continue
         log(f"N={size}: {name}")
         try:
             entry[name] = stage()
         except Exception as exc:  # noqa: BLE001 - record it and measure the rest
             log(f"N={size}: {name} FAILED: {type(exc).__name__}: {exc}")
             entry[name] = {"error": f"{type(exc).__name__}: {exc}"[-3000:]}
-        entry["seconds"] = round(time.perf_counter() - started, 1)
-        # Other work on the machine slows every figure; the load average says how much there was.
-        entry["load_average_1min"] = {"before": load_before[0], "after": os.getloadavg()[0]}
-        entry["commit_at_end"] = _commit()
+        if partial:
+            reruns[name] = {"run_at": now, "commit": _commit(), "settings": asdict(settings)}
+            entry["reruns"] = reruns
+        else:
+            entry["seconds"] = round(time.perf_counter() - started, 1)
+            # Other work on the machine slows every figure; the load average says how much.
+            entry["load_average_1min"] = {"before": load_before[0], "after": os.getloadavg()[0]}
+            entry["commit_at_end"] = _commit()
         save(entry)
     return entry
 
@@ -637,6 +655,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="1,000 studies only, fewer rounds")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--skip-http", action="store_true", help="leave out the HTTP measurements")
+    parser.add_argument(
+        "--stages",
+        default=",".join(STAGES),
+        help="run only these stages, keeping the other figures from the last run "
+        f"(default: all of {','.join(STAGES)})",
+    )
     parser.add_argument(
         "--report-only",
         action="store_true",
@@ -662,9 +686,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
             write_report(results, REPORT)
 
+        stages = {s.strip() for s in args.stages.split(",") if s.strip()}
+        unknown = stages - set(STAGES)
+        if unknown:
+            parser.error(f"unknown stage(s) {', '.join(sorted(unknown))}; use {', '.join(STAGES)}")
+        if args.skip_http:
+            stages.discard("http")
         for size in sizes:
-            entry = bench_size(size, args.seed, settings, args.quick, args.skip_http, save)
-            log(f"N={size}: done in {entry['seconds']} s; wrote {RESULTS} and {REPORT}")
+            previous = results.get("sizes", {}).get(str(size))
+            bench_size(size, args.seed, settings, args.quick, stages, previous, save)
+            log(f"N={size}: done; wrote {RESULTS} and {REPORT}")
     write_report(results, REPORT)
     return 0
 
