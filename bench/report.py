@@ -168,7 +168,13 @@ MISS_NOTES: dict[str, str] = {
         "for phrases (positions decoded per candidate). Score only the candidates that can "
         "reach the top 20 (block-max WAND / MaxScore) and count the rest from bitsets."
     ),
-    "sqlite-every-class": "See the class table: the classes with a ratio of 1 or more.",
+    "sqlite-every-class": (
+        "The class table shows which classes (a ratio of 1 or more). Phrases are the slow "
+        "class: `Scorer._phrase` decodes Whoosh's position lists (`decode_positions`) for every "
+        "document that has all the words, which for common words is most of the corpus, and "
+        "their p95 is several times their median. Positions kept as arrays per term at build "
+        "time, or a bigram index for frequent word pairs, would make them a lookup."
+    ),
     "filter-only": (
         "Facet counting over every value (`BitMatrix.counts`, building a `FacetValue` each) "
         "and the evidence table over every marker. The unfiltered home page is the same answer "
@@ -446,7 +452,8 @@ def _load_note(entry: Entry, cores: int) -> str:
     if not load:
         return ""
     note = f" Load average (1 min) {load['before']:.1f} before, {load['after']:.1f} after"
-    if max(load["before"], load["after"]) > 0.5 * cores:
+    # our own single-threaded stages account for a load of about 1
+    if load["before"] > 0.75 * cores:
         note += " (other processes were busy on this machine: figures are slower than an idle run)"
     return note + "."
 
