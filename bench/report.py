@@ -142,14 +142,14 @@ TARGETS: tuple[Target, ...] = (
 # Why a target can be missed and what would close it, from the profiles this run writes.
 MISS_NOTES: dict[str, str] = {
     "build-rate": (
-        "A full build is one process working record by record: validation (marshmallow), "
-        "marker-mention detection over each record's prose (`find_mentions`), Whoosh's analysis "
-        "and posting writer (positions for every prose field), then the serving tables; see "
-        "the build profile below. What would close it: find mentions in one pass over the "
-        "folded tokens (an automaton over the marker forms) instead of probing n-grams per "
-        "token; keep positions only for fields that phrases need; use the second core (a "
-        "process pool for analysis, or Whoosh's multiprocessing writer); skip re-validating "
-        "source lines whose bytes did not change."
+        "A full build is one process, and Whoosh's writer is most of it: turning each record "
+        "into postings with positions (`_Writer.add_document`, `TermPositions.word_values`, "
+        "about a third) and writing them out at commit (`W3FieldWriter.add_postings`, about "
+        "two fifths, with zlib `compress`); see the build profile below. Peak memory grows "
+        "with the corpus because postings are pooled in memory until commit. What would close "
+        "it: use the second core (a process pool analysing records, or one Whoosh segment per "
+        "process merged at the end); keep positions only for fields that phrases need; skip "
+        "the zlib step for short posting blocks."
     ),
     "tantivy-4x": (
         "Finding the match set is no longer most of the time: about half goes to the 20 "
