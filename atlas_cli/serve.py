@@ -20,7 +20,7 @@ from atlas_cli.options import (
     resolve_sources,
     source_option,
 )
-from indexer.build import BuildError, BuildLocked, build, current_generation
+from indexer.build import BuildError, BuildLocked, build, is_current_format
 
 log = logging.getLogger("atlas.access")
 
@@ -107,8 +107,8 @@ def serve_command(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     index_dir = resolve_index(index_dir)
-    if current_generation(index_dir) is None:
-        click.echo(f"No index at {index_dir}; building it first.", err=True)
+    if not is_current_format(index_dir):
+        click.echo(f"No usable index at {index_dir}; building it first.", err=True)
         try:
             report = build(index_dir, resolve_sources(sources))
         except BuildLocked as exc:

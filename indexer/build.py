@@ -138,6 +138,17 @@ def current_generation(index_dir: Path) -> Path | None:
     return path if (path / META_FILE).is_file() else None
 
 
+def is_current_format(index_dir: Path) -> bool:
+    """Return whether the index directory serves a generation this version can read."""
+    generation = current_generation(index_dir)
+    if generation is None:
+        return False
+    try:
+        return read_meta(generation).get("format") == INDEX_FORMAT
+    except (OSError, ValueError):
+        return False
+
+
 def read_meta(generation: Path) -> dict[str, Any]:
     """Return the metadata recorded by the build of a generation."""
     return json.loads((generation / META_FILE).read_text(encoding="utf-8"))
@@ -403,7 +414,8 @@ def build(
             json.dumps([INDEX_FORMAT, synonyms_hash, sorted(hashes.items())]).encode()
         ).hexdigest()[:32]
         old_meta = read_meta(previous) if previous else None
-        if old_meta and not full and old_meta.get("content_hash") == content_hash:
+        up_to_date = old_meta is not None and old_meta.get("content_hash") == content_hash
+        if up_to_date and not full and old_meta.get("format") == INDEX_FORMAT:  # type: ignore[union-attr]
             meta = dict(old_meta, status="unchanged")
             return BuildReport("unchanged", meta=meta, load=load)
         can_update = (

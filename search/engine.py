@@ -36,6 +36,7 @@ from search.schema import (
     CURRENT_FILE,
     FACETS,
     GENERATION_PREFIX,
+    INDEX_FORMAT,
     META_FILE,
     RECORDS_FILE,
     TABLES_FILE,
@@ -78,6 +79,12 @@ class Generation:
         self.path = path
         self.name = path.name
         self.meta: dict[str, Any] = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+        if self.meta.get("format") != INDEX_FORMAT:
+            raise IndexUnavailable(
+                f"the index at {path.parent} was built by another version of the atlas "
+                f"(format {self.meta.get('format')}, this version reads {INDEX_FORMAT}); "
+                "rebuild it with `atlas index build`"
+            )
         with (path / TABLES_FILE).open("rb") as handle:
             self.tables: IndexTables = pickle.load(handle)
         self.ix = whoosh_index.open_dir(str(path / WHOOSH_DIR))
@@ -440,6 +447,10 @@ class Atlas:
                 )
             try:
                 fresh = Generation(self.index_dir / name)
+            except IndexUnavailable:
+                if generation is not None:
+                    return generation
+                raise
             except Exception as exc:  # a half-deleted or foreign folder must not stop serving
                 if generation is not None:
                     log.warning("cannot open index generation %s: %s", name, exc)

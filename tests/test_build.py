@@ -206,3 +206,18 @@ def test_bundled_records_keep_the_given_facts() -> None:
         facts = json.loads(source.read_text(encoding="utf-8"))
         ours = json.loads((BUNDLED_STUDIES / source.name).read_text(encoding="utf-8"))
         assert {k: ours.get(k) for k in facts} == facts, source.name
+
+
+def test_an_index_of_another_format_is_refused_clearly_and_rebuilt(fresh_index: Path) -> None:
+    from search import IndexUnavailable
+    from search.schema import META_FILE
+
+    generation = current_generation(fresh_index)
+    assert generation is not None
+    meta = json.loads((generation / META_FILE).read_text())
+    (generation / META_FILE).write_text(json.dumps({**meta, "format": 1}))
+    with pytest.raises(IndexUnavailable, match="rebuild it with `atlas index build`"):
+        open_atlas(fresh_index)
+    report = build(fresh_index, SOURCES)
+    assert report.status == "built" and report.meta["mode"] == "full"
+    assert open_atlas(fresh_index).search(parse({})).total == 8

@@ -107,7 +107,7 @@ def test_serve_builds_the_index_first_when_there_is_none(tmp_path: Path) -> None
     env = {"ATLAS_SOURCE": str(DATA / "studies")}
     with running_server(index, tmp_path / "log", threads=2, env=env) as running:
         assert running.get_json("/healthz")["documents"] == 6
-    assert "No index at" in (tmp_path / "log").read_text()
+    assert "No usable index at" in (tmp_path / "log").read_text()
 
 
 def test_sigterm_shuts_down_cleanly(tmp_path: Path) -> None:
