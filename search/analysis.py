@@ -58,6 +58,11 @@ class TermTokenizer(Tokenizer):
         term_of = prose_term if self.kind == "prose" else fold_word
         return [t for t in map(term_of, WORD.findall(value)) if t]
 
+    def placed_terms(self, value: str) -> list[tuple[int, str]]:
+        """Return (position, term) pairs; a stop word leaves its position empty."""
+        term_of = prose_term if self.kind == "prose" else fold_word
+        return [(i, t) for i, t in enumerate(map(term_of, WORD.findall(value))) if t]
+
     def __call__(
         self,
         value,
@@ -86,14 +91,14 @@ class TermTokenizer(Tokenizer):
         pos = start_pos
         for match in WORD.finditer(value):
             term = term_of(match.group())
+            pos += 1
             if not term:
-                continue
+                continue  # a stop word keeps its position: "PEM and malaise" is no phrase
             token.text, token.boost, token.stopped = term, 1.0, False
             if keeporiginal:
                 token.original = match.group()
             if positions:
-                token.pos = pos
-                pos += 1
+                token.pos = pos - 1
             if chars:
                 token.startchar = start_char + match.start()
                 token.endchar = start_char + match.end()
@@ -105,6 +110,8 @@ class TermPositions(Positions):
 
     Same postings and encoding as Positions (reading is inherited); indexing skips the Token
     objects and generator chain that made `add_document` the largest cost of a build.
+    Unlike Whoosh's StopFilter, a removed stop word keeps its position, as in tantivy and
+    SQLite: the phrase "post-exertional malaise" does not match "post-exertional and malaise".
     """
 
     def word_values(self, value, analyzer, **kwargs):  # type: ignore[no-untyped-def]
@@ -113,7 +120,7 @@ class TermPositions(Positions):
             return
         boost = self.field_boost
         places: dict[str, list[int]] = {}
-        for pos, term in enumerate(analyzer.terms(value)):
+        for pos, term in analyzer.placed_terms(value):
             places.setdefault(term, []).append(pos)
         for term, where in places.items():
             deltas = [where[0], *(b - a for a, b in zip(where, where[1:], strict=False))]
@@ -137,6 +144,11 @@ def prose_term(word: str) -> str | None:
     if folded in STOP_WORDS:
         return None
     return stem(folded)
+
+
+def placed_prose_terms(text: str) -> list[tuple[int, str]]:
+    """Return (position, indexed form) of the words of a text; stop words leave gaps."""
+    return [(i, t) for i, t in enumerate(prose_term(w) for w in WORD.findall(text)) if t]
 
 
 def prose_terms(text: str) -> list[str]:

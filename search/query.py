@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from search.analysis import fold_word, name_terms, prose_terms
+from search.analysis import fold_word, name_terms, placed_prose_terms
 from search.markers import GREEK, MarkerDictionary, find_mentions, fold
 from search.schema import criterion_key
 
@@ -268,8 +268,20 @@ def _and(queries: list[wq.Query | None]) -> wq.Query | None:
     return kept[0] if len(kept) == 1 else wq.And(kept)
 
 
+class GappedPhrase(wq.Phrase):
+    """A phrase whose words sit at given distances: a stop word in it leaves a gap."""
+
+    def __init__(self, fieldname: str, words: list[str], offsets: list[int], boost: float) -> None:
+        super().__init__(fieldname, words, boost=boost)
+        self.offsets = offsets
+
+
 def _field_terms(
-    fieldname: str, terms: list[str], boost: float, phrase: bool = True
+    fieldname: str,
+    terms: list[str],
+    boost: float,
+    phrase: bool = True,
+    offsets: list[int] | None = None,
 ) -> wq.Query | None:
     if not terms:
         return None
@@ -277,6 +289,8 @@ def _field_terms(
         return wq.Term(fieldname, terms[0], boost=boost)
     if not phrase:
         return wq.And([wq.Term(fieldname, t, boost=boost) for t in terms])
+    if offsets is not None and offsets != list(range(len(terms))):
+        return GappedPhrase(fieldname, terms, offsets, boost)
     return wq.Phrase(fieldname, terms, boost=boost)
 
 
@@ -287,15 +301,17 @@ def _prose_query(
     with_names: bool = True,
     phrase: bool = True,
 ) -> wq.Query | None:
-    terms = prose_terms(text)
-    if not terms:
+    placed = placed_prose_terms(text)
+    if not placed:
         return None  # only stop words: "a" must not match every author with initial A
+    terms = [t for _, t in placed]
+    offsets = [p - placed[0][0] for p, _ in placed]
     names = name_terms(text)
     if ctx.positive:
         ctx.parsed.prose_terms.update(terms)
         if with_names:
             ctx.parsed.name_terms.update(names)
-    parts = [_field_terms(f, terms, WEIGHTS[f], phrase) for f in fields]
+    parts = [_field_terms(f, terms, WEIGHTS[f], phrase, offsets) for f in fields]
     if with_names:
         parts.append(_field_terms("authors", names, WEIGHTS["authors"], phrase))
         parts.append(_field_terms("journal", names, WEIGHTS["journal"], phrase))

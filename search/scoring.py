@@ -194,11 +194,13 @@ class Scorer:
         positions = (
             [self._positions(query.fieldname, w, wanted) for w in query.words] if wanted else []
         )
+        # distance of each word from the first: 1, 2, … unless stop words left gaps
+        offsets = getattr(query, "offsets", None) or list(range(len(query.words)))
         mask = np.zeros(self.size, dtype=bool)
         for d in wanted:
             later = [set(p.get(d, ())) for p in positions[1:]]
             if any(
-                all(start + i in later[i - 1] for i in range(1, len(positions)))
+                all(start + offsets[i] in later[i - 1] for i in range(1, len(positions)))
                 for start in positions[0].get(d, ())
             ):
                 mask[d] = True

@@ -318,3 +318,26 @@ def test_numbers_that_are_not_plain_digits_are_ignored_with_a_notice(raw: str) -
     params = parse({"page": raw, "year_from": raw, "per_page": raw, "year": raw})
     assert (params.page, params.per_page, params.year_from, params.filters) == (1, 20, None, ())
     assert len(params.notices) == 4
+
+
+def test_stop_words_keep_their_place_in_phrases(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from indexer.build import build
+    from search import open_atlas
+
+    records = tmp_path / "records"
+    records.mkdir()
+    for slug, summary in [
+        ("adjacent-2020-pem", "Patients reported post-exertional malaise after exercise."),
+        ("apart-2020-pem", "Patients reported post-exertional and malaise symptoms."),
+        ("effects-2020-exercise", "The effects of exercise were measured."),
+    ]:
+        record = {"slug": slug, "title": "A study", "authors": ["A, B"], "year": 2020,
+                  "summary": summary}  # fmt: skip
+        (records / f"{slug}.json").write_text(json.dumps(record))
+    build(tmp_path / "index", [records])
+    atlas = open_atlas(tmp_path / "index")
+    assert slugs(atlas, q='"post-exertional malaise"') == ["adjacent-2020-pem"]
+    assert slugs(atlas, q='"effects of exercise"') == ["effects-2020-exercise"]
+    assert slugs(atlas, q='"effects exercise"') == []
