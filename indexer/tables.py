@@ -99,8 +99,9 @@ def word_counts(records: Iterable[dict[str, Any]]) -> Counter[str]:
     The vocabulary that spelling suggestions draw on. Counts add up, so an incremental build
     updates them by subtracting old versions of records and adding new ones.
     """
-    text = "\n".join(
-        " ".join(
+    raw: Counter[str] = Counter()
+    for record in records:  # record by record: one string of a whole corpus needs gigabytes
+        text = " ".join(
             [
                 record["title"],
                 record.get("summary", ""),
@@ -110,10 +111,9 @@ def word_counts(records: Iterable[dict[str, Any]]) -> Counter[str]:
                 *(record.get("interventions") or []),
             ]
         )
-        for record in records
-    )
+        raw.update(_VOCABULARY_WORD.findall(text.lower()))
     counts: Counter[str] = Counter()
-    for word, n in Counter(_VOCABULARY_WORD.findall(text.lower())).items():
+    for word, n in raw.items():
         folded = fold_word(word)
         if folded.isalpha() and folded not in STOP_WORDS_FOR_VOCABULARY:
             counts[folded] += n
