@@ -8,6 +8,7 @@ import errno
 import fcntl
 import hashlib
 import json
+import multiprocessing
 import os
 import pickle
 import secrets
@@ -15,6 +16,7 @@ import shutil
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +24,8 @@ from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
@@ -47,6 +51,8 @@ from search.schema import (
 
 HASHES_FILE = "hashes.json"
 DIGESTS_FILE = "digests.json"  # slug -> digest of the raw text each record was cleaned from
+# Full builds of at least this many records use a second process when there is a second core.
+PARALLEL_FROM = 2000
 # Incremental builds add a segment each; past this many, the next build is a full one.
 MAX_SEGMENTS = 8
 # Whoosh's writer buffers postings in memory up to this size before spilling sorted runs.
@@ -354,6 +360,65 @@ def _field_lengths(reader: Any, records_by_doc: Sequence[dict[str, Any] | None],
     return out
 
 
+def _index_part(
+    directory: Path,
+    records: Sequence[dict[str, Any]],
+    markers: MarkerDictionary,
+    progress: Callable[[int, int], None] | None = None,
+    parent: int | None = None,
+) -> None:
+    """Write records as one new Whoosh index (one segment) in a directory."""
+    ix = whoosh_index.create_in(str(directory), index_schema())
+    writer = _writer(ix)
+    for done, record in enumerate(records, start=1):
+        writer.add_document(**_document(record, markers))
+        if progress:
+            progress(done, len(records))
+        if parent is not None and done % 200 == 0 and os.getppid() != parent:
+            os._exit(1)  # the build that started us was killed: stop, it will be cleaned up
+    writer.commit(mergetype=CLEAR)
+
+
+def _index_in_full(
+    whoosh_dir: Path,
+    ordered: Sequence[dict[str, Any]],
+    markers: MarkerDictionary,
+    progress: Callable[[int, int], None] | None,
+) -> None:
+    """Index every record into a new Whoosh index, using a second core for large builds.
+
+    Whoosh's writer is most of a build and uses one core. With two cores, a second process
+    writes the older half as a segment of its own; both segments are then listed in one table
+    of contents, in the same order (and so the same document numbers) as one writer would give.
+    """
+    if len(ordered) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        _index_part(whoosh_dir, ordered, markers, progress)
+        return
+    half = len(ordered) // 2
+    part_dir = whoosh_dir.parent / "part"
+    part_dir.mkdir()
+    # fork: the child needs no re-import of the caller's main module (and inherits the records)
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        other = pool.submit(_index_part, part_dir, ordered[half:], markers, None, os.getpid())
+        _index_part(whoosh_dir, ordered[:half], markers, progress)
+        other.result()
+    first = whoosh_index.open_dir(str(whoosh_dir))
+    second = whoosh_index.open_dir(str(part_dir))
+    segments = first._segments() + second._segments()
+    schema, generation = first.schema, first.latest_generation() + 1
+    first.close()
+    second.close()
+    for path in part_dir.iterdir():
+        if path.suffix not in (".toc", ".lock"):
+            os.rename(path, whoosh_dir / path.name)
+    shutil.rmtree(part_dir)
+    TOC(schema, segments, generation).write(FileStorage(str(whoosh_dir)), "MAIN")
+    for path in whoosh_dir.glob("_MAIN_*.toc"):
+        if path.name != f"_MAIN_{generation}.toc":
+            path.unlink()
+
+
 def _newest_first(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     # Adding records newest first makes docnum order the default browsing order.
     return sorted(records, key=lambda r: (-r["year"], r["title"].casefold(), r["slug"]))
@@ -456,14 +521,7 @@ def build(
             mode = "incremental"
             stats = {"added_or_changed": len(changed), "removed": len(removed)}
         else:
-            ix = whoosh_index.create_in(str(whoosh_dir), index_schema())
-            writer = _writer(ix)
-            ordered = _newest_first(records)
-            for done, record in enumerate(ordered, start=1):
-                writer.add_document(**_document(record, markers))
-                if progress:
-                    progress(done, len(ordered))
-            writer.commit(mergetype=CLEAR)
+            _index_in_full(whoosh_dir, _newest_first(records), markers, progress)
             stats = {"added_or_changed": len(records), "removed": 0}
         ix = whoosh_index.open_dir(str(whoosh_dir))
         with ix.reader() as reader:

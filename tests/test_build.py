@@ -221,3 +221,20 @@ def test_an_index_of_another_format_is_refused_clearly_and_rebuilt(fresh_index: 
     report = build(fresh_index, SOURCES)
     assert report.status == "built" and report.meta["mode"] == "full"
     assert open_atlas(fresh_index).search(parse({})).total == 8
+
+
+@pytest.mark.slow
+def test_large_full_builds_use_two_writers_and_keep_the_order(tmp_path: Path) -> None:
+    from indexer.build import PARALLEL_FROM
+
+    source = many_records(tmp_path / "many.jsonl", PARALLEL_FROM + 100)
+    assert build(tmp_path / "index", [source]).status == "built"
+    atlas = open_atlas(tmp_path / "index")
+    generation = atlas.current()
+    if (os.cpu_count() or 1) > 1:
+        assert len(list(generation.searcher.reader().leaf_readers())) == 2
+    result = atlas.search(parse({"per_page": "100", "page": "11"}))
+    assert result.total == PARALLEL_FROM + 100
+    years = [h.year for h in result.hits]
+    assert years == sorted(years, reverse=True)
+    assert atlas.search(parse({"q": "cytokine"})).total > 0
