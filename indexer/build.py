@@ -3,6 +3,8 @@ switched to in one atomic rename. Only one build runs at a time (a lock file).""
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as dt
 import errno
 import fcntl
@@ -13,6 +15,7 @@ import os
 import pickle
 import secrets
 import shutil
+import signal
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -360,6 +363,25 @@ def _field_lengths(reader: Any, records_by_doc: Sequence[dict[str, Any] | None],
     return out
 
 
+def _die_with_parent() -> None:
+    """Ask Linux to kill this process when its parent dies (a no-op elsewhere)."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _is_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _index_part(
     directory: Path,
     records: Sequence[dict[str, Any]],
@@ -367,14 +389,22 @@ def _index_part(
     progress: Callable[[int, int], None] | None = None,
     parent: int | None = None,
 ) -> None:
-    """Write records as one new Whoosh index (one segment) in a directory."""
+    """Write records as one new Whoosh index (one segment) in a directory.
+
+    Run as the second writer of a build (`parent` set), it dies with that build: killed with
+    it on Linux, or stopping at its next check elsewhere, so a killed build leaves no writer.
+    """
+    if parent is not None:
+        _die_with_parent()
+        if not _is_alive(parent):
+            os._exit(1)
     ix = whoosh_index.create_in(str(directory), index_schema())
     writer = _writer(ix)
     for done, record in enumerate(records, start=1):
         writer.add_document(**_document(record, markers))
         if progress:
             progress(done, len(records))
-        if parent is not None and done % 200 == 0 and os.getppid() != parent:
+        if parent is not None and done % 25 == 0 and not _is_alive(parent):
             os._exit(1)  # the build that started us was killed: stop, it will be cleaned up
     writer.commit(mergetype=CLEAR)
 
@@ -397,7 +427,7 @@ def _index_in_full(
     half = len(ordered) // 2
     part_dir = whoosh_dir.parent / "part"
     part_dir.mkdir()
-    # fork: the child needs no re-import of the caller's main module (and inherits the records)
+    # fork: no re-import of the caller's main module; the child dies with the build (below)
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         other = pool.submit(_index_part, part_dir, ordered[half:], markers, None, os.getpid())
