@@ -26,19 +26,12 @@ from search import query as query_language
 from search.markers import GREEK, MarkerDictionary, find_mentions, fold
 from search.schema import criterion_key, tag_key
 
-PROSE_FIELDS = ("title", "body", "topic", "intervention")
+PROSE_FIELDS = query_language.PROSE_FIELDS
 NAME_FIELDS = ("authors", "journal")
 TEXT_FIELDS = PROSE_FIELDS + NAME_FIELDS
 COMPARED_FACETS = ("pem", "criteria", "design", "year")
 # The same weights our query builder gives each field.
-BOOSTS = {
-    "title": 3.0,
-    "topic": 2.0,
-    "intervention": 2.0,
-    "authors": 2.0,
-    "body": 1.0,
-    "journal": 0.5,
-}
+BOOSTS = {field: query_language.WEIGHTS[field] for field in TEXT_FIELDS}
 FILTERS = ("pem", "criteria", "design", "sex", "marker", "topic")
 
 
