@@ -10,7 +10,7 @@ from typing import Any
 from search.analysis import fold_word
 from search.schema import (
     FACETS,
-    STOP_WORDS_FOR_VOCABULARY,
+    STOP_WORDS,
     IndexTables,
     MarkerDictionary,
     criterion_key,
@@ -115,7 +115,7 @@ def word_counts(records: Iterable[dict[str, Any]]) -> Counter[str]:
     counts: Counter[str] = Counter()
     for word, n in raw.items():
         folded = fold_word(word)
-        if folded.isalpha() and folded not in STOP_WORDS_FOR_VOCABULARY:
+        if folded.isalpha() and folded not in STOP_WORDS:
             counts[folded] += n
     return counts
 

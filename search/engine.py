@@ -268,7 +268,7 @@ class Generation:
         hits = tuple(self._hit(d, scores, highlighter) for d in page)
 
         evidence = self._evidence(filtered, parsed.marker_keys if parsed else [])
-        suggestion = self._suggestion(params.q, parsed, total)
+        suggestion = self._suggestion(params.q, parsed)
         resolved_params = params.with_filters(resolved)
         searched = dict.fromkeys(
             [self.markers.display.get(k, k) for k in (parsed.marker_keys if parsed else [])]
@@ -354,9 +354,7 @@ class Generation:
             )
         return tuple(rows)
 
-    def _suggestion(
-        self, text: str, parsed: query_language.Parsed | None, total: int
-    ) -> str | None:
+    def _suggestion(self, text: str, parsed: query_language.Parsed | None) -> str | None:
         if parsed is None or not parsed.plain_words:
             return None
         vocabulary = self.tables.vocabulary
@@ -534,11 +532,6 @@ class Atlas:
                 )
             },
         }
-
-    def all_slugs(self) -> list[str]:
-        """Return every slug in the index, newest first."""
-        generation = self.current()
-        return [generation.tables.slugs[d] for d in generation.tables.orders["newest"]]  # type: ignore[misc]
 
 
 def open_atlas(index_dir: Path | str, **kwargs: Any) -> Atlas:

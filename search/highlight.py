@@ -133,15 +133,3 @@ def mark(
         pos = e
     out.append(html.escape(text[pos:end]))
     return Markup("".join(out))  # every piece of record text above went through html.escape
-
-
-def snippet(
-    texts: Sequence[str],
-    prose: set[str],
-    names: set[str],
-    keys: set[str],
-    markers: MarkerDictionary,
-    size: int = SNIPPET_CHARS,
-) -> str:
-    """Return an HTML snippet of the texts for one query (see Highlighter for many hits)."""
-    return Highlighter(prose, names, keys, markers).snippet(texts, size)

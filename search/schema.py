@@ -27,13 +27,12 @@ __all__ = [
     "DESIGNS",
     "FACETS",
     "IndexTables",
+    "STOP_WORDS",
     "MarkerDictionary",
     "find_mentions",
     "fold",
     "index_schema",
 ]
-
-STOP_WORDS_FOR_VOCABULARY = STOP_WORDS
 
 # Where things are when nothing is configured: the project's own index/ and bundled studies.
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
