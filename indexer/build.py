@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
 from whoosh.filedb.filestore import FileStorage
@@ -34,7 +35,7 @@ from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 from indexer.sources import LoadResult, load_records
 from indexer.tables import build_tables, marker_keys, word_counts
-from search.markers import SYNONYMS_FILE, mention_keys
+from search.markers import SYNONYMS_FILE, mention_keys, mention_spans
 from search.schema import (
     BUILDING_PREFIX,
     CURRENT_FILE,
@@ -44,6 +45,9 @@ from search.schema import (
     META_FILE,
     RECORDS_FILE,
     SCORED_FIELDS,
+    SNIPPET_TEXTS,
+    SNIPPETS_FILE,
+    SNIPPETS_INDEX_FILE,
     TABLES_FILE,
     WHOOSH_DIR,
     IndexTables,
@@ -163,6 +167,11 @@ def read_meta(generation: Path) -> dict[str, Any]:
     return json.loads((generation / META_FILE).read_text(encoding="utf-8"))
 
 
+# Descriptors of build locks this process holds: a forked second writer closes its copies, so
+# the lock goes with the build that took it, not with whichever process dies last.
+_HELD_LOCKS: set[int] = set()
+
+
 @contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
     """Hold the index's build lock, or raise BuildLocked when another build has it."""
@@ -185,8 +194,10 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         handle.truncate()
         handle.write(str(os.getpid()))
         handle.flush()
+        _HELD_LOCKS.add(handle.fileno())
         yield
     finally:
+        _HELD_LOCKS.discard(handle.fileno())
         handle.close()  # closing releases the lock, also when the process is killed
 
 
@@ -220,11 +231,19 @@ def _switch_current(index_dir: Path, generation: str) -> None:
     _fsync_dir(index_dir)
 
 
-def _document(record: dict[str, Any], markers: MarkerDictionary) -> dict[str, str]:
-    """Return the Whoosh document for a record: only what matching needs."""
+def _document(record: dict[str, Any], markers: MarkerDictionary) -> tuple[dict[str, str], bytes]:
+    """Return the Whoosh document for a record (only what matching needs) and its snippet line.
+
+    The snippet line holds the texts snippets are cut from with the marker mentions found in
+    them, so a results page neither parses whole records nor scans prose for markers.
+    """
+    texts = [record.get(k) or "" for k in SNIPPET_TEXTS]
+    spans = [mention_spans(text, markers) if text else [] for text in texts]
+    mentions = {key for found in spans for _, _, key in found}
+    mentions |= mention_keys(" \n ".join(record.get("topics") or []), markers)
     body = "\n".join(record.get(k, "") for k in ("summary", "significance", "limitations"))
-    prose = " \n ".join([record["title"], body, *(record.get("topics") or [])])
-    mentions = mention_keys(prose, markers)
+    where = [[i, start, end, key] for i, found in enumerate(spans) for start, end, key in found]
+    line = json.dumps([texts, where], ensure_ascii=False, separators=(",", ":"))
     doc = {
         "slug": record["slug"],
         "title": record["title"],
@@ -241,7 +260,7 @@ def _document(record: dict[str, Any], markers: MarkerDictionary) -> dict[str, st
         "pmid": record.get("pmid", ""),
         "year": str(record["year"]),
     }
-    return {k: v for k, v in doc.items() if v}
+    return {k: v for k, v in doc.items() if v}, f"{record['slug']}\t{line}".encode()
 
 
 def corpus_markers(
@@ -388,25 +407,33 @@ def _index_part(
     markers: MarkerDictionary,
     progress: Callable[[int, int], None] | None = None,
     parent: int | None = None,
-) -> None:
-    """Write records as one new Whoosh index (one segment) in a directory.
+) -> list[bytes]:
+    """Write records as one new Whoosh index (one segment) in a directory; return their
+    snippet lines.
 
     Run as the second writer of a build (`parent` set), it dies with that build: killed with
     it on Linux, or stopping at its next check elsewhere, so a killed build leaves no writer.
     """
     if parent is not None:
+        for fd in _HELD_LOCKS:
+            os.close(fd)  # not flock(LOCK_UN): that would release the build's lock too
+        _HELD_LOCKS.clear()
         _die_with_parent()
         if not _is_alive(parent):
             os._exit(1)
     ix = whoosh_index.create_in(str(directory), index_schema())
     writer = _writer(ix)
+    lines = []
     for done, record in enumerate(records, start=1):
-        writer.add_document(**_document(record, markers))
+        doc, line = _document(record, markers)
+        writer.add_document(**doc)
+        lines.append(line)
         if progress:
             progress(done, len(records))
         if parent is not None and done % 25 == 0 and not _is_alive(parent):
             os._exit(1)  # the build that started us was killed: stop, it will be cleaned up
     writer.commit(mergetype=CLEAR)
+    return lines
 
 
 def _index_in_full(
@@ -414,16 +441,16 @@ def _index_in_full(
     ordered: Sequence[dict[str, Any]],
     markers: MarkerDictionary,
     progress: Callable[[int, int], None] | None,
-) -> None:
-    """Index every record into a new Whoosh index, using a second core for large builds.
+) -> list[bytes]:
+    """Index every record into a new Whoosh index, using a second core for large builds;
+    return the records' snippet lines, in order.
 
     Whoosh's writer is most of a build and uses one core. With two cores, a second process
     writes the older half as a segment of its own; both segments are then listed in one table
     of contents, in the same order (and so the same document numbers) as one writer would give.
     """
     if len(ordered) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
-        _index_part(whoosh_dir, ordered, markers, progress)
-        return
+        return _index_part(whoosh_dir, ordered, markers, progress)
     half = len(ordered) // 2
     part_dir = whoosh_dir.parent / "part"
     part_dir.mkdir()
@@ -431,8 +458,8 @@ def _index_in_full(
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
         other = pool.submit(_index_part, part_dir, ordered[half:], markers, None, os.getpid())
-        _index_part(whoosh_dir, ordered[:half], markers, progress)
-        other.result()
+        lines = _index_part(whoosh_dir, ordered[:half], markers, progress)
+        lines += other.result()
     first = whoosh_index.open_dir(str(whoosh_dir))
     second = whoosh_index.open_dir(str(part_dir))
     segments = first._segments() + second._segments()
@@ -447,6 +474,38 @@ def _index_in_full(
     for path in whoosh_dir.glob("_MAIN_*.toc"):
         if path.name != f"_MAIN_{generation}.toc":
             path.unlink()
+    return lines
+
+
+def _snippet_lines(generation: Path) -> dict[str, bytes]:
+    """Return the snippet line of each slug in a generation (empty when it cannot be read)."""
+    try:
+        with (generation / SNIPPETS_FILE).open("rb") as handle:
+            return {line.partition(b"\t")[0].decode(): line.rstrip(b"\n") for line in handle}
+    except OSError:
+        return {}
+
+
+def _write_snippets(
+    work: Path, records_by_doc: Sequence[dict[str, Any] | None], lines: dict[str, bytes],
+    markers: MarkerDictionary,
+) -> None:  # fmt: skip
+    """Write each document's snippet line in docnum order, and where each line starts."""
+    starts = np.zeros(len(records_by_doc) + 1, dtype=np.int64)
+    with (work / SNIPPETS_FILE).open("wb") as handle:
+        at = 0
+        for docnum, record in enumerate(records_by_doc):
+            if record is not None:
+                line = lines.get(record["slug"]) or _document(record, markers)[1]
+                handle.write(line + b"\n")
+                at += len(line) + 1
+            starts[docnum + 1] = at
+        handle.flush()
+        os.fsync(handle.fileno())
+    with (work / SNIPPETS_INDEX_FILE).open("wb") as handle:
+        handle.write(starts.tobytes())
+        handle.flush()
+        os.fsync(handle.fileno())
 
 
 def _newest_first(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -541,8 +600,10 @@ def build(
                 writer.delete_by_query(
                     whoosh_query.Or([whoosh_query.Term("slug", s) for s in stale])
                 )
+            snippet_lines = _snippet_lines(previous)
             for done, record in enumerate(_newest_first(changed), start=1):
-                writer.add_document(**_document(record, markers))
+                doc, snippet_lines[record["slug"]] = _document(record, markers)
+                writer.add_document(**doc)
                 if progress:
                     progress(done, len(changed))
             # Merging would rewrite the big segment now and then (seconds, unpredictably); a
@@ -551,7 +612,9 @@ def build(
             mode = "incremental"
             stats = {"added_or_changed": len(changed), "removed": len(removed)}
         else:
-            _index_in_full(whoosh_dir, _newest_first(records), markers, progress)
+            ordered = _newest_first(records)
+            lines = _index_in_full(whoosh_dir, ordered, markers, progress)
+            snippet_lines = {r["slug"]: line for r, line in zip(ordered, lines, strict=True)}
             stats = {"added_or_changed": len(records), "removed": 0}
         ix = whoosh_index.open_dir(str(whoosh_dir))
         with ix.reader() as reader:
@@ -579,6 +642,7 @@ def build(
         lines = {s: previous_build.lines[s] for s in reused if s in previous_build.lines}
         offsets = _write_records(work / RECORDS_FILE, _newest_first(records), lines)
         doc_offsets = [offsets[r["slug"]] if r else (0, 0) for r in records_by_doc]
+        _write_snippets(work, records_by_doc, snippet_lines, markers)
         vocabulary = None
         if mode == "incremental" and old_tables is not None:
             vocabulary = _updated_vocabulary(old_tables, previous_build, changed, removed)

@@ -20,7 +20,7 @@ import time
 import weakref
 from collections import OrderedDict
 from collections.abc import Sequence
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -39,6 +39,8 @@ from search.schema import (
     INDEX_FORMAT,
     META_FILE,
     RECORDS_FILE,
+    SNIPPETS_FILE,
+    SNIPPETS_INDEX_FILE,
     TABLES_FILE,
     WHOOSH_DIR,
     IndexTables,
@@ -66,8 +68,8 @@ def _table_markers() -> MarkerDictionary:
     return MarkerDictionary.from_table()
 
 
-def _close_quietly(searcher: Any, ix: Any, fd: int) -> None:
-    for action in (searcher.close, ix.close, lambda: os.close(fd)):
+def _close_quietly(searcher: Any, ix: Any, *fds: int) -> None:
+    for action in (searcher.close, ix.close, *(partial(os.close, fd) for fd in fds)):
         with contextlib.suppress(Exception):  # closing during shutdown must never raise
             action()
 
@@ -100,6 +102,10 @@ class Generation:
                 rank[docnum] = position
             self.ranks[name] = rank
         self.records_fd = os.open(path / RECORDS_FILE, os.O_RDONLY)
+        self.snippets_fd = os.open(path / SNIPPETS_FILE, os.O_RDONLY)
+        self.snippet_starts = np.fromfile(path / SNIPPETS_INDEX_FILE, dtype=np.int64).tolist()
+        if len(self.snippet_starts) != self.tables.doc_count + 1:
+            raise IndexUnavailable(f"the index generation {path.name} is incomplete")
         self.evidence_any = {}
         for key, directions in self.tables.evidence.items():
             union_bits = 0
@@ -118,7 +124,9 @@ class Generation:
         self.scorer = Scorer(self.searcher, self.tables.field_lengths, self.live)
         self._speller: Speller | None = None
         self._speller_lock = threading.Lock()
-        weakref.finalize(self, _close_quietly, self.searcher, self.ix, self.records_fd)
+        weakref.finalize(
+            self, _close_quietly, self.searcher, self.ix, self.records_fd, self.snippets_fd
+        )
 
     # -- records -------------------------------------------------------------------------
 
@@ -126,6 +134,16 @@ class Generation:
         """Return the full record of a document (read from beside the index)."""
         offset, length = self.tables.offsets[docnum]
         return json.loads(os.pread(self.records_fd, length, offset))
+
+    def snippet_texts(self, docnum: int) -> tuple[list[str], list[list[tuple[int, int, str]]]]:
+        """Return the texts a snippet is cut from, and the marker mentions in each."""
+        start, end = self.snippet_starts[docnum], self.snippet_starts[docnum + 1]
+        line = os.pread(self.snippets_fd, end - start - 1, start).decode("utf-8")
+        texts, where = json.loads(line.partition("\t")[2])
+        mentions: list[list[tuple[int, int, str]]] = [[] for _ in texts]
+        for i, s, e, key in where:
+            mentions[i].append((s, e, key))
+        return texts, mentions
 
     def record_by_slug(self, slug: str) -> dict[str, Any] | None:
         docnum = self.docnum_by_slug.get(slug)
@@ -301,10 +319,8 @@ class Generation:
         assert row is not None
         html = self._plain_snippets.get(docnum) if highlighter.is_empty else None
         if html is None:
-            record = self.record(docnum)
-            texts = [record.get(k, "") for k in ("summary", "significance", "limitations")]
-            texts.append(record["title"])
-            html = highlighter.snippet(texts)
+            texts, mentions = self.snippet_texts(docnum)
+            html = highlighter.snippet(texts, mentions=mentions)
             # Browsing shows the same opening lines every time: keep them (bounded).
             if highlighter.is_empty and len(self._plain_snippets) < PLAIN_SNIPPETS:
                 self._plain_snippets[docnum] = html

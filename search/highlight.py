@@ -10,10 +10,10 @@ import html
 import re
 from collections.abc import Iterable, Sequence
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from search.analysis import WORD, fold_word, prose_term
-from search.markers import MarkerDictionary, find_mentions
+from search.markers import MarkerDictionary, mention_spans
 
 SNIPPET_CHARS = 240
 _NON_ASCII_WORD = re.compile(r"(?<!\w)\w*[^\x00-\x7f]")
@@ -26,14 +26,12 @@ class Highlighter:
         self, prose: set[str], names: set[str], keys: set[str], markers: MarkerDictionary
     ) -> None:
         self.prose, self.names, self.keys, self.markers = prose, names, keys, markers
-        # A regex of word beginnings finds candidate words in C; each candidate is then checked
-        # with the real analysis. Stems are not always prefixes ("easili"), so drop their last
+        # Word beginnings find candidate words quickly; each candidate is then checked with
+        # the real analysis. Stems are not always prefixes ("easili"), so drop their last
         # letter.
-        starts = {t[:-1] if len(t) > 3 else t for t in prose} | set(names)
-        alternatives = "|".join(re.escape(w) for w in sorted(starts, key=len, reverse=True) if w)
-        self.pattern = (
-            re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE) if alternatives else None
-        )
+        self.starts = sorted({t[:-1] if len(t) > 3 else t for t in prose} | set(names))
+        self.starts = [w for w in self.starts if w]
+        self._pattern: re.Pattern[str] | None = None
 
     @property
     def is_empty(self) -> bool:
@@ -42,22 +40,49 @@ class Highlighter:
     def _is_match(self, word: str) -> bool:
         return prose_term(word) in self.prose or fold_word(word) in self.names
 
-    def spans(self, text: str, within: int | None = None) -> list[tuple[int, int]]:
+    def _candidates(self, text: str) -> list[int]:
+        """Return where words that may match begin: a word beginning found in the text."""
+        lower = text.lower()
+        if len(lower) != len(text):  # a rare letter whose lower case is longer: use a regex
+            if self._pattern is None:
+                alternatives = "|".join(re.escape(w) for w in sorted(self.starts, key=len)[::-1])
+                self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
+            return [c.start() for c in self._pattern.finditer(text)]
+        found = []
+        for start in self.starts:
+            i = lower.find(start)
+            while i != -1:
+                if i == 0 or not (lower[i - 1].isalnum() or lower[i - 1] == "_"):
+                    found.append(i)
+                i = lower.find(start, i + 1)
+        if len(self.starts) > 1:
+            found = sorted(set(found))
+        return found
+
+    def spans(
+        self,
+        text: str,
+        within: int | None = None,
+        mentions: Sequence[tuple[int, int, str]] | None = None,
+    ) -> list[tuple[int, int]]:
         """Return the merged character spans of the matches in a text.
 
         With `within`, only the matches up to that many characters after the first one: all
-        that a snippet shows, and much less work on long texts that match often.
+        that a snippet shows, and much less work on long texts that match often. `mentions`
+        are the text's marker mentions (start, end, key) when the build has found them.
         """
         spans: list[tuple[int, int]] = []
         if self.keys:
-            for m in find_mentions(text, self.markers):
-                if m.key in self.keys:
-                    spans.append((m.start, m.end))
-                    if within is not None and m.start > spans[0][0] + within:
+            if mentions is None:
+                mentions = mention_spans(text, self.markers)
+            for start, end, key in mentions:
+                if key in self.keys:
+                    spans.append((start, end))
+                    if within is not None and start > spans[0][0] + within:
                         break
-        if self.pattern is not None:
+        if self.starts:
             found = len(spans)
-            starts = [c.start() for c in self.pattern.finditer(text)]
+            starts = self._candidates(text)
             if not text.isascii():  # words with accents or Greek letters fold: check them too
                 starts = sorted({*starts, *(m.start() for m in _NON_ASCII_WORD.finditer(text))})
             for match in (WORD.match(text, i) for i in starts):
@@ -76,25 +101,34 @@ class Highlighter:
                 merged.append((start, end))
         return merged
 
-    def snippet(self, texts: Sequence[str], size: int = SNIPPET_CHARS) -> str:
-        """Return an HTML snippet from the first text with a match (or the first text)."""
-        texts = [t for t in texts if t]
-        if not texts:
-            return ""
-        best_text, best_spans = texts[0], []
+    def snippet(
+        self,
+        texts: Sequence[str],
+        size: int = SNIPPET_CHARS,
+        mentions: Sequence[Sequence[tuple[int, int, str]]] | None = None,
+    ) -> str:
+        """Return an HTML snippet from the first text with a match (or the first text).
+
+        `mentions`, when given, holds each text's marker mentions as the build found them.
+        """
+        best_text, best_spans = "", []
         if not self.is_empty:
             # The first text with a match wins (the summary, usually): scanning every text of
             # every hit was most of the cost of a results page.
-            for text in texts:
-                spans = self.spans(text, within=size)
-                if spans:
-                    best_text, best_spans = text, spans
-                    break
+            for i, text in enumerate(texts):
+                if text:
+                    spans = self.spans(text, size, mentions[i] if mentions else None)
+                    if spans:
+                        best_text, best_spans = text, spans
+                        break
+        if not best_spans:
+            best_text = next((t for t in texts if t), "")
+            if not best_text:
+                return ""
         start, end = _window(best_text, best_spans, size)
-        html = mark(best_text, best_spans, start, end)
         prefix = "… " if start > 0 else ""
         suffix = " …" if end < len(best_text) else ""
-        return str(escape(prefix) + html + escape(suffix))
+        return prefix + _marked(best_text, best_spans, start, end) + suffix
 
 
 def _window(text: str, spans: Sequence[tuple[int, int]], size: int) -> tuple[int, int]:
@@ -117,19 +151,23 @@ def _window(text: str, spans: Sequence[tuple[int, int]], size: int) -> tuple[int
     return start, end
 
 
-def mark(
-    text: str, spans: Iterable[tuple[int, int]], start: int = 0, end: int | None = None
-) -> Markup:
+def _marked(text: str, spans: Iterable[tuple[int, int]], start: int, end: int) -> str:
     """Return text[start:end] escaped, with each span wrapped in <mark>."""
-    end = len(text) if end is None else end
     out = []
     pos = start
     for s, e in spans:
         if e <= start or s >= end:
             continue
         s, e = max(s, start), min(e, end)
-        out.append(html.escape(text[pos:s]))
-        out.append("<mark>" + html.escape(text[s:e]) + "</mark>")
+        out.append(html.escape(text[pos:s], quote=True))
+        out.append("<mark>" + html.escape(text[s:e], quote=True) + "</mark>")
         pos = e
-    out.append(html.escape(text[pos:end]))
-    return Markup("".join(out))  # every piece of record text above went through html.escape
+    out.append(html.escape(text[pos:end], quote=True))
+    return "".join(out)  # every piece of record text above went through html.escape
+
+
+def mark(
+    text: str, spans: Iterable[tuple[int, int]], start: int = 0, end: int | None = None
+) -> Markup:
+    """Return text[start:end] escaped, with each span wrapped in <mark>."""
+    return Markup(_marked(text, spans, start, len(text) if end is None else end))

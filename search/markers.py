@@ -199,12 +199,20 @@ def _spans(folded: list[str], markers: MarkerDictionary) -> Iterator[tuple[int, 
         i = best[0] + 1
 
 
-def find_mentions(text: str, markers: MarkerDictionary) -> Iterator[Mention]:
-    """Yield marker mentions in free text with their spans (`IL-12 p40` is one mention)."""
+def mention_spans(text: str, markers: MarkerDictionary) -> list[tuple[int, int, str]]:
+    """Return (start, end, key) of each marker mention in free text, in order."""
     matches = list(DETECT_TOKEN.finditer(text))
     folded = [fold(m.group()) for m in matches]
-    for first, last, key in _spans(folded, markers):
-        yield Mention(key, matches[first].start(), matches[last].end())
+    return [
+        (matches[first].start(), matches[last].end(), key)
+        for first, last, key in _spans(folded, markers)
+    ]
+
+
+def find_mentions(text: str, markers: MarkerDictionary) -> Iterator[Mention]:
+    """Yield marker mentions in free text with their spans (`IL-12 p40` is one mention)."""
+    for start, end, key in mention_spans(text, markers):
+        yield Mention(key, start, end)
 
 
 def mention_keys(text: str, markers: MarkerDictionary) -> set[str]:

@@ -53,7 +53,7 @@ def configured_sources() -> list[Path]:
 
 
 # Bump when the index schema or the tables change shape: older generations are then rebuilt.
-INDEX_FORMAT = 7
+INDEX_FORMAT = 8
 
 # Layout of an index directory: CURRENT names the served generation, a folder beside it.
 CURRENT_FILE = "CURRENT"
@@ -64,6 +64,11 @@ WHOOSH_DIR = "whoosh"
 RECORDS_FILE = "records.jsonl"
 TABLES_FILE = "tables.pickle"
 META_FILE = "meta.json"
+# Per document, the texts a snippet is cut from and the marker mentions the build found in
+# them (a line "slug<TAB>json" each), and where each document's line starts.
+SNIPPETS_FILE = "snippets.txt"
+SNIPPETS_INDEX_FILE = "snippets.idx"
+SNIPPET_TEXTS = ("summary", "significance", "limitations", "title")
 
 # Diagnostic criteria: id -> (aliases, requires PEM). Matched case-insensitively.
 CRITERIA: dict[str, tuple[tuple[str, ...], bool]] = {

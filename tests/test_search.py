@@ -7,7 +7,9 @@ from typing import Any
 import pytest
 
 from search import Atlas, parse
+from search.markers import mention_spans
 from search.params import ParamError
+from search.schema import SNIPPET_TEXTS
 
 
 def slugs(atlas: Atlas, **args: Any) -> list[str]:
@@ -265,6 +267,20 @@ def test_snippets_mark_matches_and_escape_everything_else(atlas: Atlas) -> None:
     assert "<mark>IFN-γ</mark>" in hit.snippet or "<mark>Interferon gamma</mark>" in hit.snippet
     assert "&lt;script&gt;" in hit.snippet
     assert "<script>" not in hit.snippet and "<b>" not in hit.snippet
+
+
+def test_mentions_stored_by_the_build_are_what_a_scan_of_the_text_finds(atlas: Atlas) -> None:
+    generation = atlas.current()
+    checked = 0
+    for docnum, slug in enumerate(generation.tables.slugs):
+        if slug is None:
+            continue
+        record = generation.record(docnum)
+        texts, mentions = generation.snippet_texts(docnum)
+        assert texts == [record.get(k) or "" for k in SNIPPET_TEXTS]
+        assert mentions == [mention_spans(t, generation.markers) for t in texts]
+        checked += sum(map(len, mentions))
+    assert checked > 10  # the fixture's prose names markers
 
 
 def test_snippet_marks_stemmed_words(atlas: Atlas) -> None:
