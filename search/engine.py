@@ -28,7 +28,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from search import query as query_language
-from search.facets import BitMatrix, facet_counts, members, union
+from search.facets import BitMatrix, StackedCounts, facet_counts, members, union
 from search.highlight import Highlighter
 from search.params import SearchParams
 from search.results import Evidence, FacetValue, Hit, SearchResult
@@ -57,6 +57,7 @@ EVIDENCE_LIMIT = 20
 RELATED_LIMIT = 5
 CACHE_SIZE = 1024
 PLAIN_SNIPPETS = 20_000
+EVIDENCE = "(evidence)"  # the evidence table's part of the stacked counts (not a facet name)
 
 
 class IndexUnavailable(Exception):
@@ -118,6 +119,9 @@ class Generation:
             for name in FACETS
         }
         self.evidence_matrix = BitMatrix(self.evidence_any, size, self.markers.display)
+        self.stacked = StackedCounts(
+            {**self.facet_matrices, EVIDENCE: self.evidence_matrix}, self.tables.doc_count
+        )
         self._plain_snippets: dict[int, str] = {}
         self.live = bits_to_mask(self.tables.all_docs, self.tables.doc_count)
         self.newest_rank = np.array(self.ranks["newest"], dtype=np.int64)
@@ -186,8 +190,14 @@ class Generation:
             return []
         if sort == "relevance" and scores is not None:
             candidates = np.flatnonzero(bits_to_mask(bits, self.tables.doc_count))
+            negated = -scores[candidates]
+            if stop * 4 < len(candidates):
+                # only what scores at least as well as the stop-th best (ties included) can
+                # be on the page: sort that, not the whole match set
+                kept = negated <= np.partition(negated, stop - 1)[stop - 1]
+                candidates, negated = candidates[kept], negated[kept]
             # best score first, newest first among equal scores
-            order = np.lexsort((self.newest_rank[candidates], -scores[candidates]))
+            order = np.lexsort((self.newest_rank[candidates], negated))
             return candidates[order[start:stop]].tolist()
         rank = self.ranks["newest" if sort == "relevance" else sort]
         order = self.tables.orders["newest" if sort == "relevance" else sort]
@@ -264,14 +274,19 @@ class Generation:
 
         facets: dict[str, tuple[FacetValue, ...]] = {}
         distinct: dict[str, int] = {}
+        # every facet without a selection of its own, and the evidence table, count `filtered`
+        counts = self.stacked.counts(filtered)
         for name in FACETS:
-            base = matched
-            for other, bits in constraint.items():
-                if other != name:
-                    base &= bits
+            values = counts[name]
+            if name in constraint:
+                base = matched
+                for other, bits in constraint.items():
+                    if other != name:
+                        base &= bits
+                values = self.facet_matrices[name].counts(base)
             facets[name], distinct[name] = facet_counts(
                 name,
-                base,
+                values,
                 self.facet_matrices[name],
                 t.facet_labels[name],
                 selected.get(name, set()),
@@ -285,7 +300,7 @@ class Generation:
         highlighter = self._highlighter(parsed)
         hits = tuple(self._hit(d, scores, highlighter) for d in page)
 
-        evidence = self._evidence(filtered, parsed.marker_keys if parsed else [])
+        evidence = self._evidence(filtered, counts[EVIDENCE], parsed.marker_keys if parsed else [])
         suggestion = self._suggestion(params.q, parsed)
         resolved_params = params.with_filters(resolved)
         searched = dict.fromkeys(
@@ -344,10 +359,14 @@ class Generation:
             retracted=row["retracted"],
         )
 
-    def _evidence(self, bits: int, queried: Sequence[str]) -> tuple[Evidence, ...]:
-        """Return per marker how many studies in the match set found each direction."""
+    def _evidence(
+        self, bits: int, counts: np.ndarray, queried: Sequence[str]
+    ) -> tuple[Evidence, ...]:
+        """Return per marker how many studies in the match set found each direction.
+
+        `counts` holds, per marker of the evidence matrix, its studies in the match set.
+        """
         matrix = self.evidence_matrix
-        counts = matrix.counts(bits)
         first = None
         if queried:
             # queried markers first, then the most reported; directions only for those shown

@@ -65,8 +65,7 @@ class BitMatrix:
         """Return, for each value, how many of its documents are in `base`."""
         if not self.keys:
             return np.zeros(0, dtype=np.int64)
-        vector = np.frombuffer(base.to_bytes(self.words * 8, "little"), dtype=np.uint64)
-        return np.bitwise_count(self.matrix & vector).sum(axis=1, dtype=np.int64)
+        return _popcounts(self.matrix, base, self.words)
 
     def top(self, counts: np.ndarray, limit: int, first: np.ndarray | None = None) -> list[int]:
         """Return the indexes of the values with a count: `first` ranks, then count, then label."""
@@ -78,19 +77,48 @@ class BitMatrix:
         return nonzero[order[:limit]].tolist()
 
 
+def _popcounts(matrix: np.ndarray, base: int, words: int) -> np.ndarray:
+    vector = np.frombuffer(base.to_bytes(words * 8, "little"), dtype=np.uint64)
+    return np.bitwise_count(matrix & vector).sum(axis=1, dtype=np.int64)
+
+
+class StackedCounts:
+    """Several BitMatrix stacked into one, so a single AND and popcount counts them all.
+
+    Most of a search counts every facet over the same set (only a facet with a selection of
+    its own needs another); one numpy call instead of one per facet halves that work.
+    """
+
+    def __init__(self, parts: Mapping[str, BitMatrix], size: int) -> None:
+        self.words = (size + 63) // 64
+        self.slices: dict[str, slice] = {}
+        at = 0
+        for name, part in parts.items():
+            self.slices[name] = slice(at, at + len(part.keys))
+            at += len(part.keys)
+        matrices = [p.matrix for p in parts.values() if len(p.keys)]
+        self.matrix = (
+            np.vstack(matrices) if matrices else np.zeros((0, self.words), dtype=np.uint64)
+        )
+
+    def counts(self, base: int) -> dict[str, np.ndarray]:
+        """Return, per part, each value's number of documents in `base`."""
+        every = _popcounts(self.matrix, base, self.words)
+        return {name: every[where] for name, where in self.slices.items()}
+
+
 def facet_counts(
     name: str,
-    base: int,
+    counts: np.ndarray,
     values: BitMatrix,
     labels: Mapping[str, str],
     selected: set[str],
 ) -> tuple[tuple[FacetValue, ...], int]:
-    """Return a facet's values (count desc, then label) over `base`, and how many have a count."""
-    counts = values.counts(base)
+    """Return a facet's values (count desc, then label) from its counts, and how many have one."""
     distinct = int(np.count_nonzero(counts))
     shown = values.top(counts, FACET_LIMITS.get(name, DEFAULT_LIMIT))
     keys = values.keys
-    pairs = [(keys[i], int(counts[i])) for i in shown]
+    pairs = list(zip([keys[i] for i in shown], counts[shown].tolist(), strict=True))
     if selected:
         # selected values are always shown, with a zero count when nothing matches them
         present = {k for k, _ in pairs}
@@ -100,9 +128,6 @@ def facet_counts(
         rank = {k: (-c, labels.get(k, k).casefold(), k) for k, c in pairs}
         pairs.sort(key=lambda kc: rank[kc[0]])
     return (
-        tuple(
-            FacetValue(value=labels.get(k, k), key=k, count=c, selected=k in selected)
-            for k, c in pairs
-        ),
+        tuple(FacetValue(labels.get(k, k), k, c, k in selected) for k, c in pairs),
         distinct,
     )

@@ -29,8 +29,9 @@ class Highlighter:
         # Word beginnings find candidate words quickly; each candidate is then checked with
         # the real analysis. Stems are not always prefixes ("easili"), so drop their last
         # letter.
-        self.starts = sorted({t[:-1] if len(t) > 3 else t for t in prose} | set(names))
-        self.starts = [w for w in self.starts if w]
+        starts = sorted(w for w in {t[:-1] if len(t) > 3 else t for t in prose} | names if w)
+        # a beginning that starts with another one finds nothing more ("fatig", "fatigue")
+        self.starts = [w for i, w in enumerate(starts) if i == 0 or not w.startswith(starts[i - 1])]
         self._pattern: re.Pattern[str] | None = None
 
     @property

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from search.params import SearchParams
 
@@ -46,9 +46,11 @@ class Hit:
         }
 
 
-@dataclass(frozen=True)
-class FacetValue:
-    """One value of a facet with its count over the match set."""
+class FacetValue(NamedTuple):
+    """One value of a facet with its count over the match set.
+
+    A named tuple rather than a dataclass: a search makes a couple of hundred of them.
+    """
 
     value: str  # display label, also a valid filter value
     key: str  # folded form used for matching

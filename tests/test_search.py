@@ -247,6 +247,19 @@ def test_pages(atlas: Atlas) -> None:
     assert beyond.hits == () and beyond.total == 8
 
 
+@pytest.mark.parametrize(
+    "q", ["patients", "cytokine OR fatigue OR sleep", "IL-6 OR TNF-α OR fatigue"]
+)
+def test_relevance_pages_one_at_a_time_agree_with_one_whole_page(atlas: Atlas, q: str) -> None:
+    # a short page sorts only the best scores (ties included); a long one sorts everything
+    whole = atlas.search(parse({"q": q, "per_page": "100"}))
+    assert whole.total >= 3
+    one_by_one = [
+        slugs(atlas, q=q, per_page="1", page=str(page)) for page in range(1, whole.total + 1)
+    ]
+    assert [s for page in one_by_one for s in page] == [h.slug for h in whole.hits]
+
+
 def test_bounds_raise_param_error() -> None:
     with pytest.raises(ParamError):
         parse({"q": "x" * 501})
