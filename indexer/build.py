@@ -34,7 +34,7 @@ from whoosh.util.numeric import length_to_byte
 from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 from indexer.sources import LoadResult, load_records
-from indexer.tables import build_tables, marker_keys, word_counts
+from indexer.tables import build_tables, marker_keys, update_tables, word_counts
 from search.markers import SYNONYMS_FILE, mention_keys, mention_spans
 from search.schema import (
     BUILDING_PREFIX,
@@ -361,16 +361,29 @@ def _updated_vocabulary(old: IndexTables, previous: Previous, changed: Sequence[
 
 
 def _field_lengths(reader: Any, records_by_doc: Sequence[dict[str, Any] | None],
-                   old: IndexTables | None, fresh: set[str]) -> dict[str, bytes]:  # fmt: skip
-    """Return each scored field's length byte per document, copying unchanged records' values."""
+                   old: IndexTables | None, fresh: set[str],
+                   kept: int = 0) -> dict[str, bytes]:  # fmt: skip
+    """Return each scored field's length byte per document, copying unchanged records' values.
+
+    The first `kept` document numbers are laid out as in `old` (an incremental build): their
+    bytes are copied as a block and only the rest are read from the index.
+    """
     old_doc = {}
-    if old is not None:
+    if old is not None and not kept:
         old_doc = {s: d for d, s in enumerate(old.slugs) if s is not None and s not in fresh}
+    gone = [d for d in range(kept) if records_by_doc[d] is None]
     out = {}
     for name in SCORED_FIELDS:
         previous = old.field_lengths.get(name) if old is not None else None
         codes = bytearray(len(records_by_doc))
-        for docnum, record in enumerate(records_by_doc):
+        start = 0
+        if kept and previous is not None and len(previous) == kept:
+            codes[:kept] = previous
+            for docnum in gone:
+                codes[docnum] = 0
+            start = kept
+        for docnum in range(start, len(records_by_doc)):
+            record = records_by_doc[docnum]
             if record is None:
                 continue
             was = old_doc.get(record["slug"]) if previous is not None else None
@@ -380,6 +393,42 @@ def _field_lengths(reader: Any, records_by_doc: Sequence[dict[str, Any] | None],
                 codes[docnum] = length_to_byte(reader.doc_field_length(docnum, name, 0))
         out[name] = bytes(codes)
     return out
+
+
+def _slugs_by_docnum(reader: Any, old: IndexTables | None,
+                     stale: set[str]) -> tuple[list[str | None], int]:  # fmt: skip
+    """Return the slug of each document number, and how many leading numbers are laid out as
+    in the old tables (0 when they are not).
+
+    An incremental build adds one segment and merges nothing, so Whoosh keeps the document
+    numbers of the old segments (deleted ones stay deleted) and puts the new one after them:
+    only the new segment's slugs need reading, one stored-fields lookup each. The layout is
+    checked, not assumed; when it differs every slug is read.
+    """
+    slugs: list[str | None] = [None] * reader.doc_count_all()
+    live = list(reader.all_doc_ids())
+    kept = old.doc_count if old is not None else 0
+    if old is not None and 0 < kept <= len(slugs):
+        expected = [d for d, s in enumerate(old.slugs) if s is not None and s not in stale]
+        boundaries = {offset for _, offset in reader.leaf_readers()} | {len(slugs)}
+        is_kept = (
+            kept in boundaries
+            and live[: len(expected)] == expected
+            and all(d >= kept for d in live[len(expected) :])
+            and all(
+                reader.stored_fields(d)["slug"] == old.slugs[d]
+                for d in expected[:1] + expected[-1:]
+            )
+        )
+        if is_kept:
+            for docnum in expected:
+                slugs[docnum] = old.slugs[docnum]
+            for docnum in live[len(expected) :]:
+                slugs[docnum] = reader.stored_fields(docnum)["slug"]
+            return slugs, kept
+    for docnum in live:
+        slugs[docnum] = reader.stored_fields(docnum)["slug"]
+    return slugs, 0
 
 
 def _die_with_parent() -> None:
@@ -587,6 +636,7 @@ def build(
         whoosh_dir = work / WHOOSH_DIR
         whoosh_dir.mkdir()
         mode = "full"
+        stale: list[str] = []  # slugs whose old documents an incremental build deletes
         if can_update and previous is not None:
             old_hashes = json.loads((previous / HASHES_FILE).read_text(encoding="utf-8"))
             changed = [r for r in records if old_hashes.get(r["slug"]) != hashes[r["slug"]]]
@@ -619,18 +669,16 @@ def build(
         ix = whoosh_index.open_dir(str(whoosh_dir))
         with ix.reader() as reader:
             doc_count = reader.doc_count()
-            slots = reader.doc_count_all()
             segments = len(list(reader.leaf_readers()))
-            by_slug = {r["slug"]: r for r in records}
-            records_by_doc: list[dict[str, Any] | None] = [None] * slots
-            for docnum in reader.all_doc_ids():
-                records_by_doc[docnum] = by_slug.get(reader.stored_fields(docnum)["slug"])
-            # Lengths and vocabulary carry over only onto the generation they were read from.
+            # Lengths, vocabulary and tables carry over only onto the generation they came from.
             carry = mode == "incremental" and previous is not None
             carry = carry and previous.name == previous_build.name  # type: ignore[union-attr]
             old_tables = previous_build.tables(index_dir) if carry else None
+            slugs, kept = _slugs_by_docnum(reader, old_tables, set(stale))
+            by_slug = {r["slug"]: r for r in records}
+            records_by_doc = [by_slug.get(s) if s is not None else None for s in slugs]
             fresh = {r["slug"] for r in records if r["slug"] not in reused}
-            field_lengths = _field_lengths(reader, records_by_doc, old_tables, fresh)
+            field_lengths = _field_lengths(reader, records_by_doc, old_tables, fresh, kept)
         ix.close()
         placed = sum(1 for r in records_by_doc if r is not None)
         if doc_count != len(records) or placed != len(records):
@@ -646,16 +694,11 @@ def build(
         vocabulary = None
         if mode == "incremental" and old_tables is not None:
             vocabulary = _updated_vocabulary(old_tables, previous_build, changed, removed)
-        tables = build_tables(
-            generation,
-            records_by_doc,
-            doc_offsets,
-            markers,
-            forms,
-            labels,
-            field_lengths,
-            vocabulary,
-        )
+        table_args = (generation, records_by_doc, doc_offsets, markers, forms, labels)
+        if kept and old_tables is not None:
+            tables = update_tables(old_tables, *table_args, field_lengths, vocabulary)
+        else:
+            tables = build_tables(*table_args, field_lengths, vocabulary)
         with (work / TABLES_FILE).open("wb") as handle:
             pickle.dump(tables, handle, protocol=pickle.HIGHEST_PROTOCOL)
             handle.flush()

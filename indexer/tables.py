@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from bisect import insort
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from search.analysis import fold_word
@@ -70,23 +71,20 @@ def result_row(record: dict[str, Any], markers: MarkerDictionary) -> dict[str, A
     }
 
 
+# Each precomputed order's sort key; records and result rows both hold the fields it reads.
+ORDER_KEYS: dict[str, Callable[[Mapping[str, Any]], tuple[Any, ...]]] = {
+    "newest": lambda r: (-r["year"], r["title"].casefold(), r["slug"]),
+    "oldest": lambda r: (r["year"], r["title"].casefold(), r["slug"]),
+    "title": lambda r: (r["title"].casefold(), -r["year"], r["slug"]),
+}
+
+
 def sort_orders(records_by_doc: Sequence[dict[str, Any] | None]) -> dict[str, list[int]]:
     """Return docnums in each precomputed order: newest, oldest and title (slug breaks ties)."""
     live = [(d, r) for d, r in enumerate(records_by_doc) if r is not None]
-
-    def title_key(r: dict[str, Any]) -> str:
-        return r["title"].casefold()
-
     return {
-        "newest": [
-            d for d, r in sorted(live, key=lambda p: (-p[1]["year"], title_key(p[1]), p[1]["slug"]))
-        ],
-        "oldest": [
-            d for d, r in sorted(live, key=lambda p: (p[1]["year"], title_key(p[1]), p[1]["slug"]))
-        ],
-        "title": [
-            d for d, r in sorted(live, key=lambda p: (title_key(p[1]), -p[1]["year"], p[1]["slug"]))
-        ],
+        name: [d for d, _ in sorted(live, key=lambda p, key=key: key(p[1]))]  # type: ignore[misc]
+        for name, key in ORDER_KEYS.items()
     }
 
 
@@ -172,6 +170,118 @@ def build_tables(
         facets=facets,
         facet_labels=labels,
         orders=sort_orders(records_by_doc),
+        evidence=evidence,
+        marker_forms=corpus_forms,
+        marker_labels=corpus_labels,
+        vocabulary=dict(vocabulary)
+        if vocabulary is not None
+        else word_counts(r for r in records_by_doc if r is not None),
+        field_lengths=field_lengths,
+    )
+
+
+def _lowest(bits: int) -> int:
+    return (bits & -bits).bit_length() - 1
+
+
+def update_tables(
+    old: IndexTables,
+    generation: str,
+    records_by_doc: Sequence[dict[str, Any] | None],
+    offsets: Sequence[tuple[int, int]],
+    markers: MarkerDictionary,
+    corpus_forms: dict[str, str],
+    corpus_labels: dict[str, str],
+    field_lengths: dict[str, bytes],
+    vocabulary: dict[str, int] | None = None,
+) -> IndexTables:
+    """Return the same tables as `build_tables`, derived from the tables of the generation
+    an incremental build extends.
+
+    Whoosh keeps the document numbers of old segments (deleted ones stay deleted) and appends
+    the new segment after them, so every document below `old.doc_count` is either one of the
+    old tables' unchanged records at the same number, or gone. Only removed and added documents
+    are touched; re-deriving everything took most of an incremental build of a large index.
+    """
+    kept = old.doc_count
+    removed = [d for d in range(kept) if old.slugs[d] is not None and records_by_doc[d] is None]
+    added = [d for d in range(kept, len(records_by_doc)) if records_by_doc[d] is not None]
+    removed_bits = sum(1 << d for d in removed)
+    added_bits = sum(1 << d for d in added)
+
+    relabel: dict[str, set[str]] = {}  # facet -> keys whose first document was removed
+    facets: dict[str, dict[str, int]] = {}
+    labels: dict[str, dict[str, str]] = {}
+    for facet, values in old.facets.items():
+        names = old.facet_labels[facet]
+        facets[facet] = out = {}
+        labels[facet] = out_names = {}
+        for key, bits in values.items():
+            if bits & removed_bits:
+                if (removed_bits >> _lowest(bits)) & 1:
+                    relabel.setdefault(facet, set()).add(key)
+                bits &= ~removed_bits
+                if not bits:
+                    continue
+            out[key] = bits
+            out_names[key] = names[key]
+    evidence: dict[str, dict[str, int]] = {}
+    for marker, directions in old.evidence.items():
+        kept_directions = {d: b & ~removed_bits for d, b in directions.items()}
+        kept_directions = {d: b for d, b in kept_directions.items() if b}
+        if kept_directions:
+            evidence[marker] = kept_directions
+
+    rows = list(old.rows)
+    slugs = list(old.slugs)
+    for docnum in removed:
+        rows[docnum] = None
+        slugs[docnum] = None
+    for docnum in range(kept, len(records_by_doc)):
+        record = records_by_doc[docnum]
+        rows.append(result_row(record, markers) if record is not None else None)
+        slugs.append(record["slug"] if record is not None else None)
+        if record is None:
+            continue
+        bit = 1 << docnum
+        for facet, pairs in facet_values(record, markers).items():
+            values = facets.setdefault(facet, {})
+            names = labels.setdefault(facet, {})
+            for key, label in pairs:
+                values[key] = values.get(key, 0) | bit
+                names.setdefault(key, label)
+        for finding in record.get("findings") or []:
+            slot = evidence.setdefault(markers.key_of(finding["marker"]), {})
+            slot[finding["direction"]] = slot.get(finding["direction"], 0) | bit
+    for facet, keys in relabel.items():
+        for key in keys:
+            if key in facets[facet]:
+                first = records_by_doc[_lowest(facets[facet][key])]
+                assert first is not None
+                pairs = facet_values(first, markers)[facet]
+                labels[facet][key] = next(label for k, label in pairs if k == key)
+    # marker labels come from the corpus, which may name a marker differently now
+    labels["marker"] = {k: markers.display.get(k, k) for k in facets["marker"]}
+
+    orders = {}
+    for name, order in old.orders.items():
+        by_row = ORDER_KEYS[name]
+        dropped = set(removed)
+        merged = [d for d in order if d not in dropped] if dropped else list(order)
+        for docnum in added:
+            insort(merged, docnum, key=lambda d, key=by_row: key(rows[d]))  # type: ignore[misc]
+        orders[name] = merged
+
+    return IndexTables(
+        generation=generation,
+        doc_count=len(records_by_doc),
+        slugs=slugs,
+        rows=rows,
+        offsets=list(offsets),
+        all_docs=(old.all_docs & ~removed_bits) | added_bits,
+        facets=facets,
+        facet_labels=labels,
+        orders=orders,
         evidence=evidence,
         marker_forms=corpus_forms,
         marker_labels=corpus_labels,

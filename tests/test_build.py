@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import signal
 import subprocess
 import sys
@@ -12,9 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from indexer.build import BuildLocked, build, build_lock, current_generation
+from indexer.build import BuildLocked, build, build_lock, corpus_markers, current_generation
+from indexer.sources import load_records
+from indexer.tables import build_tables, update_tables, word_counts
 from search import open_atlas, parse
-from search.schema import BUNDLED_STUDIES, CURRENT_FILE
+from search.schema import BUNDLED_STUDIES, CURRENT_FILE, TABLES_FILE, IndexTables
 from tests.conftest import DATA, SOURCES, copy_records
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -89,6 +92,84 @@ def test_incremental_update_matches_a_full_build(tmp_path: Path) -> None:
             for hit in result["results"]:
                 hit.pop("score")
         assert a == b, query
+
+
+def _served_tables(index: Path) -> IndexTables:
+    generation = current_generation(index)
+    assert generation is not None
+    with (generation / TABLES_FILE).open("rb") as handle:
+        return pickle.load(handle)
+
+
+def _tables_from_scratch(tables: IndexTables, sources: list[Path]) -> IndexTables:
+    """Return build_tables over the records of the served index, laid out as `tables` is."""
+    records = load_records(sources).records
+    by_slug = {r["slug"]: r for r in records}
+    records_by_doc = [by_slug[s] if s is not None else None for s in tables.slugs]
+    markers, forms, labels = corpus_markers(records)
+    return build_tables(tables.generation, records_by_doc, tables.offsets, markers, forms,
+                        labels, tables.field_lengths, word_counts(records))  # fmt: skip
+
+
+def _by_slug(tables: IndexTables) -> dict[str, object]:
+    """Return the tables with document numbers replaced by slugs (labels, which follow the
+    document order, and offsets, which follow records.jsonl, left out)."""
+
+    def slugs(bits: int) -> set[str | None]:
+        return {s for d, s in enumerate(tables.slugs) if bits >> d & 1}
+
+    live = [(d, s) for d, s in enumerate(tables.slugs) if s is not None]
+    return {
+        "rows": {s: tables.rows[d] for d, s in live},
+        "all": slugs(tables.all_docs),
+        "facets": {f: {k: slugs(b) for k, b in v.items()} for f, v in tables.facets.items()},
+        "orders": {n: [tables.slugs[d] for d in o] for n, o in tables.orders.items()},
+        "evidence": {k: {d: slugs(b) for d, b in v.items()} for k, v in tables.evidence.items()},
+        "lengths": {n: {s: b[d] for d, s in live} for n, b in tables.field_lengths.items()},
+        "rest": (tables.marker_forms, tables.marker_labels, tables.vocabulary),
+    }
+
+
+def test_incremental_builds_update_the_tables_as_a_rebuild_would(tmp_path: Path) -> None:
+    records = copy_records(tmp_path)
+    index = tmp_path / "index"
+    build(index, [records])
+
+    def edit(name: str, **changes: object) -> None:
+        path = records / f"{name}.json"
+        data = json.loads(path.read_text(encoding="utf-8"))
+        path.write_text(json.dumps(dict(data, **changes), ensure_ascii=False), encoding="utf-8")
+
+    # The newest record gives the topic its label "Immunology"; once it is re-indexed (last)
+    # the next holder's spelling "immunology" must take over.
+    edit("script-2021-escaping", summary="Changed. Interferon gamma was lower.")
+    edit("il16-2012-csf-proteins", findings=[{"marker": "IL-16", "direction": "decreased"}])
+    (records / "minimal-1998-record.json").unlink()
+    edit("oxford-2005-cbt-trial", slug="new-2024-record", year=2024, topics=["IMMUNOLOGY"])
+    (records / "oxford-2005-cbt-trial.json").rename(records / "new-2024-record.json")
+    steps = [
+        lambda: None,
+        lambda: edit("roerink-2017-cytokine-signatures", markers=["IL-12p40"], year=2003),
+        lambda: (records / "new-2024-record.json").unlink(),
+    ]
+    for step in steps:
+        old = _served_tables(index)
+        step()
+        report = build(index, [records])
+        assert report.meta["mode"] == "incremental"
+        new = _served_tables(index)
+        expected = _tables_from_scratch(new, [records])
+        assert new == expected
+        loaded = load_records([records]).records
+        by_slug = {r["slug"]: r for r in loaded}
+        layout = [by_slug[s] if s is not None else None for s in new.slugs]
+        markers, forms, labels = corpus_markers(loaded)
+        updated = update_tables(old, new.generation, layout, new.offsets, markers, forms,
+                                labels, new.field_lengths, new.vocabulary)  # fmt: skip
+        assert updated == expected
+    assert _served_tables(index).facet_labels["topic"]["immunology"] == "immunology"
+    build(tmp_path / "full", [records], full=True)
+    assert _by_slug(_served_tables(index)) == _by_slug(_served_tables(tmp_path / "full"))
 
 
 def test_invalid_records_leave_the_served_index_untouched(
