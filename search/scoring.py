@@ -29,6 +29,9 @@ B, K1 = 0.75, 1.2
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 # Decoded postings kept per generation, counted in postings (12 bytes each).
 POSTINGS_CACHE = 4_000_000
+# Decoded word places (for phrases) kept per generation, counted in places (8 bytes each).
+PLACES_CACHE = 4_000_000
+_POSITION_BITS = 32
 
 
 @dataclass(frozen=True)
@@ -107,6 +110,8 @@ class Scorer:
         self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
         self._cached = 0
         self._cache_lock = threading.Lock()
+        self._places: OrderedDict[tuple[str, str, str], np.ndarray] = OrderedDict()
+        self._placed = 0
 
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the document numbers and term frequencies of a term (cached)."""
@@ -190,44 +195,67 @@ class Scorer:
         if not words:
             return self._nothing()
         candidates = np.logical_and.reduce([w.mask for w in words])
-        wanted = set(np.flatnonzero(candidates).tolist())
-        positions = (
-            [self._positions(query.fieldname, w, wanted) for w in query.words] if wanted else []
-        )
-        # distance of each word from the first: 1, 2, … unless stop words left gaps
-        offsets = getattr(query, "offsets", None) or list(range(len(query.words)))
         mask = np.zeros(self.size, dtype=bool)
-        for d in wanted:
-            later = [set(p.get(d, ())) for p in positions[1:]]
-            if any(
-                all(start + offsets[i] in later[i - 1] for i in range(1, len(positions)))
-                for start in positions[0].get(d, ())
-            ):
-                mask[d] = True
+        if candidates.any():
+            # distance of each word from the first: 1, 2, … unless stop words left gaps
+            offsets = getattr(query, "offsets", None) or list(range(len(query.words)))
+            # each word's places moved back by its offset: a phrase starts where all agree
+            places = sorted(
+                (
+                    self.places(query.fieldname, w) - o
+                    for w, o in zip(query.words, offsets, strict=True)
+                ),
+                key=len,
+            )
+            found = places[0]
+            for other in places[1:]:
+                if not len(found) or not len(other):
+                    found = other[:0]
+                    break
+                at = np.searchsorted(other, found)
+                at[at == len(other)] = 0
+                found = found[other[at] == found]
+            mask[np.unique(found >> _POSITION_BITS)] = True
+            mask &= candidates
         return Match(mask, np.sum([w.scores for w in words], axis=0) * mask)
 
-    def _positions(self, fieldname: str, word: str, candidates: set[int]) -> dict[int, list[int]]:
-        """Return the positions of a word in the candidate documents."""
+    def places(self, fieldname: str, word: str) -> np.ndarray:
+        """Return a word's places in a field, sorted: docnum << 32 | position (cached).
+
+        Decoding Whoosh's pickled position lists document by document was most of a phrase
+        search; decoded once into one array per word, a phrase is a few sorted-array lookups.
+        """
+        key = ("places", fieldname, word)
+        with self._cache_lock:
+            hit = self._places.get(key)
+            if hit is not None:
+                self._places.move_to_end(key)
+                return hit
         decode = _position_decoder(self.searcher.schema[fieldname].format)
-        out: dict[int, list[int]] = {}
+        docs: list[int] = []
+        where: list[int] = []
         for reader, offset in self.leaves:
             if (fieldname, word) not in reader:
                 continue
             matcher = _unwrap(reader.postings(fieldname, word))
-            if hasattr(matcher, "_read_values") and hasattr(matcher, "_next_block"):
-                while matcher.is_active():
-                    matcher._read_ids()
-                    ids = matcher._ids
-                    wanted = [i for i, d in enumerate(ids) if d + offset in candidates]
-                    if wanted:
-                        matcher._read_values()
-                        values = matcher._values
-                        for i in wanted:
-                            out[ids[i] + offset] = decode(values[i])
-                    matcher._next_block()
-                continue
             while matcher.is_active():
-                if matcher.id() + offset in candidates:
-                    out[matcher.id() + offset] = decode(matcher.value())
-                matcher.next()
-        return out
+                if hasattr(matcher, "_read_values") and hasattr(matcher, "_next_block"):
+                    matcher._read_ids()
+                    matcher._read_values()
+                    pairs = zip(matcher._ids, matcher._values, strict=True)
+                    matcher._next_block()
+                else:
+                    pairs = iter([(matcher.id(), matcher.value())])
+                    matcher.next()
+                for docnum, value in pairs:
+                    found = decode(value)
+                    where.extend(found)
+                    docs.extend([docnum + offset] * len(found))
+        result = np.array(docs, dtype=np.int64) << _POSITION_BITS | np.array(where, dtype=np.int64)
+        with self._cache_lock:
+            self._places[key] = result
+            self._placed += len(result)
+            while self._placed > PLACES_CACHE and len(self._places) > 1:
+                _, old = self._places.popitem(last=False)
+                self._placed -= len(old)
+        return result

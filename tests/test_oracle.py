@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from indexer.build import build
 from indexer.sources import load_records
 from search import Atlas, open_atlas, parse
-from search.analysis import name_terms, prose_terms
+from search.analysis import TermTokenizer, name_terms, prose_terms
 from search.markers import MarkerDictionary
 from search.schema import BUNDLED_STUDIES, FACETS, criterion_key, tag_key
 
@@ -235,6 +235,37 @@ def test_bundled_corpus_matches_plain_scan(
     bundled: tuple[Atlas, Oracle], words: list[str], filters: dict[str, list[str]]
 ) -> None:
     compare(*bundled, words, filters)
+
+
+def phrase_in(placed: list[tuple[int, str]], terms: list[str]) -> bool:
+    """Return whether the terms occur at consecutive positions of an analysed text."""
+    where: dict[str, set[int]] = {}
+    for position, term in placed:
+        where.setdefault(term, set()).add(position)
+    return any(
+        all(start + i in where.get(t, set()) for i, t in enumerate(terms))
+        for start in where.get(terms[0], set())
+    )
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["fatigue plasma", "brain fatigue", "immune cytokine stress", "pain pain", "gut microbiome"],
+)
+def test_phrases_match_a_plain_scan_of_positions(corpus: tuple[Atlas, Oracle], phrase: str) -> None:
+    atlas, oracle = corpus
+    prose = TermTokenizer("prose")
+    terms = prose_terms(phrase)
+    expected = set()
+    for r in oracle.records:
+        body = "\n".join(r.get(k, "") for k in ("summary", "significance", "limitations"))
+        fields = [r["title"], body, " ; ".join(r.get("topics") or []),
+                  " ; ".join(r.get("interventions") or [])]  # fmt: skip
+        if any(phrase_in(prose.placed_terms(text), terms) for text in fields):
+            expected.add(r["slug"])
+    result = atlas.search(parse({"q": f'"{phrase}"', "per_page": "100"}))
+    assert result.total == len(expected) and len(expected) > 3
+    assert {h.slug for h in result.hits} <= expected
 
 
 def test_newest_order_matches_plain_sort(corpus: tuple[Atlas, Oracle]) -> None:
