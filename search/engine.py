@@ -57,6 +57,8 @@ EVIDENCE_LIMIT = 20
 RELATED_LIMIT = 5
 CACHE_SIZE = 1024
 PLAIN_SNIPPETS = 20_000
+# Evidence table columns, in the order of Evidence's fields.
+DIRECTIONS = ("increased", "decreased", "no-difference", "mixed")
 EVIDENCE = "(evidence)"  # the evidence table's part of the stacked counts (not a facet name)
 
 
@@ -119,6 +121,9 @@ class Generation:
             for name in FACETS
         }
         self.evidence_matrix = BitMatrix(self.evidence_any, size, self.markers.display)
+        self.direction_matrix = BitMatrix(
+            {f"{k}\t{d}": b for k, by in self.tables.evidence.items() for d, b in by.items()}, size
+        )
         self.stacked = StackedCounts(
             {**self.facet_matrices, EVIDENCE: self.evidence_matrix}, self.tables.doc_count
         )
@@ -139,14 +144,12 @@ class Generation:
         offset, length = self.tables.offsets[docnum]
         return json.loads(os.pread(self.records_fd, length, offset))
 
-    def snippet_texts(self, docnum: int) -> tuple[list[str], list[list[tuple[int, int, str]]]]:
-        """Return the texts a snippet is cut from, and the marker mentions in each."""
+    def snippet_texts(self, docnum: int) -> tuple[list[str], list[list[Any]]]:
+        """Return the texts a snippet is cut from, and the marker mentions in them
+        ([text number, start, end, key] each)."""
         start, end = self.snippet_starts[docnum], self.snippet_starts[docnum + 1]
         line = os.pread(self.snippets_fd, end - start - 1, start).decode("utf-8")
-        texts, where = json.loads(line.partition("\t")[2])
-        mentions: list[list[tuple[int, int, str]]] = [[] for _ in texts]
-        for i, s, e, key in where:
-            mentions[i].append((s, e, key))
+        texts, mentions = json.loads(line.partition("\t")[2])
         return texts, mentions
 
     def record_by_slug(self, slug: str) -> dict[str, Any] | None:
@@ -374,20 +377,18 @@ class Generation:
             for position, key in enumerate(queried):
                 if key in matrix.index:
                     first[matrix.index[key]] = position
-        rows = []
-        for i in matrix.top(counts, EVIDENCE_LIMIT, first):
-            key = matrix.keys[i]
-            counts = {d: (bits & b).bit_count() for d, b in self.tables.evidence[key].items()}
-            rows.append(
-                Evidence(
-                    marker=self.markers.display.get(key, key),
-                    increased=counts.get("increased", 0),
-                    decreased=counts.get("decreased", 0),
-                    no_difference=counts.get("no-difference", 0),
-                    mixed=counts.get("mixed", 0),
-                )
-            )
-        return tuple(rows)
+        keys = [matrix.keys[i] for i in matrix.top(counts, EVIDENCE_LIMIT, first)]
+        # every direction of every marker shown, counted at once
+        directions = self.direction_matrix
+        where = [directions.index.get(f"{k}\t{d}", -1) for k in keys for d in DIRECTIONS]
+        found = directions.counts_of([w for w in where if w >= 0], bits).tolist()
+        values = iter(found)
+        numbers = [next(values) if w >= 0 else 0 for w in where]
+        display = self.markers.display
+        return tuple(
+            Evidence(display.get(k, k), *numbers[n * len(DIRECTIONS) : (n + 1) * len(DIRECTIONS)])
+            for n, k in enumerate(keys)
+        )
 
     def _suggestion(self, text: str, parsed: query_language.Parsed | None) -> str | None:
         if parsed is None or not parsed.plain_words:

@@ -67,6 +67,12 @@ class BitMatrix:
             return np.zeros(0, dtype=np.int64)
         return _popcounts(self.matrix, base, self.words)
 
+    def counts_of(self, rows: list[int], base: int) -> np.ndarray:
+        """Return, for the given rows only, how many of their documents are in `base`."""
+        if not rows:
+            return np.zeros(0, dtype=np.int64)
+        return _popcounts(self.matrix[rows], base, self.words)
+
     def top(self, counts: np.ndarray, limit: int, first: np.ndarray | None = None) -> list[int]:
         """Return the indexes of the values with a count: `first` ranks, then count, then label."""
         nonzero = np.flatnonzero(counts)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from markupsafe import Markup
 
@@ -106,11 +107,12 @@ class Highlighter:
         self,
         texts: Sequence[str],
         size: int = SNIPPET_CHARS,
-        mentions: Sequence[Sequence[tuple[int, int, str]]] | None = None,
+        mentions: Sequence[Sequence[Any]] | None = None,
     ) -> str:
         """Return an HTML snippet from the first text with a match (or the first text).
 
-        `mentions`, when given, holds each text's marker mentions as the build found them.
+        `mentions`, when given, are the marker mentions the build found in the texts:
+        [text number, start, end, key] each.
         """
         best_text, best_spans = "", []
         if not self.is_empty:
@@ -118,7 +120,10 @@ class Highlighter:
             # every hit was most of the cost of a results page.
             for i, text in enumerate(texts):
                 if text:
-                    spans = self.spans(text, size, mentions[i] if mentions else None)
+                    found = None
+                    if mentions is not None:
+                        found = [(s, e, k) for n, s, e, k in mentions if n == i and k in self.keys]
+                    spans = self.spans(text, size, found)
                     if spans:
                         best_text, best_spans = text, spans
                         break

@@ -8,9 +8,8 @@ from typing import Any, NamedTuple
 from search.params import SearchParams
 
 
-@dataclass(frozen=True)
-class Hit:
-    """One study in a result list."""
+class Hit(NamedTuple):
+    """One study in a result list (a named tuple: cheap to make, twenty per page)."""
 
     slug: str
     title: str

@@ -237,6 +237,34 @@ def test_bundled_corpus_matches_plain_scan(
     compare(*bundled, words, filters)
 
 
+@pytest.mark.parametrize(("words", "filters"), CASES)
+def test_evidence_table_matches_plain_counts(
+    corpus: tuple[Atlas, Oracle], words: list[str], filters: dict[str, list[str]]
+) -> None:
+    atlas, oracle = corpus
+    params = parse({"q": " ".join(words), **filters})
+    result = atlas.search(params)
+    filters = {name: list(values) for name, values in params.filters}
+    matched = [
+        r
+        for r in oracle.records
+        if all(oracle.matches_word(r, w) for w in words)
+        and all(oracle.values(r, f) & {oracle.key(f, v) for v in vs} for f, vs in filters.items())
+    ]
+    assert len(matched) == result.total
+    expected: dict[str, Counter[str]] = {}
+    for r in matched:
+        pairs = {(oracle.markers.key_of(f["marker"]), f["direction"]) for f in r["findings"]}
+        for key, direction in pairs:
+            expected.setdefault(oracle.markers.display.get(key, key), Counter())[direction] += 1
+    assert result.evidence or not expected
+    for row in result.evidence:
+        counts = expected[row.marker]
+        assert (row.increased, row.decreased, row.no_difference, row.mixed) == (
+            counts["increased"], counts["decreased"], counts["no-difference"], counts["mixed"]
+        )  # fmt: skip
+
+
 def phrase_in(placed: list[tuple[int, str]], terms: list[str]) -> bool:
     """Return whether the terms occur at consecutive positions of an analysed text."""
     where: dict[str, set[int]] = {}

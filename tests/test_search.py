@@ -291,8 +291,11 @@ def test_mentions_stored_by_the_build_are_what_a_scan_of_the_text_finds(atlas: A
         record = generation.record(docnum)
         texts, mentions = generation.snippet_texts(docnum)
         assert texts == [record.get(k) or "" for k in SNIPPET_TEXTS]
-        assert mentions == [mention_spans(t, generation.markers) for t in texts]
-        checked += sum(map(len, mentions))
+        scanned = [
+            [n, *span] for n, t in enumerate(texts) for span in mention_spans(t, generation.markers)
+        ]
+        assert mentions == scanned
+        checked += len(mentions)
     assert checked > 10  # the fixture's prose names markers
 
 
