@@ -28,7 +28,14 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from search import query as query_language
-from search.facets import BitMatrix, StackedCounts, facet_counts, members, union
+from search.facets import (
+    BitMatrix,
+    StackedCounts,
+    facet_counts,
+    members,
+    union,
+    unselected_facet,
+)
 from search.highlight import Highlighter
 from search.params import SearchParams
 from search.results import Evidence, FacetValue, Hit, SearchResult
@@ -279,17 +286,21 @@ class Generation:
         distinct: dict[str, int] = {}
         # every facet without a selection of its own, and the evidence table, count `filtered`
         counts = self.stacked.counts(filtered)
+        tops = self.stacked.tops(counts)
         for name in FACETS:
-            values = counts[name]
-            if name in constraint:
-                base = matched
-                for other, bits in constraint.items():
-                    if other != name:
-                        base &= bits
-                values = self.facet_matrices[name].counts(base)
+            if name not in constraint:
+                shown, found, distinct[name] = tops[name]
+                facets[name] = unselected_facet(
+                    name, shown, found, self.facet_matrices[name], t.facet_labels[name]
+                )
+                continue
+            base = matched
+            for other, bits in constraint.items():
+                if other != name:
+                    base &= bits
             facets[name], distinct[name] = facet_counts(
                 name,
-                values,
+                self.facet_matrices[name].counts(base),
                 self.facet_matrices[name],
                 t.facet_labels[name],
                 selected.get(name, set()),
@@ -303,7 +314,11 @@ class Generation:
         highlighter = self._highlighter(parsed)
         hits = tuple(self._hit(d, scores, highlighter) for d in page)
 
-        evidence = self._evidence(filtered, counts[EVIDENCE], parsed.marker_keys if parsed else [])
+        evidence = self._evidence(
+            filtered,
+            self.stacked.part_counts(counts, EVIDENCE),
+            parsed.marker_keys if parsed else [],
+        )
         suggestion = self._suggestion(params.q, parsed)
         resolved_params = params.with_filters(resolved)
         searched = dict.fromkeys(

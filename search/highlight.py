@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -17,7 +18,19 @@ from search.analysis import WORD, fold_word, prose_term
 from search.markers import MarkerDictionary, mention_spans
 
 SNIPPET_CHARS = 240
-_NON_ASCII_WORD = re.compile(r"(?<!\w)\w*[^\x00-\x7f]")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+
+
+def _non_ascii_words(text: str) -> set[int]:
+    """Return where the words holding a letter outside ASCII begin (they fold: ü, α)."""
+    found = set()
+    for m in _NON_ASCII.finditer(text):
+        i = m.start()
+        if text[i].isalnum() or unicodedata.combining(text[i]):
+            while i > 0 and (text[i - 1].isalnum() or text[i - 1] == "_"):
+                i -= 1
+            found.add(i)
+    return found
 
 
 class Highlighter:
@@ -86,7 +99,7 @@ class Highlighter:
             found = len(spans)
             starts = self._candidates(text)
             if not text.isascii():  # words with accents or Greek letters fold: check them too
-                starts = sorted({*starts, *(m.start() for m in _NON_ASCII_WORD.finditer(text))})
+                starts = sorted(_non_ascii_words(text).union(starts))
             for match in (WORD.match(text, i) for i in starts):
                 if match and self._is_match(match.group()):
                     spans.append((match.start(), match.end()))

@@ -60,8 +60,7 @@ class FacetValue(NamedTuple):
         return {"value": self.value, "count": self.count, "selected": self.selected}
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(NamedTuple):
     """For one marker: how many studies in the match set found each direction."""
 
     marker: str

@@ -41,3 +41,8 @@ def test_without_query_words_the_opening_is_shown_escaped() -> None:
 
 def test_mark_escapes_quotes() -> None:
     assert str(mark("\"a\" 'b'", [(1, 2)])) == "&quot;<mark>a</mark>&quot; &#x27;b&#x27;"
+
+
+def test_words_with_letters_outside_ascii_are_found_however_they_are_written() -> None:
+    html = highlighter("muller").snippet(["Müller, MÜLLER and Muller measured fatigue"])
+    assert html.count("<mark>") == 3

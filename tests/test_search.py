@@ -373,3 +373,18 @@ def test_stop_words_keep_their_place_in_phrases(tmp_path) -> None:  # type: igno
     assert slugs(atlas, q='"post-exertional malaise"') == ["adjacent-2020-pem"]
     assert slugs(atlas, q='"effects of exercise"') == ["effects-2020-exercise"]
     assert slugs(atlas, q='"effects exercise"') == []
+
+
+def test_facet_order_is_the_same_with_one_sort_key_or_several(atlas: Atlas) -> None:
+    stacked = atlas.current().stacked
+    for params in ({}, {"q": "cytokine"}, {"q": "fatigue OR sleep"}):
+        matched, _ = atlas.current().match(atlas.current()._parse(parse(params)))
+        counts = stacked.counts(matched)
+        assert stacked.one_key
+        one = stacked.tops(counts)
+        stacked.one_key = False
+        try:
+            several = stacked.tops(counts)
+        finally:
+            stacked.one_key = True
+        assert one == several and any(n for _, _, n in one.values())
