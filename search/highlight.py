@@ -47,6 +47,14 @@ class Highlighter:
         # a beginning that starts with another one finds nothing more ("fatig", "fatigue")
         self.starts = [w for i, w in enumerate(starts) if i == 0 or not w.startswith(starts[i - 1])]
         self._pattern: re.Pattern[str] | None = None
+        # Short words ("m" of "M-CSF", "csf") begin countless others: look for them as whole
+        # words (a plural s allowed) with a regex, and for the other beginnings with find.
+        cut = {t[:-1] for t in prose if len(t) > 3}
+        short = [w for w in self.starts if len(w) <= 3 and w not in cut]
+        self.prefixes = [w for w in self.starts if w not in short]
+        alternatives = "|".join(re.escape(w) for w in sorted(short, key=len, reverse=True))
+        # (no \b in front: a pattern that begins with a letter is searched much faster)
+        self._short = re.compile(rf"(?:{alternatives})s?\b") if short else None
 
     @property
     def is_empty(self) -> bool:
@@ -64,7 +72,12 @@ class Highlighter:
                 self._pattern = re.compile(rf"(?<!\w)(?:{alternatives})", re.IGNORECASE)
             return [c.start() for c in self._pattern.finditer(text)]
         found = []
-        for start in self.starts:
+        if self._short is not None:
+            for m in self._short.finditer(lower):
+                i = m.start()
+                if i == 0 or not (lower[i - 1].isalnum() or lower[i - 1] == "_"):
+                    found.append(i)
+        for start in self.prefixes:
             i = lower.find(start)
             while i != -1:
                 if i == 0 or not (lower[i - 1].isalnum() or lower[i - 1] == "_"):
