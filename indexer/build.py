@@ -49,6 +49,7 @@ from search.schema import (
     SNIPPETS_FILE,
     SNIPPETS_INDEX_FILE,
     TABLES_FILE,
+    UNIT,
     WHOOSH_DIR,
     IndexTables,
     MarkerDictionary,
@@ -231,6 +232,9 @@ def _switch_current(index_dir: Path, generation: str) -> None:
     _fsync_dir(index_dir)
 
 
+_LINE_SAFE = str.maketrans({"\n": " ", "\r": " ", UNIT: " "})
+
+
 def _document(record: dict[str, Any], markers: MarkerDictionary) -> tuple[dict[str, str], bytes]:
     """Return the Whoosh document for a record (only what matching needs) and its snippet line.
 
@@ -243,7 +247,9 @@ def _document(record: dict[str, Any], markers: MarkerDictionary) -> tuple[dict[s
     mentions |= mention_keys(" \n ".join(record.get("topics") or []), markers)
     body = "\n".join(record.get(k, "") for k in ("summary", "significance", "limitations"))
     where = [[i, start, end, key] for i, found in enumerate(spans) for start, end, key in found]
-    line = json.dumps([texts, where], ensure_ascii=False, separators=(",", ":"))
+    # the texts as they are, one character for each (spans stay right), in a line of their own
+    shown = UNIT.join(t.translate(_LINE_SAFE) for t in texts)
+    line = f"{json.dumps(where, ensure_ascii=False, separators=(',', ':'))}\t{shown}"
     doc = {
         "slug": record["slug"],
         "title": record["title"],

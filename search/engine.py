@@ -49,6 +49,7 @@ from search.schema import (
     SNIPPETS_FILE,
     SNIPPETS_INDEX_FILE,
     TABLES_FILE,
+    UNIT,
     WHOOSH_DIR,
     IndexTables,
     MarkerDictionary,
@@ -135,6 +136,7 @@ class Generation:
             {**self.facet_matrices, EVIDENCE: self.evidence_matrix}, self.tables.doc_count
         )
         self._plain_snippets: dict[int, str] = {}
+        self._hit_fields: dict[int, tuple[Any, ...]] = {}  # a Hit's fields up to `score`
         self.live = bits_to_mask(self.tables.all_docs, self.tables.doc_count)
         self.newest_rank = np.array(self.ranks["newest"], dtype=np.int64)
         self.scorer = Scorer(self.searcher, self.tables.field_lengths, self.live)
@@ -156,8 +158,8 @@ class Generation:
         ([text number, start, end, key] each)."""
         start, end = self.snippet_starts[docnum], self.snippet_starts[docnum + 1]
         line = os.pread(self.snippets_fd, end - start - 1, start).decode("utf-8")
-        texts, mentions = json.loads(line.partition("\t")[2])
-        return texts, mentions
+        _, mentions, texts = line.split("\t", 2)
+        return texts.split(UNIT), json.loads(mentions)
 
     def record_by_slug(self, slug: str) -> dict[str, Any] | None:
         docnum = self.docnum_by_slug.get(slug)
@@ -348,8 +350,6 @@ class Generation:
         )
 
     def _hit(self, docnum: int, scores: np.ndarray | None, highlighter: Highlighter) -> Hit:
-        row = self.tables.rows[docnum]
-        assert row is not None
         html = self._plain_snippets.get(docnum) if highlighter.is_empty else None
         if html is None:
             texts, mentions = self.snippet_texts(docnum)
@@ -360,22 +360,24 @@ class Generation:
         score = None
         if scores is not None:
             score = round(float(scores[docnum]), 4)
-        return Hit(
-            slug=row["slug"],
-            title=row["title"],
-            authors=tuple(row["authors"]),
-            year=row["year"],
-            journal=row["journal"],
-            doi=row["doi"],
-            pmid=row["pmid"],
-            pem=row["pem"],
-            criteria=tuple(row["criteria"]),
-            design=row["design"],
-            markers=tuple(row["markers"]),
-            score=score,
-            snippet=html,
-            retracted=row["retracted"],
-        )
+        fields = self._hit_fields.get(docnum)
+        if fields is None:
+            row = self.tables.rows[docnum]
+            assert row is not None
+            fields = self._hit_fields[docnum] = (
+                row["slug"],
+                row["title"],
+                tuple(row["authors"]),
+                row["year"],
+                row["journal"],
+                row["doi"],
+                row["pmid"],
+                row["pem"],
+                tuple(row["criteria"]),
+                row["design"],
+                tuple(row["markers"]),
+            )
+        return Hit._make((*fields, score, html, self.tables.rows[docnum]["retracted"]))
 
     def _evidence(
         self, bits: int, counts: np.ndarray, queried: Sequence[str]

@@ -69,6 +69,7 @@ META_FILE = "meta.json"
 SNIPPETS_FILE = "snippets.txt"
 SNIPPETS_INDEX_FILE = "snippets.idx"
 SNIPPET_TEXTS = ("summary", "significance", "limitations", "title")
+UNIT = "\x1f"  # separates the texts of a snippet line (line breaks in them become spaces)
 
 # Diagnostic criteria: id -> (aliases, requires PEM). Matched case-insensitively.
 CRITERIA: dict[str, tuple[tuple[str, ...], bool]] = {

@@ -138,25 +138,42 @@ class Scorer:
                 self._cached -= len(old)
         return result
 
+    def term_scores(self, fieldname: str, text: str, boost: float) -> tuple[np.ndarray, Any]:
+        """Return the documents holding a term (each once) and their BM25F scores."""
+        ids, tf = self.postings(fieldname, text)
+        if not len(ids):
+            return ids, 0.0
+        denominators = self.denominators.get(fieldname)
+        if denominators is None:  # an ID field: every match counts the same
+            return ids, boost
+        idf = self.searcher.idf(fieldname, text)
+        return ids, idf * (K1 + 1) * boost * tf / (tf + denominators[ids])
+
     def term(self, fieldname: str, text: str, boost: float) -> Match:
         """Return the documents holding a term with their BM25F scores."""
-        ids, tf = self.postings(fieldname, text)
+        return self._terms([(fieldname, text, boost)])
+
+    def _terms(self, terms: Sequence[tuple[str, str, float]]) -> Match:
+        """Return the documents holding any of the terms, with their summed scores.
+
+        Filled term by term into one pair of vectors: a word searched in six fields used to
+        make six of each and add them up.
+        """
         mask = np.zeros(self.size, dtype=bool)
         scores = np.zeros(self.size, dtype=np.float64)
-        if len(ids):
-            mask[ids] = True
-            denominators = self.denominators.get(fieldname)
-            if denominators is None:  # an ID field: every match counts the same
-                scores[ids] = boost
-            else:
-                idf = self.searcher.idf(fieldname, text)
-                scores[ids] = idf * (K1 + 1) * boost * tf / (tf + denominators[ids])
+        for fieldname, text, boost in terms:
+            ids, values = self.term_scores(fieldname, text, boost)
+            if len(ids):
+                mask[ids] = True
+                scores[ids] += values  # a term lists each document once
         return Match(mask, scores)
 
     def evaluate(self, query: wq.Query) -> Match:
         """Return the documents a query matches, with their scores."""
         if isinstance(query, wq.Term):
             return self.term(query.fieldname, query.text, query.boost)
+        if isinstance(query, wq.Or) and all(type(q) is wq.Term for q in query.subqueries):
+            return self._terms([(q.fieldname, q.text, q.boost) for q in query.subqueries])
         if isinstance(query, wq.Or):
             parts = [self.evaluate(q) for q in query.subqueries]
             if not parts:

@@ -290,7 +290,7 @@ def test_mentions_stored_by_the_build_are_what_a_scan_of_the_text_finds(atlas: A
             continue
         record = generation.record(docnum)
         texts, mentions = generation.snippet_texts(docnum)
-        assert texts == [record.get(k) or "" for k in SNIPPET_TEXTS]
+        assert texts == [" ".join((record.get(k) or "").split("\n")) for k in SNIPPET_TEXTS]
         scanned = [
             [n, *span] for n, t in enumerate(texts) for span in mention_spans(t, generation.markers)
         ]
@@ -388,3 +388,23 @@ def test_facet_order_is_the_same_with_one_sort_key_or_several(atlas: Atlas) -> N
         finally:
             stacked.one_key = True
         assert one == several and any(n for _, _, n in one.values())
+
+
+def test_snippets_of_texts_with_line_breaks_and_control_characters(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from indexer.build import build
+    from search import open_atlas
+
+    records = tmp_path / "records"
+    records.mkdir()
+    record = {"slug": "breaks-2020-il6", "title": "Line\nbreaks", "authors": ["A, B"],
+              "year": 2020, "summary": "First line.\nSecond\x1fline\tnames IL-6 and\r\nfatigue.",
+              "significance": "Also IL-6."}  # fmt: skip
+    (records / "breaks.json").write_text(json.dumps(record))
+    assert build(tmp_path / "index", [records]).ok
+    atlas = open_atlas(tmp_path / "index")
+    [hit] = atlas.search(parse({"q": "IL-6 fatigue"})).hits
+    assert (
+        hit.snippet == "First line. Second line names <mark>IL-6</mark> and <mark>fatigue</mark>."
+    )
