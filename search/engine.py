@@ -153,13 +153,13 @@ class Generation:
         offset, length = self.tables.offsets[docnum]
         return json.loads(os.pread(self.records_fd, length, offset))
 
-    def snippet_texts(self, docnum: int) -> tuple[list[str], list[list[Any]]]:
-        """Return the texts a snippet is cut from, and the marker mentions in them
+    def snippet_texts(self, docnum: int) -> tuple[list[str], str]:
+        """Return the texts a snippet is cut from, and the marker mentions in them as JSON
         ([text number, start, end, key] each)."""
         start, end = self.snippet_starts[docnum], self.snippet_starts[docnum + 1]
         line = os.pread(self.snippets_fd, end - start - 1, start).decode("utf-8")
         _, mentions, texts = line.split("\t", 2)
-        return texts.split(UNIT), json.loads(mentions)
+        return texts.split(UNIT), mentions
 
     def record_by_slug(self, slug: str) -> dict[str, Any] | None:
         docnum = self.docnum_by_slug.get(slug)

@@ -7,6 +7,7 @@ snippet can be inserted into a page as it is.
 from __future__ import annotations
 
 import html
+import json
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -133,13 +134,15 @@ class Highlighter:
         self,
         texts: Sequence[str],
         size: int = SNIPPET_CHARS,
-        mentions: Sequence[Sequence[Any]] | None = None,
+        mentions: str | Sequence[Sequence[Any]] | None = None,
     ) -> str:
         """Return an HTML snippet from the first text with a match (or the first text).
 
         `mentions`, when given, are the marker mentions the build found in the texts:
-        [text number, start, end, key] each.
+        [text number, start, end, key] each, or that list as JSON (read only when needed).
         """
+        if isinstance(mentions, str):
+            mentions = json.loads(mentions) if self.keys else []
         best_text, best_spans = "", []
         if not self.is_empty:
             # The first text with a match wins (the summary, usually): scanning every text of

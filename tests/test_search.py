@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -289,7 +290,8 @@ def test_mentions_stored_by_the_build_are_what_a_scan_of_the_text_finds(atlas: A
         if slug is None:
             continue
         record = generation.record(docnum)
-        texts, mentions = generation.snippet_texts(docnum)
+        texts, stored = generation.snippet_texts(docnum)
+        mentions = json.loads(stored)
         assert texts == [" ".join((record.get(k) or "").split("\n")) for k in SNIPPET_TEXTS]
         scanned = [
             [n, *span] for n, t in enumerate(texts) for span in mention_spans(t, generation.markers)
