@@ -8,6 +8,7 @@ import ctypes.util
 import datetime as dt
 import errno
 import fcntl
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -107,6 +108,25 @@ def _writer(ix: Any) -> SegmentWriter:
     # Separate segment files (no compound file) spare copying every byte once more at commit,
     # and let incremental builds hard-link the previous generation's files.
     return _Writer(ix, limitmb=WRITER_LIMIT_MB, compound=False)
+
+
+@contextmanager
+def _long_lived() -> Iterator[None]:
+    """Hide the objects a block makes from Python's cyclic garbage collector until the build
+    ends (`build` unfreezes them).
+
+    Records and tables, once read, live to the end of a build and hold no reference cycles, yet
+    the collector walked all of their millions of objects again at every full pass: a sixth of
+    an incremental build. They are made with the collector paused, then frozen (gc.freeze).
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
 
 
 class BuildError(Exception):
@@ -322,7 +342,8 @@ class Previous:
 
     def tables(self, index_dir: Path) -> IndexTables | None:
         try:
-            with (index_dir / (self.name or "") / TABLES_FILE).open("rb") as handle:
+            path = index_dir / (self.name or "") / TABLES_FILE
+            with path.open("rb") as handle, _long_lived():
                 return pickle.load(handle)
         except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
             return None
@@ -597,10 +618,25 @@ def build(
     Invalid records stop the build (status "invalid") unless `skip_invalid` is set, in which
     case the valid ones are indexed. The served generation changes only at the very end.
     """
+    try:
+        return _build(index_dir, sources, full=full, skip_invalid=skip_invalid, progress=progress)
+    finally:
+        gc.unfreeze()  # what _long_lived froze goes back to the collector
+
+
+def _build(
+    index_dir: Path,
+    sources: Sequence[Path],
+    *,
+    full: bool = False,
+    skip_invalid: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> BuildReport:
     index_dir = Path(index_dir)
     started = time.monotonic()
-    previous_build = Previous() if full else _previous(index_dir)
-    load = load_records(sources, previous_build.known())
+    with _long_lived():
+        previous_build = Previous() if full else _previous(index_dir)
+        load = load_records(sources, previous_build.known())
     if load.errors and (not skip_invalid or not load.records):
         return BuildReport("invalid", load=load)
     with build_lock(index_dir):
