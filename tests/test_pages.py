@@ -617,8 +617,18 @@ def test_only_snippets_are_marked_safe() -> None:
     marked = sorted(
         name for name, text in sources.items() if re.search(r"\bMarkup\(|\|\s*safe\b", text)
     )
-    assert marked == ["pages.py"]
+    # snippets (pages.py) and the histogram's bars, made of numbers and escaped URLs
+    assert marked == ["histogram.py", "pages.py"]
     assert sources["pages.py"].count("Markup(") == 1
+    assert sources["histogram.py"].count("Markup(") == 1
+
+
+def test_histogram_bars_escape_their_urls() -> None:
+    histogram = year_histogram([(2000, 1), (2001, 3)], {2001}, lambda y: f'/s?q="><b>{y}&x')
+    assert histogram is not None
+    svg = str(histogram.bars_svg())
+    assert "<b>" not in svg and 'href="/s?q=&quot;&gt;&lt;b&gt;2000&amp;x"' in svg
+    assert 'aria-label="2000: 1 study"' in svg and 'aria-label="2001: 3 studies (selected)"' in svg
 
 
 def test_pages_have_no_inline_script_or_style(client) -> None:  # type: ignore[no-untyped-def]

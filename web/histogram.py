@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
+from html import escape
+
+from markupsafe import Markup
 
 WIDTH = 600
 HEIGHT = 60
@@ -35,6 +38,30 @@ class Histogram:
     max_count: int
     width: int = WIDTH
     height: int = HEIGHT
+
+    def bars_svg(self) -> Markup:
+        """Return the bars as SVG links, every attribute escaped.
+
+        Made here rather than in a template: forty bars of a template loop with a macro call
+        each were the largest part of rendering a results page.
+        """
+        out = []
+        for bar in self.bars:
+            label = f"{bar.year}: {_studies(bar.count)}"
+            selected = " is-selected" if bar.is_selected else ""
+            out.append(
+                f'<a href="{escape(bar.url)}" aria-label="{label}'
+                f'{" (selected)" if bar.is_selected else ""}">'
+                f'<rect class="histogram__target" x="{bar.x}" y="0" width="{bar.width}" '
+                f'height="{self.height}"/><rect class="histogram__bar{selected}" x="{bar.x}" '
+                f'y="{bar.y}" width="{bar.width}" height="{bar.height}"><title>{label}</title>'
+                "</rect></a>"
+            )
+        return Markup("\n".join(out))  # numbers and escaped URLs only
+
+
+def _studies(n: int) -> str:
+    return f"{n} study" if n == 1 else f"{n} studies"
 
 
 def year_histogram(year_counts: Iterable[tuple[int, int]], selected: Collection[int],

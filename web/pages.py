@@ -39,7 +39,7 @@ from web.exports import (
 )
 from web.histogram import Histogram, year_histogram
 from web.index import get_atlas
-from web.urls import add_slug_converter, changed, search_url, toggle_url, whole_set
+from web.urls import add_slug_converter, changed, search_url, study_url, toggle_url, whole_set
 
 bp = Blueprint("pages", __name__)
 bp.record_once(add_slug_converter)
@@ -238,6 +238,9 @@ def _short_authors(authors: Sequence[str]) -> str:
     return short_authors(authors)
 
 
+bp.add_app_template_global(study_url, "study_url")
+
+
 @bp.app_template_filter("pem_label")
 def pem_label(pem: str) -> str:
     return PEM_LABELS.get(pem, PEM_LABELS["unknown"])
@@ -250,7 +253,7 @@ def value_label(name: str, value: str) -> str:
 
 def filter_url(name: str, value: str) -> str:
     """Return the URL of a search for one filter value alone."""
-    return search_url(changed(SearchParams(), name, value))
+    return toggle_url(SearchParams(), name, value)
 
 
 def is_marker_search(result: SearchResult) -> bool:

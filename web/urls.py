@@ -8,7 +8,7 @@ always in canonical order with defaults left out.
 from __future__ import annotations
 
 from dataclasses import replace
-from urllib.parse import urlencode
+from urllib.parse import quote_plus, urlencode
 
 from flask import g, url_for
 from flask.blueprints import BlueprintSetupState
@@ -65,6 +65,15 @@ def search_url(params: SearchParams, endpoint: str = "pages.search", external: b
     return f"{base}?{query}" if query else base
 
 
+def study_url(slug: str) -> str:
+    """Return the URL of a study's page (slugs are a-z, 0-9 and hyphens: nothing to quote)."""
+    known = g.setdefault("endpoint_urls", {})
+    prefix = known.get(("pages.study", "prefix"))
+    if prefix is None:
+        prefix = known[("pages.study", "prefix")] = url_for("pages.study", slug="x")[:-1]
+    return prefix + slug
+
+
 def toggle_url(params: SearchParams, name: str, value: str) -> str:
     """Return `search_url(changed(params, name, value))` for a filter value, built faster.
 
@@ -86,12 +95,17 @@ def toggle_url(params: SearchParams, name: str, value: str) -> str:
             side.extend((facet, v) for v in values)
         rest = replace(params, filters=(), page=1).canonical_query()
         after.extend(pair for pair in rest if pair[0] != "q")  # years, sort, per_page
-        parts = memo[(params, name)] = (urlencode(before), urlencode(after), params.values(name))
-    prefix, suffix, current = parts
-    chosen = [v for v in current if v != value] if value in current else [*current, value]
-    chosen = sorted(set(chosen), key=lambda v: (v.casefold(), v))
-    query = "&".join(p for p in (prefix, urlencode([(name, v) for v in chosen]), suffix) if p)
-    base = search_url(SearchParams())
+        base = search_url(SearchParams())
+        parts = (urlencode(before), urlencode(after), params.values(name), base)
+        memo[(params, name)] = parts
+    prefix, suffix, current, base = parts
+    if current:
+        chosen = [v for v in current if v != value] if value in current else [*current, value]
+        chosen = sorted(set(chosen), key=lambda v: (v.casefold(), v))
+    else:  # most often: nothing of this facet is selected yet
+        chosen = [value]
+    middle = "&".join(f"{name}={quote_plus(v)}" for v in chosen)  # names need no quoting
+    query = "&".join(p for p in (prefix, middle, suffix) if p)
     return f"{base}?{query}" if query else base
 
 
