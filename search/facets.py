@@ -85,6 +85,9 @@ class BitMatrix:
 
 def _popcounts(matrix: np.ndarray, base: int, words: int) -> np.ndarray:
     vector = np.frombuffer(base.to_bytes(words * 8, "little"), dtype=np.uint64)
+    used = np.flatnonzero(vector)
+    if len(used) * 4 < words:  # a small set: only the 64-bit words it touches
+        matrix, vector = matrix[:, used], vector[used]
     # summing into 32 bits is markedly faster than into 64, and no count comes near 2**32
     return np.bitwise_count(matrix & vector).sum(axis=1, dtype=np.uint32).astype(np.int64)
 
