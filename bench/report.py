@@ -142,43 +142,37 @@ TARGETS: tuple[Target, ...] = (
 # Why a target can be missed and what would close it, from the profiles this run writes.
 MISS_NOTES: dict[str, str] = {
     "build-rate": (
-        "A full build is one process, and Whoosh's writer is most of it: turning each record "
-        "into postings with positions (`_Writer.add_document`, `TermPositions.word_values`, "
-        "about a third) and writing them out at commit (`W3FieldWriter.add_postings`, about "
-        "two fifths, with zlib `compress`); see the build profile below. Peak memory grows "
-        "with the corpus because postings are pooled in memory until commit. What would close "
-        "it: use the second core (a process pool analysing records, or one Whoosh segment per "
-        "process merged at the end); keep positions only for fields that phrases need; skip "
-        "the zlib step for short posting blocks."
+        "Whoosh's writer is most of a build: turning each record into postings with positions "
+        "(`_Writer.add_document`, `TermPositions.word_values`) and writing them out at commit "
+        "(`W3FieldWriter.add_postings`, with zlib `compress` and a pickle per block); see the "
+        "build profile below. With two cores a second process writes half the index, so the "
+        "rest (validation, marker mentions, tables) is what the second core cannot share. "
+        "What would close it: more writer processes on more cores; keep positions only for "
+        "fields that phrases need; skip the zlib step for short posting blocks."
     ),
     "tantivy-4x": (
-        "Finding the match set is no longer most of the time: about half goes to the 20 "
-        "snippets (`Generation._hit` → `Highlighter.snippet`: each hit's full record is read "
-        "and parsed with `json.loads`, its prose re-tokenised and scanned for markers) and a "
-        "large part of the rest to phrase matching (`Scorer._phrase`, decoding Whoosh position "
-        "lists per document). tantivy does neither in Python. What would close it: precompute "
-        "at build time, per record, the folded tokens with offsets and mention spans so a "
-        "snippet is a lookup plus a window; keep result-row text in the tables instead of "
-        "parsing JSON per hit; keep positions as arrays (or index frequent bigrams) so phrases "
-        "skip per-document decoding."
+        "What is left is Python work per page: the 20 snippets (`Highlighter.snippet`: "
+        "finding the query's words in each hit's text, escaping, choosing a window), counting "
+        "and ordering every facet value and the evidence table, and scoring with numpy over "
+        "dense vectors. What would close it: cut snippets from tokens stored at build time; "
+        "score only candidates that can reach the page (block-max WAND) and count the rest "
+        "from bitsets."
     ),
-    "uncached-10k": "See the note on tantivy: snippets and phrase positions dominate.",
+    "uncached-10k": "See the note on tantivy.",
     "uncached-100k": (
         "Per-match work grows with the corpus for common words (every match is scored) and "
-        "for phrases (positions decoded per candidate). Score only the candidates that can "
-        "reach the top 20 (block-max WAND / MaxScore) and count the rest from bitsets."
+        "for phrases (every place of every word is compared). Score only the candidates that "
+        "can reach the top 20 (block-max WAND / MaxScore) and count the rest from bitsets."
     ),
     "sqlite-every-class": (
-        "The class table shows which classes (a ratio of 1 or more). Phrases are the slow "
-        "class: `Scorer._phrase` decodes Whoosh's position lists (`decode_positions`) for every "
-        "document that has all the words, which for common words is most of the corpus, and "
-        "their p95 is several times their median. Positions kept as arrays per term at build "
-        "time, or a bigram index for frequent word pairs, would make them a lookup."
+        "The class table shows which classes (a ratio of 1 or more). Phrases compare sorted "
+        "arrays of each word's places (decoded once per word and cached); the first phrase "
+        "with a word pays for decoding its positions, about 1 µs per document holding it."
     ),
     "filter-only": (
-        "Facet counting over every value (`BitMatrix.counts`, building a `FacetValue` each) "
-        "and the evidence table over every marker. The unfiltered home page is the same answer "
-        "until the next build and can be precomputed; count only values that are shown."
+        "Facet counting over every value (one popcount over a stacked bit matrix, then a "
+        "`FacetValue` each) and the evidence table over every marker. The unfiltered home "
+        "page is the same answer until the next build and could be precomputed."
     ),
     "repeated": "The result cache should answer in microseconds; check it is consulted.",
     "open-1s": "Opening loads tables.pickle and the Whoosh segment; persist less or map it.",
@@ -194,7 +188,12 @@ MISS_NOTES: dict[str, str] = {
         "With the result cache warm, what is left is Flask, JSON encoding and waitress; the "
         "load generator shares the two cores, so compare with /healthz of the same run."
     ),
-    "unique-api": "Never-repeated queries run the uncached search: see the tantivy note.",
+    "unique-api": (
+        "A never-repeated query often names a word no earlier query used: its postings are "
+        "decoded from Whoosh's blocks (a pickle per block of 128 postings, positions "
+        "included) before it can be scored, 10–35 ms for a common word at 10,000 studies. "
+        "Postings kept as arrays beside the index at build time would remove that step."
+    ),
 }
 
 
