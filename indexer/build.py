@@ -29,9 +29,10 @@ from typing import Any
 import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
-from whoosh.util.numeric import length_to_byte
+from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 from indexer.sources import LoadResult, load_records
@@ -68,8 +69,27 @@ MAX_SEGMENTS = 8
 WRITER_LIMIT_MB = 512
 
 
+def _length_bytes(reader: Any, fieldname: str) -> bytes:
+    """Return a segment's length byte of every document for a field (0 where it has none).
+
+    Whoosh keeps these as a column of one byte per document, possibly cut short (the missing
+    end is 0); reading it as one block replaces a seek and a read per document.
+    """
+    perdoc = getattr(reader, "_perdoc", reader)  # a segment's reader, or its per-doc reader
+    count = perdoc.doc_count_all()
+    try:
+        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
+        if column is None:
+            return bytes(count)
+        raw = column._dbfile.get(column._basepos, min(column._count, count))
+    except AttributeError:  # not the W3 codec's layout: ask document by document
+        read = perdoc.doc_field_length
+        return bytes(length_to_byte(read(d, fieldname, 0)) for d in range(count))
+    return raw + bytes(count - len(raw))
+
+
 class _CachedLengths:
-    """Field lengths of a new segment, each read from disk once.
+    """Field lengths of a new segment, each field's read from disk in one block.
 
     While writing a segment Whoosh asks for the field length of every posting, one seek and
     read each (postings come term by term, so the same document is asked again and again);
@@ -84,9 +104,8 @@ class _CachedLengths:
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
         lengths = self.fields.get(fieldname)
         if lengths is None:
-            read = self.reader.doc_field_length
             lengths = self.fields[fieldname] = [
-                read(d, fieldname, default) for d in range(self.count)
+                byte_to_length(b) if b else default for b in _length_bytes(self.reader, fieldname)
             ]
         return lengths[docnum] if docnum < self.count else default
 
@@ -387,37 +406,19 @@ def _updated_vocabulary(old: IndexTables, previous: Previous, changed: Sequence[
     return {w: n for w, n in counts.items() if n > 0}
 
 
-def _field_lengths(reader: Any, records_by_doc: Sequence[dict[str, Any] | None],
-                   old: IndexTables | None, fresh: set[str],
-                   kept: int = 0) -> dict[str, bytes]:  # fmt: skip
-    """Return each scored field's length byte per document, copying unchanged records' values.
-
-    The first `kept` document numbers are laid out as in `old` (an incremental build): their
-    bytes are copied as a block and only the rest are read from the index.
-    """
-    old_doc = {}
-    if old is not None and not kept:
-        old_doc = {s: d for d, s in enumerate(old.slugs) if s is not None and s not in fresh}
-    gone = [d for d in range(kept) if records_by_doc[d] is None]
+def _field_lengths(
+    reader: Any, records_by_doc: Sequence[dict[str, Any] | None]
+) -> dict[str, bytes]:
+    """Return each scored field's length byte per document (0 for deleted documents)."""
+    gone = [d for d, r in enumerate(records_by_doc) if r is None]
     out = {}
     for name in SCORED_FIELDS:
-        previous = old.field_lengths.get(name) if old is not None else None
         codes = bytearray(len(records_by_doc))
-        start = 0
-        if kept and previous is not None and len(previous) == kept:
-            codes[:kept] = previous
-            for docnum in gone:
-                codes[docnum] = 0
-            start = kept
-        for docnum in range(start, len(records_by_doc)):
-            record = records_by_doc[docnum]
-            if record is None:
-                continue
-            was = old_doc.get(record["slug"]) if previous is not None else None
-            if was is not None:
-                codes[docnum] = previous[was]  # type: ignore[index]
-            else:
-                codes[docnum] = length_to_byte(reader.doc_field_length(docnum, name, 0))
+        for leaf, offset in reader.leaf_readers():
+            raw = _length_bytes(leaf, name)
+            codes[offset : offset + len(raw)] = raw
+        for docnum in gone:
+            codes[docnum] = 0
         out[name] = bytes(codes)
     return out
 
@@ -719,8 +720,7 @@ def _build(
             slugs, kept = _slugs_by_docnum(reader, old_tables, set(stale))
             by_slug = {r["slug"]: r for r in records}
             records_by_doc = [by_slug.get(s) if s is not None else None for s in slugs]
-            fresh = {r["slug"] for r in records if r["slug"] not in reused}
-            field_lengths = _field_lengths(reader, records_by_doc, old_tables, fresh, kept)
+            field_lengths = _field_lengths(reader, records_by_doc)
         ix.close()
         placed = sum(1 for r in records_by_doc if r is not None)
         if doc_count != len(records) or placed != len(records):
