@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Container, Iterable, Iterator, Mapping
+import multiprocessing
+import os
+import pickle
+from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +17,10 @@ from indexer.records import Problem, record_warnings, validate_record
 
 # One record is a few kilobytes; anything this large is not a study record.
 MAX_RECORD_BYTES = 5 * 1024 * 1024
+# Records are validated this many at a time; a batch with at least PARALLEL_FROM records to
+# validate has half of them validated by a second process when there is a second core.
+BATCH = 5000
+PARALLEL_FROM = 2000
 
 
 @dataclass(frozen=True)
@@ -208,6 +216,45 @@ def read_source(source: Path, known: Container[str] = ()) -> Iterator[RawRecord 
             yield from read_json_file(path, known)
 
 
+def _validate_each(raws: Sequence[RawRecord]) -> list[tuple[dict[str, Any] | None, list[Problem]]]:
+    return [validate_record(raw.value, raw.file, raw.line) for raw in raws]
+
+
+def _validate_all(raws: Sequence[RawRecord]) -> list[tuple[dict[str, Any] | None, list[Problem]]]:
+    """Return the cleaned record (or None) and the problems of each raw record, in order.
+
+    Validation is most of a full build's reading and uses one core; with two, a forked process
+    validates the second half (it inherits the raw records) and sends its results back pickled.
+    """
+    if len(raws) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return _validate_each(raws)
+    half = len(raws) // 2
+    context = multiprocessing.get_context("fork")
+    receiver, sender = context.Pipe(duplex=False)
+
+    def validate_second_half() -> None:
+        receiver.close()
+        data = pickle.dumps(_validate_each(raws[half:]), pickle.HIGHEST_PROTOCOL)
+        try:
+            sender.send_bytes(data)
+        except BrokenPipeError:  # the build that started us is gone
+            pass
+        sender.close()
+
+    child = context.Process(target=validate_second_half, daemon=True)
+    child.start()
+    sender.close()
+    try:
+        first = _validate_each(raws[:half])
+        second = pickle.loads(receiver.recv_bytes())
+    except EOFError:  # the second process died: do its half here
+        second = _validate_each(raws[half:])
+    finally:
+        receiver.close()
+        child.join()
+    return first + second
+
+
 def load_records(
     sources: Iterable[Path], known: Mapping[str, dict[str, Any]] | None = None
 ) -> LoadResult:
@@ -219,8 +266,15 @@ def load_records(
     known = known or {}
     result = LoadResult()
     files: set[str] = set()
-    for source in sources:
-        for item in read_source(Path(source), known):
+    items = itertools.chain.from_iterable(read_source(Path(s), known) for s in sources)
+    while batch := list(itertools.islice(items, BATCH)):
+        fresh = [
+            item
+            for item in batch
+            if isinstance(item, RawRecord) and (not item.digest or item.digest not in known)
+        ]
+        validated = iter(_validate_all(fresh))
+        for item in batch:
             files.add(item.file)
             if isinstance(item, Problem):
                 result.problems.append(item)
@@ -229,7 +283,7 @@ def load_records(
             if cleaned is not None:
                 record, problems = cleaned, record_warnings(cleaned, item.file, item.line)
             else:
-                record, problems = validate_record(item.value, item.file, item.line)
+                record, problems = next(validated)
             if record is not None and item.digest:
                 result.digests[record["slug"]] = item.digest
             result.problems.extend(problems)

@@ -106,3 +106,36 @@ def test_all_problems_are_collected_in_one_run(tmp_path: Path) -> None:
             json.dumps({**GOOD, "slug": f"bad-{n}", "year": "x"})
         )
     assert len(load_records([tmp_path]).errors) == 3
+
+
+def test_many_records_are_validated_in_two_processes_as_in_one(tmp_path: Path) -> None:
+    from indexer.records import Problem, validate_record
+    from indexer.sources import BATCH, PARALLEL_FROM, RawRecord, read_jsonl_file
+
+    path = tmp_path / "many.jsonl"
+    with path.open("w", encoding="utf-8") as handle:
+        for n in range(BATCH + PARALLEL_FROM + 3):  # a parallel batch, then another
+            record = dict(GOOD, slug=f"study-{n:05d}", title=f"  Study   {n} ")
+            record["criteria"] = ["CDC 1994", "Made-up"]  # a warning each
+            if n % 97 == 0:
+                del record["title"]  # invalid
+            if n % 101 == 0:
+                record["slug"] = "study-00001"  # a duplicate
+            handle.write(json.dumps(record) + "\n")
+    records: list[dict[str, object]] = []
+    problems: list[Problem] = []
+    where: dict[str, str] = {}
+    for raw in read_jsonl_file(path):  # one by one, in this process
+        assert isinstance(raw, RawRecord)
+        record, found = validate_record(raw.value, raw.file, raw.line)
+        problems += found
+        if record is None:
+            continue
+        if record["slug"] in where:
+            message = f"duplicate slug; first defined at {where[record['slug']]}"
+            problems.append(Problem(raw.file, raw.line, record["slug"], "slug", message))
+            continue
+        where[record["slug"]] = f"{raw.file}:{raw.line}"
+        records.append(record)
+    result = load_records([path])
+    assert (result.records, result.problems) == (records, problems)
