@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
 import json
@@ -235,10 +236,8 @@ def _validate_all(raws: Sequence[RawRecord]) -> list[tuple[dict[str, Any] | None
     def validate_second_half() -> None:
         receiver.close()
         data = pickle.dumps(_validate_each(raws[half:]), pickle.HIGHEST_PROTOCOL)
-        try:
+        with contextlib.suppress(BrokenPipeError):  # else the build that started us is gone
             sender.send_bytes(data)
-        except BrokenPipeError:  # the build that started us is gone
-            pass
         sender.close()
 
     child = context.Process(target=validate_second_half, daemon=True)
