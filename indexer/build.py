@@ -17,7 +17,9 @@ import pickle
 import secrets
 import shutil
 import signal
+import sys
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -26,7 +28,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
@@ -271,9 +272,6 @@ def _switch_current(index_dir: Path, generation: str) -> None:
     _fsync_dir(index_dir)
 
 
-_LINE_SAFE = str.maketrans({"\n": " ", "\r": " ", UNIT: " "})
-
-
 def _document(record: dict[str, Any], markers: MarkerDictionary) -> tuple[dict[str, str], bytes]:
     """Return the Whoosh document for a record (only what matching needs) and its snippet line.
 
@@ -287,7 +285,7 @@ def _document(record: dict[str, Any], markers: MarkerDictionary) -> tuple[dict[s
     body = "\n".join(record.get(k, "") for k in ("summary", "significance", "limitations"))
     where = [[i, start, end, key] for i, found in enumerate(spans) for start, end, key in found]
     # the texts as they are, one character for each (spans stay right), in a line of their own
-    shown = UNIT.join(t.translate(_LINE_SAFE) for t in texts)
+    shown = UNIT.join(t.replace("\n", " ").replace("\r", " ").replace(UNIT, " ") for t in texts)
     line = f"{json.dumps(where, ensure_ascii=False, separators=(',', ':'))}\t{shown}"
     doc = {
         "slug": record["slug"],
@@ -568,7 +566,7 @@ def _write_snippets(
     markers: MarkerDictionary,
 ) -> None:  # fmt: skip
     """Write each document's snippet line in docnum order, and where each line starts."""
-    starts = np.zeros(len(records_by_doc) + 1, dtype=np.int64)
+    starts = array("q", bytes(8 * (len(records_by_doc) + 1)))
     with (work / SNIPPETS_FILE).open("wb") as handle:
         at = 0
         for docnum, record in enumerate(records_by_doc):
@@ -579,6 +577,8 @@ def _write_snippets(
             starts[docnum + 1] = at
         handle.flush()
         os.fsync(handle.fileno())
+    if sys.byteorder != "little":
+        starts.byteswap()  # the file is little-endian int64, as numpy reads it
     with (work / SNIPPETS_INDEX_FILE).open("wb") as handle:
         handle.write(starts.tobytes())
         handle.flush()

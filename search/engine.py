@@ -114,7 +114,7 @@ class Generation:
             self.ranks[name] = rank
         self.records_fd = os.open(path / RECORDS_FILE, os.O_RDONLY)
         self.snippets_fd = os.open(path / SNIPPETS_FILE, os.O_RDONLY)
-        self.snippet_starts = np.fromfile(path / SNIPPETS_INDEX_FILE, dtype=np.int64).tolist()
+        self.snippet_starts = np.fromfile(path / SNIPPETS_INDEX_FILE, dtype="<i8").tolist()
         if len(self.snippet_starts) != self.tables.doc_count + 1:
             raise IndexUnavailable(f"the index generation {path.name} is incomplete")
         self.evidence_any = {}
