@@ -45,6 +45,7 @@ from search.schema import (
     GENERATION_PREFIX,
     INDEX_FORMAT,
     META_FILE,
+    POSTINGS_DIR,
     RECORDS_FILE,
     SNIPPETS_FILE,
     SNIPPETS_INDEX_FILE,
@@ -139,7 +140,9 @@ class Generation:
         self._hit_fields: dict[int, tuple[Any, ...]] = {}  # a Hit's fields up to `score`
         self.live = bits_to_mask(self.tables.all_docs, self.tables.doc_count)
         self.newest_rank = np.array(self.ranks["newest"], dtype=np.int64)
-        self.scorer = Scorer(self.searcher, self.tables.field_lengths, self.live)
+        self.scorer = Scorer(
+            self.searcher, self.tables.field_lengths, self.live, path / POSTINGS_DIR
+        )
         self._speller: Speller | None = None
         self._speller_lock = threading.Lock()
         weakref.finalize(

@@ -53,7 +53,7 @@ def configured_sources() -> list[Path]:
 
 
 # Bump when the index schema or the tables change shape: older generations are then rebuilt.
-INDEX_FORMAT = 9
+INDEX_FORMAT = 10
 
 # Layout of an index directory: CURRENT names the served generation, a folder beside it.
 CURRENT_FILE = "CURRENT"
@@ -66,6 +66,9 @@ TABLES_FILE = "tables.pickle"
 META_FILE = "meta.json"
 # Per document, the texts a snippet is cut from and the marker mentions the build found in
 # them (a line "slug<TAB>json" each), and where each document's line starts.
+# Each segment's postings kept as arrays (see search/postings.py): <segment> + these suffixes.
+POSTINGS_DIR = "postings"
+POSTINGS_IDS, POSTINGS_WEIGHTS, POSTINGS_TERMS = ".ids", ".weights", ".terms"
 SNIPPETS_FILE = "snippets.txt"
 SNIPPETS_INDEX_FILE = "snippets.idx"
 SNIPPET_TEXTS = ("summary", "significance", "limitations", "title")

@@ -16,6 +16,7 @@ from collections import OrderedDict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,8 @@ from whoosh.formats import Positions
 from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
+
+from search.postings import open_postings
 
 B, K1 = 0.75, 1.2
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
@@ -96,9 +99,17 @@ def bits_to_mask(bits: int, size: int) -> np.ndarray:
 class Scorer:
     """Scores queries against one searcher. Not thread-safe: callers hold the searcher lock."""
 
-    def __init__(self, searcher: Any, lengths: dict[str, bytes], live: np.ndarray) -> None:
+    def __init__(
+        self,
+        searcher: Any,
+        lengths: dict[str, bytes],
+        live: np.ndarray,
+        postings_dir: Path | None = None,
+    ) -> None:
         self.searcher = searcher
         self.leaves = list(searcher.reader().leaf_readers())
+        # the build's copy of the postings as arrays; Whoosh's blocks when there is none
+        self.kept = open_postings(self.leaves, postings_dir) if postings_dir else None
         self.size = len(live)
         self.live = live
         # BM25's length normalisation per document and field, computed once.
@@ -121,6 +132,34 @@ class Scorer:
             if hit is not None:
                 self._cache.move_to_end(key)
                 return hit
+        if self.kept is not None:
+            result = self._kept_postings(fieldname, text)
+        else:
+            result = self._whoosh_postings(fieldname, text)
+        with self._cache_lock:
+            self._cache[key] = result
+            self._cached += len(result[0])
+            while self._cached > POSTINGS_CACHE and len(self._cache) > 1:
+                _, (old, _) = self._cache.popitem(last=False)
+                self._cached -= len(old)
+        return result
+
+    def _kept_postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
+        assert self.kept is not None
+        term = self.searcher.schema[fieldname].to_bytes(text)
+        ids, weights = [], []
+        for (_, offset), segment in zip(self.leaves, self.kept, strict=True):
+            found = segment.get(fieldname, term)
+            if found is not None:
+                ids.append(found[0].astype(np.int64) + offset)
+                weights.append(found[1].astype(np.float64))
+        if not ids:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.float64)
+        if len(ids) == 1:
+            return ids[0], weights[0]
+        return np.concatenate(ids), np.concatenate(weights)
+
+    def _whoosh_postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         ids: list[int] = []
         weights: list[float] = []
         for reader, offset in self.leaves:
@@ -129,14 +168,7 @@ class Scorer:
             for block_ids, block_weights in _blocks(reader.postings(fieldname, text)):
                 ids.extend(d + offset for d in block_ids) if offset else ids.extend(block_ids)
                 weights.extend(block_weights)
-        result = (np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64))
-        with self._cache_lock:
-            self._cache[key] = result
-            self._cached += len(ids)
-            while self._cached > POSTINGS_CACHE and len(self._cache) > 1:
-                _, (old, _) = self._cache.popitem(last=False)
-                self._cached -= len(old)
-        return result
+        return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
 
     def term_scores(self, fieldname: str, text: str, boost: float) -> tuple[np.ndarray, Any]:
         """Return the documents holding a term (each once) and their BM25F scores."""

@@ -323,3 +323,44 @@ def test_large_full_builds_use_two_writers_and_keep_the_order(tmp_path: Path) ->
     years = [h.year for h in result.hits]
     assert years == sorted(years, reverse=True)
     assert atlas.search(parse({"q": "cytokine"})).total > 0
+
+
+def _check_kept_postings(index: Path) -> int:
+    """Assert the build's postings arrays equal Whoosh's own for every term; return terms."""
+    generation = open_atlas(index).current()  # kept: its searcher closes with it
+    scorer = generation.scorer
+    assert scorer.kept is not None and len(scorer.kept) == len(scorer.leaves)
+    reader = scorer.searcher.reader()
+    checked = 0
+    for fieldname, term in reader.all_terms():
+        text = scorer.searcher.schema[fieldname].from_bytes(term)
+        kept_ids, kept_weights = scorer._kept_postings(fieldname, text)
+        ids, weights = scorer._whoosh_postings(fieldname, text)
+        # deleted documents may stay in either list: searches mask them out
+        kept_live, live = scorer.live[kept_ids], scorer.live[ids]
+        assert kept_ids[kept_live].tolist() == ids[live].tolist(), (fieldname, text)
+        assert kept_weights[kept_live].tolist() == weights[live].tolist(), (fieldname, text)
+        checked += 1
+    return checked
+
+
+def test_kept_postings_equal_whooshs_after_full_and_incremental_builds(tmp_path: Path) -> None:
+    records = copy_records(tmp_path)
+    index = tmp_path / "index"
+    build(index, [records])
+    assert _check_kept_postings(index) > 150
+    changed = records / "mueller-2019-tnf-alpha-exercise.json"
+    data = json.loads(changed.read_text(encoding="utf-8"))
+    data["summary"] += " Orexin was measured too."
+    changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    (records / "minimal-1998-record.json").unlink()
+    report = build(index, [records])
+    assert report.meta["mode"] == "incremental" and report.meta["segments"] == 2
+    assert _check_kept_postings(index) > 150
+
+
+def test_kept_postings_of_a_two_writer_build(tmp_path: Path) -> None:
+    source = many_records(tmp_path / "many.jsonl", 2100)
+    build(tmp_path / "index", [source])
+    assert open_atlas(tmp_path / "index").current().meta["segments"] == 2
+    assert _check_kept_postings(tmp_path / "index") > 100
