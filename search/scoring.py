@@ -2,14 +2,16 @@
 
 Whoosh's own matchers score one document at a time through a tree of Python objects; for a
 word found in most studies that was nearly all of a search's time. Here each term's postings
-are decoded once (and kept in a bounded cache per generation), scored as arrays, and AND / OR
-/ NOT become array operations over dense per-document vectors. Ranking follows Whoosh's
-BM25F (B=0.75, K1=1.2, its idf and its stored field lengths), so results rank as Whoosh would
-rank them. Phrases are checked against positions for the candidate documents only.
+are read from the arrays the build keeps beside the index (search/postings.py; from Whoosh's
+blocks for an index without them), kept in a bounded cache per generation, scored as arrays,
+and AND / OR / NOT become array operations over dense per-document vectors. Ranking follows
+Whoosh's BM25F (B=0.75, K1=1.2, its idf and its stored field lengths), so results rank as
+Whoosh would rank them. Phrases compare sorted arrays of each word's places.
 """
 
 from __future__ import annotations
 
+import logging
 import pickle
 import threading
 from collections import OrderedDict
@@ -28,9 +30,11 @@ from whoosh.util.numeric import byte_to_length
 
 from search.postings import open_postings
 
+log = logging.getLogger(__name__)
+
 B, K1 = 0.75, 1.2
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
-# Decoded postings kept per generation, counted in postings (12 bytes each).
+# Decoded postings kept per generation, counted in postings (16 bytes each).
 POSTINGS_CACHE = 4_000_000
 # Decoded word places (for phrases) kept per generation, counted in places (8 bytes each).
 PLACES_CACHE = 4_000_000
@@ -110,6 +114,8 @@ class Scorer:
         self.leaves = list(searcher.reader().leaf_readers())
         # the build's copy of the postings as arrays; Whoosh's blocks when there is none
         self.kept = open_postings(self.leaves, postings_dir) if postings_dir else None
+        if postings_dir and self.kept is None:
+            log.warning("no postings arrays in %s: reading Whoosh's (slower)", postings_dir)
         self.size = len(live)
         self.live = live
         # BM25's length normalisation per document and field, computed once.
