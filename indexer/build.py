@@ -66,8 +66,9 @@ from search.schema import (
 
 HASHES_FILE = "hashes.json"
 DIGESTS_FILE = "digests.json"  # slug -> digest of the raw text each record was cleaned from
-# Full builds of at least this many records use a second process when there is a second core.
-PARALLEL_FROM = 2000
+# Full builds of at least this many records use a second process when there is a second core
+# (below it, forking costs more than it saves).
+PARALLEL_FROM = 1000
 # Incremental builds add a segment each; past this many, the next build is a full one.
 MAX_SEGMENTS = 8
 # Whoosh's writer buffers postings in memory up to this size before spilling sorted runs.

@@ -21,7 +21,7 @@ MAX_RECORD_BYTES = 5 * 1024 * 1024
 # Records are validated this many at a time; a batch with at least PARALLEL_FROM records to
 # validate has half of them validated by a second process when there is a second core.
 BATCH = 5000
-PARALLEL_FROM = 2000
+PARALLEL_FROM = 1000
 
 
 @dataclass(frozen=True)
