@@ -46,3 +46,9 @@ def test_mark_escapes_quotes() -> None:
 def test_words_with_letters_outside_ascii_are_found_however_they_are_written() -> None:
     html = highlighter("muller").snippet(["Müller, MÜLLER and Muller measured fatigue"])
     assert html.count("<mark>") == 3
+
+
+def test_texts_whose_lower_case_is_longer_are_still_highlighted() -> None:
+    # "İ" lower-cases to two characters, so offsets in the lowered text would drift
+    html = highlighter("fatigue muller").snippet(["İstanbul: fatigue and Müller, FATIGUED"])
+    assert html == "İstanbul: <mark>fatigue</mark> and <mark>Müller</mark>, <mark>FATIGUED</mark>"
