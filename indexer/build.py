@@ -74,7 +74,9 @@ MAX_SEGMENTS = 8
 # Whoosh's writer buffers postings in memory up to this size (by its own estimate) before
 # spilling sorted runs to disk and merging them back at commit. Spilling made builds of
 # 100,000 studies about 30% slower; each writer's pool then holds about 1.3 GB.
+# $ATLAS_BUILD_MEMORY_MB sets it (per writer process) on machines with less memory.
 WRITER_LIMIT_MB = 2048
+MEMORY_VARIABLE = "ATLAS_BUILD_MEMORY_MB"
 
 
 def _length_bytes(reader: Any, fieldname: str) -> bytes:
@@ -138,9 +140,21 @@ class _Writer(SegmentWriter):
 def _writer(ix: Any, postings_dir: Path) -> SegmentWriter:
     # Separate segment files (no compound file) spare copying every byte once more at commit,
     # and let incremental builds hard-link the previous generation's files.
-    writer = _Writer(ix, limitmb=WRITER_LIMIT_MB, compound=False)
+    writer = _Writer(ix, limitmb=writer_memory_mb(), compound=False)
     writer.postings_dir = postings_dir
     return writer
+
+
+def writer_memory_mb() -> int:
+    """Return how many megabytes of postings a writer keeps before spilling to disk."""
+    raw = os.environ.get(MEMORY_VARIABLE, "").strip()
+    if not raw:
+        return WRITER_LIMIT_MB
+    value = int(raw) if raw.isdigit() else 0
+    if value < 1:
+        raise BuildError(f"{MEMORY_VARIABLE} must be a whole number of megabytes, 1 or more "
+                         f"(it is {raw!r})")  # fmt: skip
+    return value
 
 
 def _kept(items: Iterator[tuple[Any, ...]], directory: Path, segment: Any) -> Iterator[Any]:
@@ -697,6 +711,7 @@ def _build(
 ) -> BuildReport:
     index_dir = Path(index_dir)
     started = time.monotonic()
+    writer_memory_mb()  # a bad setting fails before any work
     with _long_lived():
         previous_build = Previous() if full else _previous(index_dir)
         load = load_records(sources, previous_build.known())

@@ -366,3 +366,40 @@ def test_kept_postings_of_a_two_writer_build(tmp_path: Path) -> None:
     build(tmp_path / "index", [source])
     assert open_atlas(tmp_path / "index").current().meta["segments"] == 2
     assert _check_kept_postings(tmp_path / "index") > 100
+
+
+def test_a_small_writer_memory_spills_to_disk_and_builds_the_same_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from whoosh.writing import PostingPool
+
+    source = many_records(tmp_path / "many.jsonl", 400)
+    build(tmp_path / "roomy", [source])
+    spills = []
+    save = PostingPool.save
+    monkeypatch.setattr(PostingPool, "save", lambda pool: spills.append(1) or save(pool))
+    monkeypatch.setenv("ATLAS_BUILD_MEMORY_MB", "1")
+    small = tmp_path / "small"
+    assert build(small, [source]).ok
+    assert spills  # the pool went to disk at least once
+    assert _check_kept_postings(small) > 100
+    for query in ({"q": "fatigue"}, {"q": '"heart rate"'}, {}):
+        a = open_atlas(tmp_path / "roomy").search(parse(query)).to_json()
+        b = open_atlas(small).search(parse(query)).to_json()
+        a.pop("generation"), b.pop("generation")
+        assert a == b
+
+
+@pytest.mark.parametrize("value", ["lots", "0", "-5", "1.5"])
+def test_a_bad_writer_memory_setting_is_refused_before_any_work(
+    fresh_index: Path, value: str
+) -> None:
+    before = current_generation(fresh_index)
+    command = [sys.executable, "-m", "atlas_cli", "index", "build", "--full", "--index",
+               str(fresh_index), "--source", str(SOURCES[0])]  # fmt: skip
+    environment = {**os.environ, "ATLAS_BUILD_MEMORY_MB": value}
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=environment)
+    assert done.returncode == 1
+    assert "ATLAS_BUILD_MEMORY_MB must be a whole number" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert current_generation(fresh_index) == before
