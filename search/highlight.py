@@ -48,14 +48,20 @@ class Highlighter:
         # a beginning that starts with another one finds nothing more ("fatig", "fatigue")
         self.starts = [w for i, w in enumerate(starts) if i == 0 or not w.startswith(starts[i - 1])]
         self._pattern: re.Pattern[str] | None = None
-        # Short words ("m" of "M-CSF", "csf") begin countless others: look for them as whole
-        # words (a plural s allowed) with a regex, and for the other beginnings with find.
+        # Short words without a vowel ("m" of "M-CSF", "csf") begin countless others. No
+        # English stemming removes more than a plural from such a word (it needs a vowel in
+        # what it keeps), so they are looked for as whole words, plural allowed, with one
+        # regex; every other beginning ("us" of "using") with find.
         cut = {t[:-1] for t in prose if len(t) > 3}
-        short = [w for w in self.starts if len(w) <= 3 and w not in cut]
+        short = [
+            w
+            for w in self.starts
+            if len(w) <= 3 and w not in cut and w.isalpha() and not set(w) & set("aeiouy")
+        ]
         self.prefixes = [w for w in self.starts if w not in short]
         alternatives = "|".join(re.escape(w) for w in sorted(short, key=len, reverse=True))
         # (no \b in front: a pattern that begins with a letter is searched much faster)
-        self._short = re.compile(rf"(?:{alternatives})s?\b") if short else None
+        self._short = re.compile(rf"(?:{alternatives})(?:e?s)?\b") if short else None
 
     @property
     def is_empty(self) -> bool:

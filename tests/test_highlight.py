@@ -52,3 +52,16 @@ def test_texts_whose_lower_case_is_longer_are_still_highlighted() -> None:
     # "İ" lower-cases to two characters, so offsets in the lowered text would drift
     html = highlighter("fatigue muller").snippet(["İstanbul: fatigue and Müller, FATIGUED"])
     assert html == "İstanbul: <mark>fatigue</mark> and <mark>Müller</mark>, <mark>FATIGUED</mark>"
+
+
+def test_short_stems_find_the_longer_words_they_come_from() -> None:
+    # "using" stems to "us": a whole-word search for "us" would miss it
+    html = highlighter("using").snippet(["We are using it; its uses vary."])
+    assert html == "We are <mark>using</mark> it; its <mark>uses</mark> vary."
+
+
+def test_short_words_without_vowels_are_found_as_whole_words() -> None:
+    html = highlighter("csf m").snippet(["CSF and CSFs of 5 m walks; csfx and mm are not."])
+    assert html == (
+        "<mark>CSF</mark> and <mark>CSFs</mark> of 5 <mark>m</mark> walks; csfx and mm are not."
+    )
