@@ -41,6 +41,7 @@ from search.params import SearchParams
 from search.results import Evidence, FacetValue, Hit, SearchResult
 from search.schema import (
     CURRENT_FILE,
+    DIRECTIONS,
     FACETS,
     GENERATION_PREFIX,
     INDEX_FORMAT,
@@ -66,8 +67,6 @@ EVIDENCE_LIMIT = 20
 RELATED_LIMIT = 5
 CACHE_SIZE = 1024
 PLAIN_SNIPPETS = 20_000
-# Evidence table columns, in the order of Evidence's fields.
-DIRECTIONS = ("increased", "decreased", "no-difference", "mixed")
 EVIDENCE = "(evidence)"  # the evidence table's part of the stacked counts (not a facet name)
 
 
@@ -398,7 +397,8 @@ class Generation:
                 if key in matrix.index:
                     first[matrix.index[key]] = position
         keys = [matrix.keys[i] for i in matrix.top(counts, EVIDENCE_LIMIT, first)]
-        # every direction of every marker shown, counted at once
+        # every direction of every marker shown, counted at once (DIRECTIONS is in the order
+        # of Evidence's fields)
         directions = self.direction_matrix
         where = [directions.index.get(f"{k}\t{d}", -1) for k in keys for d in DIRECTIONS]
         found = directions.counts_of([w for w in where if w >= 0], bits).tolist()
