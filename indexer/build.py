@@ -3,26 +3,21 @@ switched to in one atomic rename. Only one build runs at a time (a lock file).""
 
 from __future__ import annotations
 
-import ctypes
-import ctypes.util
 import datetime as dt
 import errno
 import fcntl
 import gc
 import hashlib
 import json
-import multiprocessing
 import os
 import pickle
 import secrets
 import shutil
-import signal
 import sys
 import time
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -36,6 +31,7 @@ from whoosh.index import TOC
 from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
+from indexer.forked import ChildFailed, Forked, parent_alive
 from indexer.sources import LoadResult, load_records
 from indexer.tables import build_tables, marker_keys, update_tables, word_counts
 from search.markers import SYNONYMS_FILE, mention_keys, mention_spans
@@ -285,6 +281,13 @@ def read_meta(generation: Path) -> dict[str, Any]:
 _HELD_LOCKS: set[int] = set()
 
 
+def _release_inherited_locks() -> None:
+    """In a forked child: close its copies of the build lock's descriptors."""
+    for fd in _HELD_LOCKS:
+        os.close(fd)  # not flock(LOCK_UN): that would release the build's lock too
+    _HELD_LOCKS.clear()
+
+
 @contextmanager
 def build_lock(index_dir: Path) -> Iterator[None]:
     """Hold the index's build lock, or raise BuildLocked when another build has it."""
@@ -529,25 +532,6 @@ def _slugs_by_docnum(reader: Any, old: IndexTables | None,
     return slugs, 0
 
 
-def _die_with_parent() -> None:
-    """Ask Linux to kill this process when its parent dies (a no-op elsewhere)."""
-    try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
-    except (OSError, AttributeError):
-        pass
-
-
-def _is_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 def _index_part(
     directory: Path,
     postings_dir: Path,
@@ -559,16 +543,9 @@ def _index_part(
     """Write records as one new Whoosh index (one segment) in a directory; return their
     snippet lines.
 
-    Run as the second writer of a build (`parent` set), it dies with that build: killed with
-    it on Linux, or stopping at its next check elsewhere, so a killed build leaves no writer.
+    Run as the second writer of a build (`parent` set), it stops at its next check when that
+    build is gone (on Linux it is killed with it: see indexer/forked.py).
     """
-    if parent is not None:
-        for fd in _HELD_LOCKS:
-            os.close(fd)  # not flock(LOCK_UN): that would release the build's lock too
-        _HELD_LOCKS.clear()
-        _die_with_parent()
-        if not _is_alive(parent):
-            os._exit(1)
     ix = whoosh_index.create_in(str(directory), index_schema())
     writer = _writer(ix, postings_dir)
     lines = []
@@ -578,7 +555,7 @@ def _index_part(
         lines.append(line)
         if progress:
             progress(done, len(records))
-        if parent is not None and done % 25 == 0 and not _is_alive(parent):
+        if parent is not None and done % 25 == 0 and not parent_alive(parent):
             os._exit(1)  # the build that started us was killed: stop, it will be cleaned up
     writer.commit(mergetype=CLEAR)
     return lines
@@ -603,14 +580,17 @@ def _index_in_full(
     half = len(ordered) // 2
     part_dir = whoosh_dir.parent / "part"
     part_dir.mkdir()
-    # fork: no re-import of the caller's main module; the child dies with the build (below)
-    context = multiprocessing.get_context("fork")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        other = pool.submit(
-            _index_part, part_dir, postings_dir, ordered[half:], markers, None, os.getpid()
-        )
-        lines = _index_part(whoosh_dir, postings_dir, ordered[:half], markers, progress)
+    build = os.getpid()
+    other = Forked(
+        lambda: _index_part(part_dir, postings_dir, ordered[half:], markers, None, build),
+        on_start=_release_inherited_locks,
+    )
+    lines = _index_part(whoosh_dir, postings_dir, ordered[:half], markers, progress)
+    try:
         lines += other.result()
+    except ChildFailed as exc:
+        message = f"{exc} while writing half of the index; the served index is unchanged"
+        raise BuildError(message) from None
     first = whoosh_index.open_dir(str(whoosh_dir))
     second = whoosh_index.open_dir(str(part_dir))
     segments = first._segments() + second._segments()

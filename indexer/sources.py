@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
 import json
-import multiprocessing
 import os
-import pickle
 from collections.abc import Container, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from indexer.forked import ChildFailed, Forked
 from indexer.records import Problem, record_warnings, validate_record
 
 # One record is a few kilobytes; anything this large is not a study record.
@@ -230,27 +228,12 @@ def _validate_all(raws: Sequence[RawRecord]) -> list[tuple[dict[str, Any] | None
     if len(raws) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         return _validate_each(raws)
     half = len(raws) // 2
-    context = multiprocessing.get_context("fork")
-    receiver, sender = context.Pipe(duplex=False)
-
-    def validate_second_half() -> None:
-        receiver.close()
-        data = pickle.dumps(_validate_each(raws[half:]), pickle.HIGHEST_PROTOCOL)
-        with contextlib.suppress(BrokenPipeError):  # else the build that started us is gone
-            sender.send_bytes(data)
-        sender.close()
-
-    child = context.Process(target=validate_second_half, daemon=True)
-    child.start()
-    sender.close()
+    second_half = Forked(lambda: _validate_each(raws[half:]))
+    first = _validate_each(raws[:half])
     try:
-        first = _validate_each(raws[:half])
-        second = pickle.loads(receiver.recv_bytes())
-    except EOFError:  # the second process died: do its half here
+        second = second_half.result()
+    except ChildFailed:  # do its half here
         second = _validate_each(raws[half:])
-    finally:
-        receiver.close()
-        child.join()
     return first + second
 
 
