@@ -118,6 +118,30 @@ def word_counts(records: Iterable[dict[str, Any]]) -> Counter[str]:
     return counts
 
 
+def _add_bits(docnum: int, record: dict[str, Any], markers: MarkerDictionary,
+              facets: dict[str, dict[str, int]], labels: dict[str, dict[str, str]],
+              evidence: dict[str, dict[str, int]]) -> None:  # fmt: skip
+    """Set a document's bit in the bitsets of its facet values and evidence directions."""
+    bit = 1 << docnum
+    for facet, pairs in facet_values(record, markers).items():
+        values = facets.setdefault(facet, {})
+        names = labels.setdefault(facet, {})
+        for key, label in pairs:
+            values[key] = values.get(key, 0) | bit
+            names.setdefault(key, label)
+    for finding in record.get("findings") or []:
+        slot = evidence.setdefault(markers.key_of(finding["marker"]), {})
+        slot[finding["direction"]] = slot.get(finding["direction"], 0) | bit
+
+
+def _vocabulary(
+    given: dict[str, int] | None, records_by_doc: Sequence[dict[str, Any] | None]
+) -> dict[str, int]:
+    if given is not None:
+        return dict(given)
+    return word_counts(r for r in records_by_doc if r is not None)
+
+
 def build_tables(
     generation: str,
     records_by_doc: Sequence[dict[str, Any] | None],
@@ -140,23 +164,10 @@ def build_tables(
             rows.append(None)
             slugs.append(None)
             continue
-        bit = 1 << docnum
-        all_docs |= bit
+        all_docs |= 1 << docnum
         rows.append(result_row(record, markers))
         slugs.append(record["slug"])
-        for facet, pairs in facet_values(record, markers).items():
-            values = facets.setdefault(facet, {})
-            names = labels.setdefault(facet, {})
-            for key, label in pairs:
-                values[key] = values.get(key, 0) | bit
-                names.setdefault(key, label)
-        seen: set[tuple[str, str]] = set()
-        for finding in record.get("findings") or []:
-            pair = (markers.key_of(finding["marker"]), finding["direction"])
-            if pair not in seen:
-                seen.add(pair)
-                slot = evidence.setdefault(pair[0], {})
-                slot[pair[1]] = slot.get(pair[1], 0) | bit
+        _add_bits(docnum, record, markers, facets, labels, evidence)
     for facet in FACETS:
         facets.setdefault(facet, {})
         labels.setdefault(facet, {})
@@ -173,9 +184,7 @@ def build_tables(
         evidence=evidence,
         marker_forms=corpus_forms,
         marker_labels=corpus_labels,
-        vocabulary=dict(vocabulary)
-        if vocabulary is not None
-        else word_counts(r for r in records_by_doc if r is not None),
+        vocabulary=_vocabulary(vocabulary, records_by_doc),
         field_lengths=field_lengths,
     )
 
@@ -243,16 +252,7 @@ def update_tables(
         slugs.append(record["slug"] if record is not None else None)
         if record is None:
             continue
-        bit = 1 << docnum
-        for facet, pairs in facet_values(record, markers).items():
-            values = facets.setdefault(facet, {})
-            names = labels.setdefault(facet, {})
-            for key, label in pairs:
-                values[key] = values.get(key, 0) | bit
-                names.setdefault(key, label)
-        for finding in record.get("findings") or []:
-            slot = evidence.setdefault(markers.key_of(finding["marker"]), {})
-            slot[finding["direction"]] = slot.get(finding["direction"], 0) | bit
+        _add_bits(docnum, record, markers, facets, labels, evidence)
     for facet, keys in relabel.items():
         for key in keys:
             if key in facets[facet]:
@@ -285,8 +285,6 @@ def update_tables(
         evidence=evidence,
         marker_forms=corpus_forms,
         marker_labels=corpus_labels,
-        vocabulary=dict(vocabulary)
-        if vocabulary is not None
-        else word_counts(r for r in records_by_doc if r is not None),
+        vocabulary=_vocabulary(vocabulary, records_by_doc),
         field_lengths=field_lengths,
     )
