@@ -82,21 +82,10 @@ class RivalResult:
 
 
 def _year_bounds(value: str) -> tuple[int, int]:
-    m = query_language.YEAR_VALUE.match(value)
-    if m is None:
+    bounds = query_language.year_range(value)
+    if bounds is None:
         raise Unsupported(f"year:{value}")
-    if m.group(1):
-        return int(m.group(1)), int(m.group(2)) if m.group(2) else 9999
-    if m.group(3):
-        return 0, int(m.group(3))
-    op, year = m.group(4), int(m.group(5))
-    return {
-        None: (year, year),
-        ">=": (year, 9999),
-        ">": (year + 1, 9999),
-        "<=": (0, year),
-        "<": (0, year - 1),
-    }[op]
+    return bounds
 
 
 def _is_id_like(text: str) -> bool:

@@ -365,24 +365,29 @@ def _word_query(word: str, ctx: _Context) -> wq.Query | None:
     return _prose_query(word, ctx, phrase=False)
 
 
-def _year_query(value: str, years: Sequence[int]) -> wq.Query | None:
+def year_range(value: str) -> tuple[int, int] | None:
+    """Return the years (first, last) a `year:` value covers, or None when it is not one."""
     m = YEAR_VALUE.match(value)
-    assert m is not None
-    lo, hi = 0, 9999
+    if m is None:
+        return None
     if m.group(1):
-        lo = int(m.group(1))
-        hi = int(m.group(2)) if m.group(2) else 9999
-    elif m.group(3):
-        hi = int(m.group(3))
-    else:
-        op, year = m.group(4), int(m.group(5))
-        lo, hi = {
-            None: (year, year),
-            ">=": (year, 9999),
-            ">": (year + 1, 9999),
-            "<=": (0, year),
-            "<": (0, year - 1),
-        }[op]
+        return int(m.group(1)), int(m.group(2)) if m.group(2) else 9999
+    if m.group(3):
+        return 0, int(m.group(3))
+    op, year = m.group(4), int(m.group(5))
+    return {
+        None: (year, year),
+        ">=": (year, 9999),
+        ">": (year + 1, 9999),
+        "<=": (0, year),
+        "<": (0, year - 1),
+    }[op]
+
+
+def _year_query(value: str, years: Sequence[int]) -> wq.Query | None:
+    bounds = year_range(value)
+    assert bounds is not None
+    lo, hi = bounds
     matching = [wq.Term("year", str(y)) for y in years if lo <= y <= hi]
     return _or(matching) if matching else wq.NullQuery
 
