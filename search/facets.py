@@ -115,6 +115,8 @@ class StackedCounts:
         self.matrix = (
             np.vstack(matrices) if matrices else np.zeros((0, self.words), dtype=np.uint64)
         )
+        for name, part in parts.items():  # the parts read their rows of the stack: one copy
+            part.matrix = self.matrix[self.slices[name]]
         self.part = np.concatenate(
             [np.full(len(p.keys), n, dtype=np.int64) for n, p in enumerate(parts.values())]
             or [np.zeros(0, dtype=np.int64)]
