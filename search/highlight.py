@@ -13,8 +13,6 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from markupsafe import Markup
-
 from search.analysis import WORD, fold_word, prose_term
 from search.markers import MarkerDictionary, mention_spans
 
@@ -205,10 +203,3 @@ def _marked(text: str, spans: Iterable[tuple[int, int]], start: int, end: int) -
         pos = e
     out.append(html.escape(text[pos:end], quote=True))
     return "".join(out)  # every piece of record text above went through html.escape
-
-
-def mark(
-    text: str, spans: Iterable[tuple[int, int]], start: int = 0, end: int | None = None
-) -> Markup:
-    """Return text[start:end] escaped, with each span wrapped in <mark>."""
-    return Markup(_marked(text, spans, start, len(text) if end is None else end))

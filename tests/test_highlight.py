@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from search.analysis import name_terms, prose_terms
-from search.highlight import Highlighter, mark
+from search.highlight import Highlighter
 from search.markers import MarkerDictionary
 
 MARKERS = MarkerDictionary.from_table()
@@ -39,8 +39,9 @@ def test_without_query_words_the_opening_is_shown_escaped() -> None:
     assert highlighter().snippet(["<script>x</script>"]) == "&lt;script&gt;x&lt;/script&gt;"
 
 
-def test_mark_escapes_quotes() -> None:
-    assert str(mark("\"a\" 'b'", [(1, 2)])) == "&quot;<mark>a</mark>&quot; &#x27;b&#x27;"
+def test_snippets_escape_quotes_around_marks() -> None:
+    html = highlighter("fatigue").snippet(["\"fatigue\" 'b'"])
+    assert html == "&quot;<mark>fatigue</mark>&quot; &#x27;b&#x27;"
 
 
 def test_words_with_letters_outside_ascii_are_found_however_they_are_written() -> None:
