@@ -19,7 +19,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import numpy as np
 from whoosh import query as wq
@@ -31,6 +31,7 @@ from whoosh.util.numeric import byte_to_length
 from search.postings import open_postings
 
 log = logging.getLogger(__name__)
+V = TypeVar("V")
 
 B, K1 = 0.75, 1.2
 _LENGTH_OF_BYTE = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
@@ -100,6 +101,35 @@ def bits_to_mask(bits: int, size: int) -> np.ndarray:
     return np.unpackbits(raw, bitorder="little")[:size].astype(bool)
 
 
+class _Bounded(Generic[V]):
+    """A thread-safe least-recently-used map whose entries are counted by a size each."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._items: OrderedDict[tuple[str, str], tuple[V, int]] = OrderedDict()
+        self._total = 0
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str]) -> V | None:
+        with self._lock:
+            hit = self._items.get(key)
+            if hit is None:
+                return None
+            self._items.move_to_end(key)
+            return hit[0]
+
+    def put(self, key: tuple[str, str], value: V, size: int) -> V:
+        """Keep a value (the newest kept, however large); return it."""
+        with self._lock:
+            if key not in self._items:
+                self._items[key] = (value, size)
+                self._total += size
+            while self._total > self.limit and len(self._items) > 1:
+                _, (_, old) = self._items.popitem(last=False)
+                self._total -= old
+        return value
+
+
 class Scorer:
     """Scores queries against one searcher. Not thread-safe: callers hold the searcher lock."""
 
@@ -124,31 +154,20 @@ class Scorer:
             doc_lengths = _LENGTH_OF_BYTE[np.frombuffer(codes, dtype=np.uint8)]
             avg = searcher.avg_field_length(name, 1.0) or 1.0
             self.denominators[name] = K1 * ((1 - B) + B * doc_lengths / avg)
-        self._cache: OrderedDict[tuple[str, str], tuple[np.ndarray, np.ndarray]] = OrderedDict()
-        self._cached = 0
-        self._cache_lock = threading.Lock()
-        self._places: OrderedDict[tuple[str, str, str], np.ndarray] = OrderedDict()
-        self._placed = 0
+        self._postings: _Bounded[tuple[np.ndarray, np.ndarray]] = _Bounded(POSTINGS_CACHE)
+        self._places: _Bounded[np.ndarray] = _Bounded(PLACES_CACHE)
 
     def postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         """Return the document numbers and term frequencies of a term (cached)."""
         key = (fieldname, text)
-        with self._cache_lock:
-            hit = self._cache.get(key)
-            if hit is not None:
-                self._cache.move_to_end(key)
-                return hit
+        hit = self._postings.get(key)
+        if hit is not None:
+            return hit
         if self.kept is not None:
             result = self._kept_postings(fieldname, text)
         else:
             result = self._whoosh_postings(fieldname, text)
-        with self._cache_lock:
-            self._cache[key] = result
-            self._cached += len(result[0])
-            while self._cached > POSTINGS_CACHE and len(self._cache) > 1:
-                _, (old, _) = self._cache.popitem(last=False)
-                self._cached -= len(old)
-        return result
+        return self._postings.put(key, result, len(result[0]))
 
     def _kept_postings(self, fieldname: str, text: str) -> tuple[np.ndarray, np.ndarray]:
         assert self.kept is not None
@@ -280,12 +299,10 @@ class Scorer:
         Decoding Whoosh's pickled position lists document by document was most of a phrase
         search; decoded once into one array per word, a phrase is a few sorted-array lookups.
         """
-        key = ("places", fieldname, word)
-        with self._cache_lock:
-            hit = self._places.get(key)
-            if hit is not None:
-                self._places.move_to_end(key)
-                return hit
+        key = (fieldname, word)
+        hit = self._places.get(key)
+        if hit is not None:
+            return hit
         decode = _position_decoder(self.searcher.schema[fieldname].format)
         docs: list[int] = []
         where: list[int] = []
@@ -307,10 +324,4 @@ class Scorer:
                     where.extend(found)
                     docs.extend([docnum + offset] * len(found))
         result = np.array(docs, dtype=np.int64) << _POSITION_BITS | np.array(where, dtype=np.int64)
-        with self._cache_lock:
-            self._places[key] = result
-            self._placed += len(result)
-            while self._placed > PLACES_CACHE and len(self._places) > 1:
-                _, old = self._places.popitem(last=False)
-                self._placed -= len(old)
-        return result
+        return self._places.put(key, result, len(result))
