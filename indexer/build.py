@@ -10,12 +10,9 @@ import gc
 import hashlib
 import json
 import os
-import pickle
 import secrets
 import shutil
-import sys
 import time
-from array import array
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -36,32 +33,29 @@ from indexer.sources import LoadResult, load_records
 from indexer.tables import build_tables, marker_keys, update_tables, word_counts
 from search.markers import SYNONYMS_FILE, mention_keys, mention_spans
 from search.schema import (
-    BUILDING_PREFIX,
-    CURRENT_FILE,
-    GENERATION_PREFIX,
-    INDEX_FORMAT,
-    LOCK_FILE,
-    META_FILE,
-    POSTINGS_DIR,
-    POSTINGS_IDS,
-    POSTINGS_TERMS,
-    POSTINGS_WEIGHTS,
-    RECORDS_FILE,
     SCORED_FIELDS,
-    SNIPPET_TEXTS,
-    SNIPPETS_FILE,
-    SNIPPETS_INDEX_FILE,
-    TABLES_FILE,
-    UNIT,
-    WHOOSH_DIR,
-    IndexTables,
     MarkerDictionary,
     criterion_key,
     index_schema,
 )
+from search.store import (
+    BUILDING_PREFIX,
+    GENERATION_PREFIX,
+    INDEX_FORMAT,
+    LOCK_FILE,
+    POSTINGS_DIR,
+    WHOOSH_DIR,
+)
+from search.store.current import fsync_dir, is_leftover_pointer, write_current
+from search.store.meta import current_generation, is_current_format, read_meta, write_meta
+from search.store.postings import PostingsWriter, has_segment
+from search.store.records import read_records, write_records
+from search.store.reuse import read_digests, read_hashes, write_digests, write_hashes
+from search.store.snippets import SNIPPET_TEXTS, encode_line, read_lines, write_snippets
+from search.store.tables import IndexTables, read_tables, write_tables
 
-HASHES_FILE = "hashes.json"
-DIGESTS_FILE = "digests.json"  # slug -> digest of the raw text each record was cleaned from
+__all__ = ["current_generation", "is_current_format", "read_meta"]
+
 # Full builds of at least this many records use a second process when there is a second core
 # (below it, forking costs more than it saves).
 PARALLEL_FROM = 1000
@@ -158,44 +152,18 @@ def _kept(items: Iterator[tuple[Any, ...]], directory: Path, segment: Any) -> It
 
     Whoosh stores a block of postings as one pickle with the positions in it, so reading a
     word's documents meant unpickling all of that: 10-35 ms for a common word at 10,000
-    studies, paid by the first search using it. Kept here as arrays (a term's documents,
-    then its weights, in the order Whoosh writes them), a search reads them in microseconds.
+    studies, paid by the first search using it. Kept as arrays (search/store/postings.py), a
+    search reads them in microseconds.
     """
-    ids, weights = array("i"), array("f")
-    add_id, add_weight = ids.append, weights.append
-    terms: dict[tuple[str, bytes], tuple[int, int]] = {}
-    last: tuple[str, bytes] | None = None
-    start = 0
-    for item in items:
-        key = (item[0], item[1])
-        if key != last:
-            if last is not None:
-                terms[last] = (start, len(ids) - start)
-            last, start = key, len(ids)
-        add_id(item[2])
-        add_weight(item[3])
-        yield item
-    if last is not None:
-        terms[last] = (start, len(ids) - start)
-    write_segment_postings(directory, segment.segment_id(), ids, weights, terms)
-
-
-def write_segment_postings(directory: Path, segment: str, ids: array, weights: array,
-                           terms: dict[tuple[str, bytes], tuple[int, int]]) -> None:  # fmt: skip
-    """Write one segment's kept postings, little-endian (search/postings.py reads them)."""
-    for suffix, values in ((POSTINGS_IDS, ids), (POSTINGS_WEIGHTS, weights)):
-        if sys.byteorder != "little":
-            values = array(values.typecode, values)
-            values.byteswap()
-        (directory / f"{segment}{suffix}").write_bytes(values.tobytes())
-    data = pickle.dumps(terms, pickle.HIGHEST_PROTOCOL)
-    (directory / f"{segment}{POSTINGS_TERMS}").write_bytes(data)  # last: the segment is whole
+    kept = PostingsWriter()
+    yield from kept.passing(items)
+    kept.write(directory, segment.segment_id())
 
 
 def missing_postings(reader: Any, directory: Path) -> list[str]:
     """Return the ids of an index's segments without kept postings in `directory`."""
     names = [leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()]
-    return [n for n in names if not (directory / f"{n}{POSTINGS_TERMS}").is_file()]
+    return [n for n in names if not has_segment(directory, n)]
 
 
 @contextmanager
@@ -248,34 +216,6 @@ def _file_hash(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:16]
 
 
-def current_generation(index_dir: Path) -> Path | None:
-    """Return the folder of the served generation, or None when there is none."""
-    try:
-        name = (index_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
-        return None
-    if not name.startswith(GENERATION_PREFIX) or "/" in name:
-        return None
-    path = index_dir / name
-    return path if (path / META_FILE).is_file() else None
-
-
-def is_current_format(index_dir: Path) -> bool:
-    """Return whether the index directory serves a generation this version can read."""
-    generation = current_generation(index_dir)
-    if generation is None:
-        return False
-    try:
-        return read_meta(generation).get("format") == INDEX_FORMAT
-    except (OSError, ValueError):
-        return False
-
-
-def read_meta(generation: Path) -> dict[str, Any]:
-    """Return the metadata recorded by the build of a generation."""
-    return json.loads((generation / META_FILE).read_text(encoding="utf-8"))
-
-
 # Descriptors of build locks this process holds: a forked second writer closes its copies, so
 # the lock goes with the build that took it, not with whichever process dies last.
 _HELD_LOCKS: set[int] = set()
@@ -317,14 +257,6 @@ def build_lock(index_dir: Path) -> Iterator[None]:
         handle.close()  # closing releases the lock, also when the process is killed
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def _remove_leftovers(index_dir: Path, keep: set[str]) -> None:
     """Delete unfinished builds and generations older than the previous one."""
     for path in index_dir.iterdir():
@@ -333,18 +265,8 @@ def _remove_leftovers(index_dir: Path, keep: set[str]) -> None:
         old_gen = name.startswith(GENERATION_PREFIX) and name not in keep
         if (stale_build or old_gen) and path.is_dir():
             shutil.rmtree(path, ignore_errors=True)
-        elif name.startswith(CURRENT_FILE + ".") and path.is_file():
+        elif is_leftover_pointer(name) and path.is_file():
             path.unlink(missing_ok=True)
-
-
-def _switch_current(index_dir: Path, generation: str) -> None:
-    tmp = index_dir / f"{CURRENT_FILE}.{os.getpid()}.tmp"
-    with tmp.open("w", encoding="utf-8") as handle:
-        handle.write(generation + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(tmp, index_dir / CURRENT_FILE)
-    _fsync_dir(index_dir)
 
 
 def _document(record: dict[str, Any], markers: MarkerDictionary) -> tuple[dict[str, str], bytes]:
@@ -359,9 +281,6 @@ def _document(record: dict[str, Any], markers: MarkerDictionary) -> tuple[dict[s
     mentions |= mention_keys(" \n ".join(record.get("topics") or []), markers)
     body = "\n".join(record.get(k, "") for k in ("summary", "significance", "limitations"))
     where = [[i, start, end, key] for i, found in enumerate(spans) for start, end, key in found]
-    # the texts as they are, one character for each (spans stay right), in a line of their own
-    shown = UNIT.join(t.replace("\n", " ").replace("\r", " ").replace(UNIT, " ") for t in texts)
-    line = f"{json.dumps(where, ensure_ascii=False, separators=(',', ':'))}\t{shown}"
     doc = {
         "slug": record["slug"],
         "title": record["title"],
@@ -378,7 +297,7 @@ def _document(record: dict[str, Any], markers: MarkerDictionary) -> tuple[dict[s
         "pmid": record.get("pmid", ""),
         "year": str(record["year"]),
     }
-    return {k: v for k, v in doc.items() if v}, f"{record['slug']}\t{line}".encode()
+    return {k: v for k, v in doc.items() if v}, encode_line(record["slug"], texts, where)
 
 
 def corpus_markers(
@@ -434,10 +353,9 @@ class Previous:
 
     def tables(self, index_dir: Path) -> IndexTables | None:
         try:
-            path = index_dir / (self.name or "") / TABLES_FILE
-            with path.open("rb") as handle, _long_lived():
-                return pickle.load(handle)
-        except (OSError, pickle.UnpicklingError, EOFError, AttributeError):
+            with _long_lived():
+                return read_tables(index_dir / (self.name or ""))
+        except (OSError, ValueError, KeyError, TypeError):
             return None
 
 
@@ -452,16 +370,14 @@ def _previous(index_dir: Path) -> Previous:
     if generation is None:
         return Previous()
     try:
-        digests = json.loads((generation / DIGESTS_FILE).read_text(encoding="utf-8"))
-        if digests.get("validator") != _validator_hash():
+        validator, digests = read_digests(generation)
+        if validator != _validator_hash():
             return Previous()
-        previous = Previous(generation.name, digests=digests["records"])
-        previous.hashes = json.loads((generation / HASHES_FILE).read_text(encoding="utf-8"))
-        with (generation / RECORDS_FILE).open("rb") as handle:
-            for line in handle:
-                record = json.loads(line)
-                previous.records[record["slug"]] = record
-                previous.lines[record["slug"]] = line.rstrip(b"\n")
+        previous = Previous(generation.name, digests=digests)
+        previous.hashes = read_hashes(generation)
+        for record, line in read_records(generation):
+            previous.records[record["slug"]] = record
+            previous.lines[record["slug"]] = line
         return previous
     except (OSError, ValueError, KeyError, TypeError):
         return Previous()
@@ -608,58 +524,9 @@ def _index_in_full(
     return lines
 
 
-def _snippet_lines(generation: Path) -> dict[str, bytes]:
-    """Return the snippet line of each slug in a generation (empty when it cannot be read)."""
-    try:
-        with (generation / SNIPPETS_FILE).open("rb") as handle:
-            return {line.partition(b"\t")[0].decode(): line.rstrip(b"\n") for line in handle}
-    except OSError:
-        return {}
-
-
-def _write_snippets(
-    work: Path, records_by_doc: Sequence[dict[str, Any] | None], lines: dict[str, bytes],
-    markers: MarkerDictionary,
-) -> None:  # fmt: skip
-    """Write each document's snippet line in docnum order, and where each line starts."""
-    starts = array("q", bytes(8 * (len(records_by_doc) + 1)))
-    with (work / SNIPPETS_FILE).open("wb") as handle:
-        at = 0
-        for docnum, record in enumerate(records_by_doc):
-            if record is not None:
-                line = lines.get(record["slug"]) or _document(record, markers)[1]
-                handle.write(line + b"\n")
-                at += len(line) + 1
-            starts[docnum + 1] = at
-        handle.flush()
-        os.fsync(handle.fileno())
-    if sys.byteorder != "little":
-        starts.byteswap()  # the file is little-endian int64, as numpy reads it
-    with (work / SNIPPETS_INDEX_FILE).open("wb") as handle:
-        handle.write(starts.tobytes())
-        handle.flush()
-        os.fsync(handle.fileno())
-
-
 def _newest_first(records: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
     # Adding records newest first makes docnum order the default browsing order.
     return sorted(records, key=lambda r: (-r["year"], r["title"].casefold(), r["slug"]))
-
-
-def _write_records(
-    path: Path, records: Sequence[dict[str, Any]], lines: dict[str, bytes]
-) -> dict[str, tuple[int, int]]:
-    offsets: dict[str, tuple[int, int]] = {}
-    with path.open("wb") as handle:
-        for record in records:
-            data = lines.get(record["slug"])
-            if data is None:
-                data = json.dumps(record, ensure_ascii=False, separators=(",", ":")).encode()
-            offsets[record["slug"]] = (handle.tell(), len(data))
-            handle.write(data + b"\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    return offsets
 
 
 def build(
@@ -740,7 +607,7 @@ def _build(
         mode = "full"
         stale: list[str] = []  # slugs whose old documents an incremental build deletes
         if can_update and previous is not None:
-            old_hashes = json.loads((previous / HASHES_FILE).read_text(encoding="utf-8"))
+            old_hashes = read_hashes(previous)
             changed = [r for r in records if old_hashes.get(r["slug"]) != hashes[r["slug"]]]
             removed = [s for s in old_hashes if s not in hashes]
             for path in (previous / WHOOSH_DIR).iterdir():
@@ -754,7 +621,7 @@ def _build(
                 writer.delete_by_query(
                     whoosh_query.Or([whoosh_query.Term("slug", s) for s in stale])
                 )
-            snippet_lines = _snippet_lines(previous)
+            snippet_lines = read_lines(previous)
             for done, record in enumerate(_newest_first(changed), start=1):
                 doc, snippet_lines[record["slug"]] = _document(record, markers)
                 writer.add_document(**doc)
@@ -798,9 +665,11 @@ def _build(
                 f"({placed} known), expected {len(records)}; the served index is unchanged"
             )
         lines = {s: previous_build.lines[s] for s in reused if s in previous_build.lines}
-        offsets = _write_records(work / RECORDS_FILE, _newest_first(records), lines)
+        offsets = write_records(work, _newest_first(records), lines)
         doc_offsets = [offsets[r["slug"]] if r else (0, 0) for r in records_by_doc]
-        _write_snippets(work, records_by_doc, snippet_lines, markers)
+        write_snippets(
+            work, slugs, snippet_lines, lambda slug: _document(by_slug[slug], markers)[1]
+        )
         vocabulary = None
         if mode == "incremental" and old_tables is not None:
             vocabulary = _updated_vocabulary(old_tables, previous_build, changed, removed)
@@ -809,13 +678,9 @@ def _build(
             tables = update_tables(old_tables, *table_args, field_lengths, vocabulary)
         else:
             tables = build_tables(*table_args, field_lengths, vocabulary)
-        with (work / TABLES_FILE).open("wb") as handle:
-            pickle.dump(tables, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            handle.flush()
-            os.fsync(handle.fileno())
-        (work / HASHES_FILE).write_text(json.dumps(hashes), encoding="utf-8")
-        digests = {"validator": _validator_hash(), "records": load.digests}
-        (work / DIGESTS_FILE).write_text(json.dumps(digests), encoding="utf-8")
+        write_tables(work, tables)
+        write_hashes(work, hashes)
+        write_digests(work, _validator_hash(), load.digests)
         meta = {
             "format": INDEX_FORMAT,
             "generation": generation,
@@ -833,14 +698,12 @@ def _build(
             "seconds": round(time.monotonic() - started, 3),
             "status": "built",
         }
-        (work / META_FILE).write_text(
-            json.dumps(meta, indent=2, ensure_ascii=False), encoding="utf-8"
-        )
-        _fsync_dir(work)
+        write_meta(work, meta)
+        fsync_dir(work)
         final = index_dir / generation
         os.rename(work, final)
-        _fsync_dir(index_dir)
-        _switch_current(index_dir, generation)
+        fsync_dir(index_dir)
+        write_current(index_dir, generation)
         keep = {generation} | ({previous.name} if previous else set())
         _remove_leftovers(index_dir, keep)
         return BuildReport("built", meta=meta, load=load)

@@ -12,11 +12,11 @@ from search.analysis import fold_word
 from search.schema import (
     FACETS,
     STOP_WORDS,
-    IndexTables,
     MarkerDictionary,
     criterion_key,
     tag_key,
 )
+from search.store.tables import IndexTables
 
 
 def marker_keys(record: dict[str, Any], markers: MarkerDictionary) -> list[str]:

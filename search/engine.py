@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import heapq
-import json
 import logging
 import os
-import pickle
 import re
 import threading
 import time
@@ -40,25 +38,19 @@ from search.highlight import Highlighter
 from search.params import SearchParams
 from search.results import Evidence, FacetValue, Hit, SearchResult
 from search.schema import (
-    CURRENT_FILE,
     DIRECTIONS,
     FACETS,
-    GENERATION_PREFIX,
-    INDEX_FORMAT,
-    META_FILE,
-    POSTINGS_DIR,
-    RECORDS_FILE,
-    SNIPPETS_FILE,
-    SNIPPETS_INDEX_FILE,
-    TABLES_FILE,
-    UNIT,
-    WHOOSH_DIR,
-    IndexTables,
     MarkerDictionary,
     criterion_key,
     tag_key,
 )
 from search.scoring import Scorer, bits_to_mask, mask_to_bits
+from search.store import INDEX_FORMAT, POSTINGS_DIR, WHOOSH_DIR
+from search.store.current import read_current
+from search.store.meta import read_meta
+from search.store.records import RecordsReader
+from search.store.snippets import SnippetsReader
+from search.store.tables import IndexTables, read_tables
 from search.suggest import Speller
 
 log = logging.getLogger(__name__)
@@ -91,15 +83,14 @@ class Generation:
     def __init__(self, path: Path) -> None:
         self.path = path
         self.name = path.name
-        self.meta: dict[str, Any] = json.loads((path / META_FILE).read_text(encoding="utf-8"))
+        self.meta: dict[str, Any] = read_meta(path)
         if self.meta.get("format") != INDEX_FORMAT:
             raise IndexUnavailable(
                 f"the index at {path.parent} was built by another version of the atlas "
                 f"(format {self.meta.get('format')}, this version reads {INDEX_FORMAT}); "
                 "rebuild it with `atlas index build`"
             )
-        with (path / TABLES_FILE).open("rb") as handle:
-            self.tables: IndexTables = pickle.load(handle)
+        self.tables: IndexTables = read_tables(path)
         self.ix = whoosh_index.open_dir(str(path / WHOOSH_DIR))
         self.searcher = self.ix.searcher()
         self.lock = threading.Lock()
@@ -112,11 +103,12 @@ class Generation:
             for position, docnum in enumerate(order):
                 rank[docnum] = position
             self.ranks[name] = rank
-        self.records_fd = os.open(path / RECORDS_FILE, os.O_RDONLY)
-        self.snippets_fd = os.open(path / SNIPPETS_FILE, os.O_RDONLY)
-        self.snippet_starts = np.fromfile(path / SNIPPETS_INDEX_FILE, dtype="<i8").tolist()
-        if len(self.snippet_starts) != self.tables.doc_count + 1:
-            raise IndexUnavailable(f"the index generation {path.name} is incomplete")
+        self.records_file = RecordsReader(path)
+        try:
+            self.snippets = SnippetsReader(path, self.tables.doc_count)
+        except ValueError:
+            os.close(self.records_file.fd)
+            raise IndexUnavailable(f"the index generation {path.name} is incomplete") from None
         self.evidence_any = {}
         for key, directions in self.tables.evidence.items():
             union_bits = 0
@@ -145,7 +137,7 @@ class Generation:
         self._speller: Speller | None = None
         self._speller_lock = threading.Lock()
         weakref.finalize(
-            self, _close_quietly, self.searcher, self.ix, self.records_fd, self.snippets_fd
+            self, _close_quietly, self.searcher, self.ix, self.records_file.fd, self.snippets.fd
         )
 
     # -- records -------------------------------------------------------------------------
@@ -153,15 +145,12 @@ class Generation:
     def record(self, docnum: int) -> dict[str, Any]:
         """Return the full record of a document (read from beside the index)."""
         offset, length = self.tables.offsets[docnum]
-        return json.loads(os.pread(self.records_fd, length, offset))
+        return self.records_file.read(offset, length)
 
     def snippet_texts(self, docnum: int) -> tuple[list[str], str]:
         """Return the texts a snippet is cut from, and the marker mentions in them as JSON
         ([text number, start, end, key] each)."""
-        start, end = self.snippet_starts[docnum], self.snippet_starts[docnum + 1]
-        line = os.pread(self.snippets_fd, end - start - 1, start).decode("utf-8")
-        _, mentions, texts = line.split("\t", 2)
-        return texts.split(UNIT), mentions
+        return self.snippets.texts(docnum)
 
     def record_by_slug(self, slug: str) -> dict[str, Any] | None:
         docnum = self.docnum_by_slug.get(slug)
@@ -470,11 +459,7 @@ class Atlas:
         self.current()
 
     def _pointer(self) -> str | None:
-        try:
-            name = (self.index_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
-        except OSError:
-            return None
-        return name if name.startswith(GENERATION_PREFIX) and "/" not in name else None
+        return read_current(self.index_dir)
 
     def current(self) -> Generation:
         """Return the generation to answer from, switching when a build has made a new one."""

@@ -1,4 +1,5 @@
-"""The index schema (Whoosh fields), the vocabularies, and the layout of an index generation.
+"""The index schema (Whoosh fields) and the vocabularies (the layout of an index generation is
+search/store/).
 
 This is the one module the indexer shares with the search layer: what is written here is
 what the search layer reads back.
@@ -7,9 +8,7 @@ what the search layer reads back.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
@@ -26,7 +25,6 @@ __all__ = [
     "CRITERIA",
     "DESIGNS",
     "FACETS",
-    "IndexTables",
     "STOP_WORDS",
     "MarkerDictionary",
     "find_mentions",
@@ -51,28 +49,6 @@ def configured_sources() -> list[Path]:
     paths = [Path(p) for p in raw.split(":") if p.strip()]
     return paths or [BUNDLED_STUDIES]
 
-
-# Bump when the index schema or the tables change shape: older generations are then rebuilt.
-INDEX_FORMAT = 10
-
-# Layout of an index directory: CURRENT names the served generation, a folder beside it.
-CURRENT_FILE = "CURRENT"
-LOCK_FILE = ".build.lock"
-GENERATION_PREFIX = "gen-"
-BUILDING_PREFIX = ".build-"
-WHOOSH_DIR = "whoosh"
-RECORDS_FILE = "records.jsonl"
-TABLES_FILE = "tables.pickle"
-META_FILE = "meta.json"
-# Per document, the texts a snippet is cut from and the marker mentions the build found in
-# them (a line "slug<TAB>json" each), and where each document's line starts.
-# Each segment's postings kept as arrays (see search/postings.py): <segment> + these suffixes.
-POSTINGS_DIR = "postings"
-POSTINGS_IDS, POSTINGS_WEIGHTS, POSTINGS_TERMS = ".ids", ".weights", ".terms"
-SNIPPETS_FILE = "snippets.txt"
-SNIPPETS_INDEX_FILE = "snippets.idx"
-SNIPPET_TEXTS = ("summary", "significance", "limitations", "title")
-UNIT = "\x1f"  # separates the texts of a snippet line (line breaks in them become spaces)
 
 # Diagnostic criteria: id -> (aliases, requires PEM). Matched case-insensitively.
 CRITERIA: dict[str, tuple[tuple[str, ...], bool]] = {
@@ -182,26 +158,3 @@ def index_schema() -> Schema:
         pmid=ID(),
         year=ID(),
     )
-
-
-@dataclass
-class IndexTables:
-    """What the build precomputes for fast serving, indexed by Whoosh document number.
-
-    Bitsets are Python ints: bit d is set when document d has the value.
-    """
-
-    generation: str
-    doc_count: int  # size of the docnum space (deleted numbers included)
-    slugs: list[str | None]
-    rows: list[dict[str, Any] | None]  # the fields a result list shows
-    offsets: list[tuple[int, int]]  # (offset, length) of each full record in records.jsonl
-    all_docs: int
-    facets: dict[str, dict[str, int]]  # facet -> value key -> bitset
-    facet_labels: dict[str, dict[str, str]]  # facet -> value key -> display label
-    orders: dict[str, list[int]]  # sort name -> docnums in that order
-    evidence: dict[str, dict[str, int]]  # marker key -> direction -> bitset
-    marker_forms: dict[str, str]  # folded spelling -> key, learnt from the corpus
-    marker_labels: dict[str, str]  # key -> display name, learnt from the corpus
-    vocabulary: dict[str, int]  # folded word -> document frequency, for suggestions
-    field_lengths: dict[str, bytes]  # scored field -> Whoosh's length byte of each document

@@ -2,9 +2,9 @@
 
 Whoosh's own matchers score one document at a time through a tree of Python objects; for a
 word found in most studies that was nearly all of a search's time. Here each term's postings
-are read from the arrays the build keeps beside the index (search/postings.py; from Whoosh's
-blocks for an index without them), kept in a bounded cache per generation, scored as arrays,
-and AND / OR / NOT become array operations over dense per-document vectors. Ranking follows
+are read from the arrays the build keeps beside the index (search/store/postings.py; from
+Whoosh's blocks for an index without them), kept in a bounded cache per generation, scored as
+arrays, and AND / OR / NOT become array operations over dense per-document vectors. Ranking follows
 Whoosh's BM25F (B=0.75, K1=1.2, its idf and its stored field lengths), so results rank as
 Whoosh would rank them. Phrases compare sorted arrays of each word's places.
 """
@@ -28,7 +28,7 @@ from whoosh.matching.wrappers import FilterMatcher
 from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
-from search.postings import open_postings
+from search.store.postings import open_postings
 
 log = logging.getLogger(__name__)
 V = TypeVar("V")
@@ -143,7 +143,8 @@ class Scorer:
         self.searcher = searcher
         self.leaves = list(searcher.reader().leaf_readers())
         # the build's copy of the postings as arrays; Whoosh's blocks when there is none
-        self.kept = open_postings(self.leaves, postings_dir) if postings_dir else None
+        segments = [leaf.segment().segment_id() for leaf, _ in self.leaves]
+        self.kept = open_postings(segments, postings_dir) if postings_dir else None
         if postings_dir and self.kept is None:
             log.warning("no postings arrays in %s: reading Whoosh's (slower)", postings_dir)
         self.size = len(live)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import signal
 import subprocess
 import sys
@@ -17,7 +16,9 @@ from indexer.build import BuildLocked, build, build_lock, corpus_markers, curren
 from indexer.sources import load_records
 from indexer.tables import build_tables, update_tables, word_counts
 from search import open_atlas, parse
-from search.schema import BUNDLED_STUDIES, CURRENT_FILE, TABLES_FILE, IndexTables
+from search.schema import BUNDLED_STUDIES
+from search.store.current import CURRENT_FILE
+from search.store.tables import IndexTables, read_tables
 from tests.conftest import DATA, SOURCES, copy_records
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -97,8 +98,7 @@ def test_incremental_update_matches_a_full_build(tmp_path: Path) -> None:
 def _served_tables(index: Path) -> IndexTables:
     generation = current_generation(index)
     assert generation is not None
-    with (generation / TABLES_FILE).open("rb") as handle:
-        return pickle.load(handle)
+    return read_tables(generation)
 
 
 def _tables_from_scratch(tables: IndexTables, sources: list[Path]) -> IndexTables:
@@ -297,7 +297,7 @@ def test_bundled_records_keep_the_given_facts() -> None:
 
 def test_an_index_of_another_format_is_refused_clearly_and_rebuilt(fresh_index: Path) -> None:
     from search import IndexUnavailable
-    from search.schema import META_FILE
+    from search.store.meta import META_FILE
 
     generation = current_generation(fresh_index)
     assert generation is not None

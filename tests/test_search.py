@@ -10,7 +10,7 @@ import pytest
 from search import Atlas, parse
 from search.markers import mention_spans
 from search.params import ParamError
-from search.schema import SNIPPET_TEXTS
+from search.store.snippets import SNIPPET_TEXTS
 
 
 def slugs(atlas: Atlas, **args: Any) -> list[str]:

@@ -1,0 +1,131 @@
+"""The store codecs: each file of a generation reads back what was written, and loading runs
+nothing from disk (no pickles)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from indexer.build import build, current_generation
+from search import open_atlas
+from search.engine import IndexUnavailable
+from search.store import INDEX_FORMAT, POSTINGS_DIR, WHOOSH_DIR
+from search.store.current import read_current, write_current
+from search.store.meta import read_meta
+from search.store.postings import PostingsWriter, SegmentPostings, has_segment
+from search.store.records import read_records, write_records
+from search.store.snippets import SnippetsReader, encode_line, read_lines, write_snippets
+from search.store.tables import ARRAYS_FILE, read_tables, write_tables
+from tests.conftest import SOURCES
+
+GENERATION_FILES = {
+    "digests.json",
+    "hashes.json",
+    "meta.json",
+    "postings",
+    "records.jsonl",
+    "snippets.idx",
+    "snippets.txt",
+    "tables.json",
+    "tables.npz",
+    "whoosh",
+}
+
+
+def _generation(index_dir: Path) -> Path:
+    generation = current_generation(index_dir)
+    assert generation is not None
+    return generation
+
+
+def test_a_generation_holds_exactly_the_codecs_files(index_dir: Path) -> None:
+    generation = _generation(index_dir)
+    assert {p.name for p in generation.iterdir()} == GENERATION_FILES
+    assert read_meta(generation)["format"] == INDEX_FORMAT
+    assert read_current(index_dir) == generation.name
+
+
+def test_tables_read_back_as_written(index_dir: Path, tmp_path: Path) -> None:
+    tables = read_tables(_generation(index_dir))
+    write_tables(tmp_path, tables)
+    assert read_tables(tmp_path) == tables
+    assert tables.all_docs.bit_count() == 8 and len(tables.slugs) == tables.doc_count
+
+
+def test_tables_holding_a_pickle_are_refused(index_dir: Path, tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    shutil.copytree(index_dir, index)
+    generation = _generation(index)
+    with np.load(generation / ARRAYS_FILE) as arrays:
+        saved = dict(arrays)
+    saved["offsets"] = np.array([object()] * len(saved["offsets"]), dtype=object)
+    np.savez(generation / ARRAYS_FILE, allow_pickle=True, **saved)
+    with pytest.raises(ValueError, match="pickle"):
+        read_tables(generation)
+    with pytest.raises(IndexUnavailable):
+        open_atlas(index)
+
+
+def test_records_read_back_as_written(tmp_path: Path) -> None:
+    records = [{"slug": "a", "title": "Ünïcode α"}, {"slug": "b", "title": "two"}]
+    offsets = write_records(tmp_path, records, {"b": b'{"slug":"b","kept":true}'})
+    assert list(read_records(tmp_path)) == [
+        (records[0], json.dumps(records[0], ensure_ascii=False, separators=(",", ":")).encode()),
+        ({"slug": "b", "kept": True}, b'{"slug":"b","kept":true}'),
+    ]
+    assert offsets["b"][0] == offsets["a"][1] + 1
+
+
+def test_snippets_read_back_as_written(tmp_path: Path) -> None:
+    line = encode_line("a", ["one\ntwo", "α\x1fβ", "", "title"], [[1, 0, 1, "k"]])
+    write_snippets(tmp_path, ["a", None, "b"], {"a": line}, lambda slug: encode_line(slug, [], []))
+    reader = SnippetsReader(tmp_path, 3)
+    assert reader.texts(0) == (["one two", "α β", "", "title"], '[[1,0,1,"k"]]')
+    assert reader.texts(2) == ([""], "[]")
+    assert set(read_lines(tmp_path)) == {"a", "b"}
+    with pytest.raises(ValueError):
+        SnippetsReader(tmp_path, 4)
+
+
+def test_postings_read_back_as_written(tmp_path: Path) -> None:
+    writer = PostingsWriter()
+    postings = [("body", b"a", 0, 1.0, b""), ("body", b"a", 3, 2.0, b""),
+                ("body", "é".encode(), 1, 1.0, b""), ("title", b"\xff", 2, 0.5, b"")]  # fmt: skip
+    assert list(writer.passing(iter(postings))) == postings
+    assert not has_segment(tmp_path, "s1")
+    writer.write(tmp_path, "s1")
+    assert has_segment(tmp_path, "s1")
+    segment = SegmentPostings(tmp_path, "s1")
+    found = {key: segment.get(*key) for key in [("body", b"a"), ("title", b"\xff")]}
+    assert [(ids.tolist(), w.tolist()) for ids, w in found.values()] == [
+        ([0, 3], [1.0, 2.0]),
+        ([2], [0.5]),
+    ]
+    assert segment.get("body", b"b") is None and segment.get("title", b"a") is None
+
+
+def test_current_names_the_written_generation(tmp_path: Path) -> None:
+    assert read_current(tmp_path) is None
+    write_current(tmp_path, "gen-x")
+    assert read_current(tmp_path) == "gen-x"
+    (tmp_path / "CURRENT").write_text("../elsewhere")
+    assert read_current(tmp_path) is None
+
+
+def test_an_older_format_is_rebuilt(tmp_path: Path) -> None:
+    index = tmp_path / "index"
+    build(index, SOURCES)
+    generation = _generation(index)
+    meta = read_meta(generation)
+    (generation / "meta.json").write_text(json.dumps(dict(meta, format=INDEX_FORMAT - 1)))
+    with pytest.raises(IndexUnavailable, match="another version"):
+        open_atlas(index)
+    report = build(index, SOURCES)
+    assert report.status == "built" and report.meta["mode"] == "full"
+    assert open_atlas(index).current().meta["format"] == INDEX_FORMAT
+    assert {p.name for p in (_generation(index) / WHOOSH_DIR).iterdir()}
+    assert any((_generation(index) / POSTINGS_DIR).iterdir())
