@@ -17,15 +17,12 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from whoosh import index as whoosh_index
 from whoosh import query as whoosh_query
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, _lenfield
-from whoosh.filedb.filestore import FileStorage
-from whoosh.index import TOC
-from whoosh.util.numeric import byte_to_length, length_to_byte
 from whoosh.writing import CLEAR, NO_MERGE, SegmentWriter
 
 from indexer.forked import ChildFailed, Forked, parent_alive
@@ -53,6 +50,14 @@ from search.store.records import read_records, write_records
 from search.store.reuse import read_digests, read_hashes, write_digests, write_hashes
 from search.store.snippets import SNIPPET_TEXTS, encode_line, read_lines, write_snippets
 from search.store.tables import IndexTables, read_tables, write_tables
+from search.whoosh_compat import (
+    WhooshIncompatible,
+    join_segments,
+    length_bytes,
+    segment_id,
+    segment_writer,
+)
+from search.whoosh_compat import check as check_whoosh
 
 __all__ = ["current_generation", "is_current_format", "read_meta"]
 
@@ -69,70 +74,9 @@ WRITER_LIMIT_MB = 2048
 MEMORY_VARIABLE = "ATLAS_BUILD_MEMORY_MB"
 
 
-def _length_bytes(reader: Any, fieldname: str) -> bytes:
-    """Return a segment's length byte of every document for a field (0 where it has none).
-
-    Whoosh keeps these as a column of one byte per document, possibly cut short (the missing
-    end is 0); reading it as one block replaces a seek and a read per document.
-    """
-    perdoc = getattr(reader, "_perdoc", reader)  # a segment's reader, or its per-doc reader
-    count = perdoc.doc_count_all()
-    try:
-        column = perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
-        if column is None:
-            return bytes(count)
-        raw = column._dbfile.get(column._basepos, min(column._count, count))
-    except AttributeError:  # not the W3 codec's layout: ask document by document
-        read = perdoc.doc_field_length
-        return bytes(length_to_byte(read(d, fieldname, 0)) for d in range(count))
-    return raw + bytes(count - len(raw))
-
-
-class _CachedLengths:
-    """Field lengths of a new segment, each field's read from disk in one block.
-
-    While writing a segment Whoosh asks for the field length of every posting, one seek and
-    read each (postings come term by term, so the same document is asked again and again);
-    reading each field's lengths once makes commits markedly faster.
-    """
-
-    def __init__(self, reader: Any) -> None:
-        self.reader = reader
-        self.count = reader.doc_count_all()
-        self.fields: dict[str, list[int]] = {}
-
-    def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
-        lengths = self.fields.get(fieldname)
-        if lengths is None:
-            lengths = self.fields[fieldname] = [
-                byte_to_length(b) if b else default for b in _length_bytes(self.reader, fieldname)
-            ]
-        return lengths[docnum] if docnum < self.count else default
-
-
-class _Writer(SegmentWriter):
-    """Whoosh's segment writer with field lengths cached while the segment is flushed, which
-    also keeps every posting it writes as plain arrays in `postings_dir` (see `_kept`)."""
-
-    postings_dir: Path
-
-    def _flush_segment(self) -> None:
-        self.perdocwriter.close()
-        pdr = self.per_document_reader() if self.codec.length_stats else None
-        lengths = _CachedLengths(pdr) if pdr is not None else None
-        postings = _kept(self.pool.iter_postings(), self.postings_dir, self.newsegment)
-        self.fieldwriter.add_postings(self.schema, lengths, postings)
-        self.fieldwriter.close()
-        if pdr is not None:
-            pdr.close()
-
-
 def _writer(ix: Any, postings_dir: Path) -> SegmentWriter:
-    # Separate segment files (no compound file) spare copying every byte once more at commit,
-    # and let incremental builds hard-link the previous generation's files.
-    writer = _Writer(ix, limitmb=writer_memory_mb(), compound=False)
-    writer.postings_dir = postings_dir
-    return writer
+    """Return a writer that also keeps each new segment's postings as arrays in postings_dir."""
+    return segment_writer(ix, partial(_kept, directory=postings_dir), writer_memory_mb())
 
 
 def writer_memory_mb() -> int:
@@ -147,7 +91,7 @@ def writer_memory_mb() -> int:
     return value
 
 
-def _kept(items: Iterator[tuple[Any, ...]], directory: Path, segment: Any) -> Iterator[Any]:
+def _kept(items: Iterator[tuple[Any, ...]], segment: str, directory: Path) -> Iterator[Any]:
     """Pass a segment's postings through to Whoosh, keeping each term's documents and weights.
 
     Whoosh stores a block of postings as one pickle with the positions in it, so reading a
@@ -157,12 +101,12 @@ def _kept(items: Iterator[tuple[Any, ...]], directory: Path, segment: Any) -> It
     """
     kept = PostingsWriter()
     yield from kept.passing(items)
-    kept.write(directory, segment.segment_id())
+    kept.write(directory, segment)
 
 
 def missing_postings(reader: Any, directory: Path) -> list[str]:
     """Return the ids of an index's segments without kept postings in `directory`."""
-    names = [leaf.segment().segment_id() for leaf, _ in reader.leaf_readers()]
+    names = [segment_id(leaf) for leaf, _ in reader.leaf_readers()]
     return [n for n in names if not has_segment(directory, n)]
 
 
@@ -404,7 +348,7 @@ def _field_lengths(
     for name in SCORED_FIELDS:
         codes = bytearray(len(records_by_doc))
         for leaf, offset in reader.leaf_readers():
-            raw = _length_bytes(leaf, name)
+            raw = length_bytes(leaf, name)
             codes[offset : offset + len(raw)] = raw
         for docnum in gone:
             codes[docnum] = 0
@@ -507,20 +451,8 @@ def _index_in_full(
     except ChildFailed as exc:
         message = f"{exc} while writing half of the index; the served index is unchanged"
         raise BuildError(message) from None
-    first = whoosh_index.open_dir(str(whoosh_dir))
-    second = whoosh_index.open_dir(str(part_dir))
-    segments = first._segments() + second._segments()
-    schema, generation = first.schema, first.latest_generation() + 1
-    first.close()
-    second.close()
-    for path in part_dir.iterdir():
-        if path.suffix not in (".toc", ".lock"):
-            os.rename(path, whoosh_dir / path.name)
+    join_segments(whoosh_dir, part_dir)
     shutil.rmtree(part_dir)
-    TOC(schema, segments, generation).write(FileStorage(str(whoosh_dir)), "MAIN")
-    for path in whoosh_dir.glob("_MAIN_*.toc"):
-        if path.name != f"_MAIN_{generation}.toc":
-            path.unlink()
     return lines
 
 
@@ -559,6 +491,10 @@ def _build(
     index_dir = Path(index_dir)
     started = time.monotonic()
     writer_memory_mb()  # a bad setting fails before any work
+    try:
+        check_whoosh()  # so does a Whoosh whose internals differ
+    except WhooshIncompatible as exc:
+        raise BuildError(str(exc)) from None
     with _long_lived():
         previous_build = Previous() if full else _previous(index_dir)
         load = load_records(sources, previous_build.known())

@@ -52,6 +52,8 @@ from search.store.records import RecordsReader
 from search.store.snippets import SnippetsReader
 from search.store.tables import IndexTables, read_tables
 from search.suggest import Speller
+from search.whoosh_compat import WhooshIncompatible
+from search.whoosh_compat import check as check_whoosh
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +83,10 @@ class Generation:
     """One built index generation, loaded and ready to answer."""
 
     def __init__(self, path: Path) -> None:
+        try:
+            check_whoosh()
+        except WhooshIncompatible as exc:
+            raise IndexUnavailable(str(exc)) from None
         self.path = path
         self.name = path.name
         self.meta: dict[str, Any] = read_meta(path)

@@ -12,23 +12,19 @@ Whoosh would rank them. Phrases compare sorted arrays of each word's places.
 from __future__ import annotations
 
 import logging
-import pickle
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import accumulate
 from pathlib import Path
 from typing import Any, Generic, TypeVar
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.formats import Positions
-from whoosh.matching.wrappers import FilterMatcher
-from whoosh.system import _INT_SIZE
 from whoosh.util.numeric import byte_to_length
 
 from search.store.postings import open_postings
+from search.whoosh_compat import position_blocks, position_decoder, posting_blocks, segment_id
 
 log = logging.getLogger(__name__)
 V = TypeVar("V")
@@ -48,46 +44,6 @@ class Match:
 
     mask: np.ndarray
     scores: np.ndarray
-
-
-def _unwrap(matcher: Any) -> Any:
-    # Deleted documents are masked out by the caller with the live-document vector.
-    return matcher.child if isinstance(matcher, FilterMatcher) else matcher
-
-
-def _blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
-    """Yield (ids, weights) a block at a time from a Whoosh postings matcher."""
-    matcher = _unwrap(matcher)
-    if hasattr(matcher, "_read_ids") and hasattr(matcher, "_next_block"):
-        # The W3 codec (Whoosh 2.7 and its forks) decodes whole blocks; use them directly.
-        while matcher.is_active():
-            matcher._read_ids()
-            matcher._read_weights()
-            yield matcher._ids, matcher._weights
-            matcher._next_block()
-        return
-    ids, weights = [], []
-    while matcher.is_active():
-        ids.append(matcher.id())
-        weights.append(matcher.weight())
-        matcher.next()
-    yield ids, weights
-
-
-def _position_decoder(fmt: Any) -> Any:
-    """Return a fast decoder for Whoosh's Positions values (a pickled list of deltas)."""
-    if (
-        not isinstance(fmt, Positions)
-        or type(fmt).decode_positions is not Positions.decode_positions
-    ):
-        return fmt.decode_positions
-
-    def decode(value: bytes) -> list[int]:
-        if not value.endswith(b"."):  # Whoosh strips pickle's STOP opcode to save a byte
-            value += b"."
-        return list(accumulate(pickle.loads(value[_INT_SIZE:])))
-
-    return decode
 
 
 def mask_to_bits(mask: np.ndarray) -> int:
@@ -143,7 +99,7 @@ class Scorer:
         self.searcher = searcher
         self.leaves = list(searcher.reader().leaf_readers())
         # the build's copy of the postings as arrays; Whoosh's blocks when there is none
-        segments = [leaf.segment().segment_id() for leaf, _ in self.leaves]
+        segments = [segment_id(leaf) for leaf, _ in self.leaves]
         self.kept = open_postings(segments, postings_dir) if postings_dir else None
         if postings_dir and self.kept is None:
             log.warning("no postings arrays in %s: reading Whoosh's (slower)", postings_dir)
@@ -191,7 +147,7 @@ class Scorer:
         for reader, offset in self.leaves:
             if (fieldname, text) not in reader:
                 continue
-            for block_ids, block_weights in _blocks(reader.postings(fieldname, text)):
+            for block_ids, block_weights in posting_blocks(reader.postings(fieldname, text)):
                 ids.extend(d + offset for d in block_ids) if offset else ids.extend(block_ids)
                 weights.extend(block_weights)
         return np.array(ids, dtype=np.int64), np.array(weights, dtype=np.float64)
@@ -304,22 +260,13 @@ class Scorer:
         hit = self._places.get(key)
         if hit is not None:
             return hit
-        decode = _position_decoder(self.searcher.schema[fieldname].format)
+        decode = position_decoder(self.searcher.schema[fieldname].format)
         docs: list[int] = []
         where: list[int] = []
         for reader, offset in self.leaves:
             if (fieldname, word) not in reader:
                 continue
-            matcher = _unwrap(reader.postings(fieldname, word))
-            while matcher.is_active():
-                if hasattr(matcher, "_read_values") and hasattr(matcher, "_next_block"):
-                    matcher._read_ids()
-                    matcher._read_values()
-                    pairs = zip(matcher._ids, matcher._values, strict=True)
-                    matcher._next_block()
-                else:
-                    pairs = iter([(matcher.id(), matcher.value())])
-                    matcher.next()
+            for pairs in position_blocks(reader.postings(fieldname, word)):
                 for docnum, value in pairs:
                     found = decode(value)
                     where.extend(found)
