@@ -143,7 +143,8 @@ TARGETS: tuple[Target, ...] = (
 MISS_NOTES: dict[str, str] = {
     "build-rate": (
         "Whoosh's writer is most of a build: turning each record into postings with positions "
-        "(`_Writer.add_document`, `TermPositions.word_values`) and writing them out at commit "
+        "(`_KeepingWriter.add_document`, `TermPositions.word_values`) and writing them out at "
+        "commit "
         "(`W3FieldWriter.add_postings`, with zlib `compress` and a pickle per block); see the "
         "build profile below. With two cores a second process writes half the index, so the "
         "rest (validation, marker mentions, tables) is what the second core cannot share. "

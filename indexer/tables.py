@@ -193,6 +193,68 @@ def _lowest(bits: int) -> int:
     return (bits & -bits).bit_length() - 1
 
 
+def _without_facets(
+    old: IndexTables, removed_bits: int
+) -> tuple[dict[str, dict[str, int]], dict[str, dict[str, str]], dict[str, set[str]]]:
+    """Return the old facets and labels without the removed documents, and per facet the keys
+    whose label came from a removed document (the first one holding it)."""
+    relabel: dict[str, set[str]] = {}
+    facets: dict[str, dict[str, int]] = {}
+    labels: dict[str, dict[str, str]] = {}
+    for facet, values in old.facets.items():
+        names = old.facet_labels[facet]
+        facets[facet] = out = {}
+        labels[facet] = out_names = {}
+        for key, bits in values.items():
+            if bits & removed_bits:
+                if (removed_bits >> _lowest(bits)) & 1:
+                    relabel.setdefault(facet, set()).add(key)
+                bits &= ~removed_bits
+                if not bits:
+                    continue
+            out[key] = bits
+            out_names[key] = names[key]
+    return facets, labels, relabel
+
+
+def _without_evidence(old: IndexTables, removed_bits: int) -> dict[str, dict[str, int]]:
+    """Return the old evidence bitsets without the removed documents."""
+    evidence: dict[str, dict[str, int]] = {}
+    for marker, directions in old.evidence.items():
+        kept_directions = {d: b & ~removed_bits for d, b in directions.items()}
+        kept_directions = {d: b for d, b in kept_directions.items() if b}
+        if kept_directions:
+            evidence[marker] = kept_directions
+    return evidence
+
+
+def _relabel(relabel: dict[str, set[str]], facets: dict[str, dict[str, int]],
+             labels: dict[str, dict[str, str]], records_by_doc: Sequence[dict[str, Any] | None],
+             markers: MarkerDictionary) -> None:  # fmt: skip
+    """Label each value whose labelling document was removed from its first document now."""
+    for facet, keys in relabel.items():
+        for key in keys:
+            if key in facets[facet]:
+                first = records_by_doc[_lowest(facets[facet][key])]
+                assert first is not None
+                pairs = facet_values(first, markers)[facet]
+                labels[facet][key] = next(label for k, label in pairs if k == key)
+
+
+def _merged_orders(old: dict[str, list[int]], removed: list[int], added: list[int],
+                   rows: Sequence[dict[str, Any] | None]) -> dict[str, list[int]]:  # fmt: skip
+    """Return the old sort orders without the removed documents, the added ones inserted."""
+    orders = {}
+    dropped = set(removed)
+    for name, order in old.items():
+        by_row = ORDER_KEYS[name]
+        merged = [d for d in order if d not in dropped] if dropped else list(order)
+        for docnum in added:
+            insort(merged, docnum, key=lambda d, key=by_row: key(rows[d]))  # type: ignore[misc]
+        orders[name] = merged
+    return orders
+
+
 def update_tables(
     old: IndexTables,
     generation: str,
@@ -218,28 +280,8 @@ def update_tables(
     removed_bits = sum(1 << d for d in removed)
     added_bits = sum(1 << d for d in added)
 
-    relabel: dict[str, set[str]] = {}  # facet -> keys whose first document was removed
-    facets: dict[str, dict[str, int]] = {}
-    labels: dict[str, dict[str, str]] = {}
-    for facet, values in old.facets.items():
-        names = old.facet_labels[facet]
-        facets[facet] = out = {}
-        labels[facet] = out_names = {}
-        for key, bits in values.items():
-            if bits & removed_bits:
-                if (removed_bits >> _lowest(bits)) & 1:
-                    relabel.setdefault(facet, set()).add(key)
-                bits &= ~removed_bits
-                if not bits:
-                    continue
-            out[key] = bits
-            out_names[key] = names[key]
-    evidence: dict[str, dict[str, int]] = {}
-    for marker, directions in old.evidence.items():
-        kept_directions = {d: b & ~removed_bits for d, b in directions.items()}
-        kept_directions = {d: b for d, b in kept_directions.items() if b}
-        if kept_directions:
-            evidence[marker] = kept_directions
+    facets, labels, relabel = _without_facets(old, removed_bits)
+    evidence = _without_evidence(old, removed_bits)
 
     rows = list(old.rows)
     slugs = list(old.slugs)
@@ -253,25 +295,11 @@ def update_tables(
         if record is None:
             continue
         _add_bits(docnum, record, markers, facets, labels, evidence)
-    for facet, keys in relabel.items():
-        for key in keys:
-            if key in facets[facet]:
-                first = records_by_doc[_lowest(facets[facet][key])]
-                assert first is not None
-                pairs = facet_values(first, markers)[facet]
-                labels[facet][key] = next(label for k, label in pairs if k == key)
+    _relabel(relabel, facets, labels, records_by_doc, markers)
     # marker labels come from the corpus, which may name a marker differently now
     labels["marker"] = {k: markers.display.get(k, k) for k in facets["marker"]}
 
-    orders = {}
-    for name, order in old.orders.items():
-        by_row = ORDER_KEYS[name]
-        dropped = set(removed)
-        merged = [d for d in order if d not in dropped] if dropped else list(order)
-        for docnum in added:
-            insort(merged, docnum, key=lambda d, key=by_row: key(rows[d]))  # type: ignore[misc]
-        orders[name] = merged
-
+    orders = _merged_orders(old.orders, removed, added, rows)
     return IndexTables(
         generation=generation,
         doc_count=len(records_by_doc),
@@ -288,3 +316,16 @@ def update_tables(
         vocabulary=_vocabulary(vocabulary, records_by_doc),
         field_lengths=field_lengths,
     )
+
+
+def updated_vocabulary(old: dict[str, int], old_records: Mapping[str, dict[str, Any]],
+                       changed: Sequence[dict[str, Any]],
+                       replaced: Sequence[str]) -> dict[str, int] | None:  # fmt: skip
+    """Return the previous vocabulary with the old versions of `replaced` slugs taken out and
+    `changed` records added (None when an old version is not known)."""
+    if any(slug not in old_records for slug in replaced):
+        return None
+    counts = Counter(old)
+    counts.subtract(word_counts(old_records[s] for s in replaced))
+    counts.update(word_counts(changed))
+    return {w: n for w, n in counts.items() if n > 0}
