@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from search.schema import configured_index_dir, configured_sources
+from search.settings import configured_index_dir, configured_sources
 
 EXIT_FAILED = 1  # invalid records, no index, unknown study
 EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)

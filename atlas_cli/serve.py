@@ -21,6 +21,7 @@ from atlas_cli.options import (
     source_option,
 )
 from indexer.build import BuildError, BuildLocked, build, is_current_format
+from search import settings
 
 log = logging.getLogger("atlas.access")
 
@@ -55,22 +56,16 @@ class AccessLog:
             log.info("%s %s %s %.1fms", environ.get("REQUEST_METHOD"), path, status[0], elapsed)
 
 
-def _env_default(name: str, fallback: Any) -> Any:
-    import os
-
-    return os.environ.get(name) or fallback
-
-
 @click.command("serve")
 @click.option(
     "--host",
-    default=lambda: _env_default("ATLAS_HOST", "127.0.0.1"),
+    default=settings.host,
     show_default="127.0.0.1 or $ATLAS_HOST",
 )
 @click.option(
     "--port",
     type=click.IntRange(0, 65535),
-    default=lambda: int(_env_default("ATLAS_PORT", 8080)),
+    default=settings.port,
     show_default="8080 or $ATLAS_PORT",
 )
 @index_option
@@ -78,12 +73,12 @@ def _env_default(name: str, fallback: Any) -> Any:
 @click.option(
     "--threads",
     type=click.IntRange(1, 256),
-    default=lambda: int(_env_default("ATLAS_THREADS", 8)),
+    default=settings.threads,
     show_default="8 or $ATLAS_THREADS",
 )
 @click.option(
     "--trusted-proxy",
-    default=lambda: _env_default("ATLAS_TRUSTED_PROXY", ""),
+    default=settings.trusted_proxy,
     help="Address of a reverse proxy whose X-Forwarded-For/-Proto headers are believed "
     "(default: $ATLAS_TRUSTED_PROXY; none). Needed behind nginx so per-client limits see "
     "clients, not the proxy.",

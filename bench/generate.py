@@ -40,7 +40,7 @@ from bench.vocabulary import (
     TOPICS,
 )
 from search.markers import AMBIGUOUS, GREEK, fold, read_synonyms
-from search.schema import PEM_REQUIRING
+from search.vocabularies import PEM_REQUIRING
 
 WORDS_MIN, WORDS_MAX = 150, 300
 YEAR_MIN, YEAR_MAX = 1985, 2026

@@ -24,7 +24,7 @@ from typing import Any
 from search import parse
 from search import query as query_language
 from search.markers import GREEK, MarkerDictionary, find_mentions, fold
-from search.schema import criterion_key, tag_key
+from search.vocabularies import criterion_key, tag_key
 
 PROSE_FIELDS = query_language.PROSE_FIELDS
 NAME_FIELDS = ("authors", "journal")

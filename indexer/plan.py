@@ -15,8 +15,7 @@ from typing import Any
 
 from indexer.sources import LoadResult
 from indexer.validation import Previous
-from search.markers import SYNONYMS_FILE
-from search.schema import MarkerDictionary
+from search.markers import SYNONYMS_FILE, MarkerDictionary
 from search.store import GENERATION_PREFIX, INDEX_FORMAT
 from search.store.meta import read_meta
 from search.store.reuse import read_hashes

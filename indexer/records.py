@@ -22,7 +22,7 @@ from marshmallow import (
     validates_schema,
 )
 
-from search.schema import (
+from search.vocabularies import (
     CONFIDENCE_VALUES,
     DESIGNS,
     DIRECTIONS,

@@ -8,15 +8,11 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
-from search.analysis import fold_word
-from search.schema import (
-    FACETS,
-    STOP_WORDS,
-    MarkerDictionary,
-    criterion_key,
-    tag_key,
-)
+from search.analysis import STOP_WORDS, fold_word
+from search.markers import MarkerDictionary
+from search.schema import FACETS
 from search.store.tables import IndexTables
+from search.vocabularies import criterion_key, tag_key
 
 
 def marker_keys(record: dict[str, Any], markers: MarkerDictionary) -> list[str]:

@@ -42,8 +42,10 @@ def validator_hash() -> str:
     """Return a hash of the code that cleans records: a change to it invalidates reuse."""
     from indexer import records as record_module
     from search import schema as schema_module
+    from search import vocabularies as vocabulary_module
 
-    code = b"".join(Path(m.__file__).read_bytes() for m in (record_module, schema_module))
+    modules = (record_module, schema_module, vocabulary_module)
+    code = b"".join(Path(m.__file__).read_bytes() for m in modules)
     return hashlib.sha256(code).hexdigest()[:16]
 
 

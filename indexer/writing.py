@@ -18,36 +18,28 @@ from indexer.commit import BuildError, release_inherited_locks
 from indexer.forked import ChildFailed, Forked, parent_alive
 from indexer.plan import Plan
 from indexer.tables import marker_keys
-from search.markers import mention_keys, mention_spans
-from search.schema import MarkerDictionary, criterion_key, index_schema
+from search.markers import MarkerDictionary, mention_keys, mention_spans
+from search.schema import index_schema
+from search.settings import SettingError, build_memory_mb
 from search.store import POSTINGS_DIR, WHOOSH_DIR
 from search.store.postings import PostingsWriter
 from search.store.snippets import SNIPPET_TEXTS, encode_line, read_lines
+from search.vocabularies import criterion_key
 from search.whoosh_compat import join_segments, segment_writer
 
 # Full builds of at least this many records use a second process when there is a second core
 # (below it, forking costs more than it saves).
 PARALLEL_FROM = 1000
-# Whoosh's writer buffers postings in memory up to this size (by its own estimate) before
-# spilling sorted runs to disk and merging them back at commit. Spilling made builds of
-# 100,000 studies about 30% slower; each writer's pool then holds about 1.3 GB.
-# $ATLAS_BUILD_MEMORY_MB sets it (per writer process) on machines with less memory.
-WRITER_LIMIT_MB = 2048
-MEMORY_VARIABLE = "ATLAS_BUILD_MEMORY_MB"
-
 Progress = Callable[[int, int], None]
 
 
 def writer_memory_mb() -> int:
-    """Return how many megabytes of postings a writer keeps before spilling to disk."""
-    raw = os.environ.get(MEMORY_VARIABLE, "").strip()
-    if not raw:
-        return WRITER_LIMIT_MB
-    value = int(raw) if raw.isdigit() else 0
-    if value < 1:
-        raise BuildError(f"{MEMORY_VARIABLE} must be a whole number of megabytes, 1 or more "
-                         f"(it is {raw!r})")  # fmt: skip
-    return value
+    """Return how many megabytes of postings a writer keeps before spilling to disk
+    ($ATLAS_BUILD_MEMORY_MB, see search/settings.py); raise BuildError for a bad value."""
+    try:
+        return build_memory_mb()
+    except SettingError as exc:
+        raise BuildError(str(exc)) from None
 
 
 def _kept(items: Iterator[tuple[Any, ...]], segment: str, directory: Path) -> Iterator[Any]:

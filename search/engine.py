@@ -35,15 +35,10 @@ from search.facets import (
     unselected_facet,
 )
 from search.highlight import Highlighter
+from search.markers import MarkerDictionary
 from search.params import SearchParams
 from search.results import Evidence, FacetValue, Hit, SearchResult
-from search.schema import (
-    DIRECTIONS,
-    FACETS,
-    MarkerDictionary,
-    criterion_key,
-    tag_key,
-)
+from search.schema import FACETS
 from search.scoring import Scorer, bits_to_mask, mask_to_bits
 from search.store import INDEX_FORMAT, POSTINGS_DIR, WHOOSH_DIR
 from search.store.current import read_current
@@ -52,6 +47,7 @@ from search.store.records import RecordsReader
 from search.store.snippets import SnippetsReader
 from search.store.tables import IndexTables, read_tables
 from search.suggest import Speller
+from search.vocabularies import DIRECTIONS, criterion_key, tag_key
 from search.whoosh_compat import WhooshIncompatible
 from search.whoosh_compat import check as check_whoosh
 

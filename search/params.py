@@ -10,14 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
-from search.schema import (
-    CONFIDENCE_VALUES,
-    DESIGNS,
-    EVIDENCE_LEVELS,
-    FACETS,
-    PEM_VALUES,
-    SEX_VALUES,
-)
+from search.schema import FACETS
+from search.vocabularies import CLOSED_FILTERS
 
 MAX_QUERY_CHARS = 500
 MAX_FILTER_VALUES = 50
@@ -29,14 +23,7 @@ SORTS = ("relevance", "newest", "oldest", "title")
 YEAR_MIN, YEAR_MAX = 1900, 2100
 
 # Filters whose values come from a closed vocabulary, checked here.
-_CLOSED: dict[str, tuple[str, ...]] = {
-    "pem": PEM_VALUES,
-    "design": DESIGNS,
-    "sex": SEX_VALUES,
-    "evidence_level": EVIDENCE_LEVELS,
-    "confidence": CONFIDENCE_VALUES,
-    "peer_reviewed": ("true", "false"),
-}
+_CLOSED = CLOSED_FILTERS
 _BOOLEAN_WORDS = {"yes": "true", "no": "false", "1": "true", "0": "false"}
 # The order of parameters in canonical URLs.
 PARAM_ORDER = ("q", *FACETS, "year_from", "year_to", "sort", "page", "per_page")

@@ -16,7 +16,7 @@ from whoosh import query as wq
 
 from search.analysis import fold_word, name_terms, placed_prose_terms
 from search.markers import GREEK, MarkerDictionary, find_mentions, fold
-from search.schema import criterion_key
+from search.vocabularies import criterion_key
 
 FIELDS = (
     "title",

@@ -1,92 +1,15 @@
-"""The index schema (Whoosh fields) and the vocabularies (the layout of an index generation is
-search/store/).
+"""The index schema: the Whoosh fields a study is indexed as, which of them are scored, and
+the facets (each also a filter of the same name).
 
-This is the one module the indexer shares with the search layer: what is written here is
-what the search layer reads back.
+The vocabularies are in search/vocabularies.py, the settings and paths in search/settings.py,
+and the layout of an index generation in search/store/.
 """
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from whoosh.fields import ID, KEYWORD, TEXT, Schema
 
-from search.analysis import (
-    STOP_WORDS,
-    TermPositions,
-    TermTokenizer,
-    name_analyzer,
-    prose_analyzer,
-)
-from search.markers import MarkerDictionary, find_mentions, fold
-
-__all__ = [
-    "CRITERIA",
-    "DESIGNS",
-    "FACETS",
-    "STOP_WORDS",
-    "MarkerDictionary",
-    "find_mentions",
-    "fold",
-    "index_schema",
-]
-
-# Where things are when nothing is configured: the project's own index/ and bundled studies.
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_INDEX_DIR = PROJECT_ROOT / "index"
-BUNDLED_STUDIES = PROJECT_ROOT / "data" / "studies"
-
-
-def configured_index_dir() -> Path:
-    """Return the index directory: $ATLAS_INDEX, else index/ in the project."""
-    return Path(os.environ.get("ATLAS_INDEX") or DEFAULT_INDEX_DIR)
-
-
-def configured_sources() -> list[Path]:
-    """Return the record sources: $ATLAS_SOURCE (':'-separated paths), else the bundled studies."""
-    raw = os.environ.get("ATLAS_SOURCE", "")
-    paths = [Path(p) for p in raw.split(":") if p.strip()]
-    return paths or [BUNDLED_STUDIES]
-
-
-# Diagnostic criteria: id -> (aliases, requires PEM). Matched case-insensitively.
-CRITERIA: dict[str, tuple[tuple[str, ...], bool]] = {
-    "CCC": (("Canadian Consensus Criteria", "Carruthers 2003", "Canadian"), True),
-    "ICC": (("International Consensus Criteria", "Carruthers 2011", "ME-ICC"), True),
-    "IOM": (("IOM 2015", "NAM", "SEID", "Institute of Medicine"), True),
-    "NICE-2021": (("NICE 2021",), True),
-    "Fukuda": (("CDC 1994", "CDC-1994", "Fukuda 1994"), False),
-    "Oxford": (("Oxford 1991", "Sharpe 1991"), False),
-    "Holmes": (("CDC 1988", "CDC-1988", "Holmes 1988"), False),
-    "Reeves": (("CDC 2005", "empirical", "Reeves 2005"), False),
-    "NICE-2007": (("NICE 2007",), False),
-}
-CRITERIA_BY_ALIAS: dict[str, str] = {
-    " ".join(name.casefold().split()): cid
-    for cid, (aliases, _) in CRITERIA.items()
-    for name in (cid, *aliases)
-}
-PEM_REQUIRING = frozenset(cid for cid, (_, requires) in CRITERIA.items() if requires)
-
-PEM_VALUES = ("required", "not-required", "unknown")
-DESIGNS = (
-    "case-control",
-    "cohort",
-    "cross-sectional",
-    "rct",
-    "non-randomised-trial",
-    "systematic-review",
-    "meta-analysis",
-    "review",
-    "case-report",
-    "qualitative",
-    "other",
-)
-SEX_VALUES = ("female", "male", "mixed", "unknown")
-DIRECTIONS = ("increased", "decreased", "no-difference", "mixed")
-EVIDENCE_LEVELS = ("E0", "E1", "E2", "E3")
-CONFIDENCE_VALUES = ("low", "moderate", "high")
+from search.analysis import TermPositions, TermTokenizer, name_analyzer, prose_analyzer
 
 # Facets in display order. Each is also a filter parameter of the same name.
 FACETS = (
@@ -102,21 +25,6 @@ FACETS = (
     "confidence",
     "peer_reviewed",
 )
-
-
-def canonical_criterion(value: str) -> str | None:
-    """Return the criteria id for a name or alias, or None when it is not in the vocabulary."""
-    return CRITERIA_BY_ALIAS.get(" ".join(value.casefold().split()))
-
-
-def criterion_key(value: str) -> str:
-    """Return the index term for a criterion (known id or unknown name as written)."""
-    return fold(canonical_criterion(value) or value)
-
-
-def tag_key(value: str) -> str:
-    """Return the facet key of a free tag (topics, interventions): case and spacing folded."""
-    return " ".join(value.casefold().split())
 
 
 # Fields whose matches are scored by length-normalised BM25F (the others score flat).

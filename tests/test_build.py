@@ -16,7 +16,7 @@ from indexer.build import BuildLocked, build, build_lock, corpus_markers, curren
 from indexer.sources import load_records
 from indexer.tables import build_tables, update_tables, word_counts
 from search import open_atlas, parse
-from search.schema import BUNDLED_STUDIES
+from search.settings import BUNDLED_STUDIES
 from search.store.current import CURRENT_FILE
 from search.store.tables import IndexTables, read_tables
 from tests.conftest import DATA, SOURCES, copy_records

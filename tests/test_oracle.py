@@ -16,7 +16,9 @@ from indexer.sources import load_records
 from search import Atlas, open_atlas, parse
 from search.analysis import TermTokenizer, name_terms, prose_terms
 from search.markers import MarkerDictionary
-from search.schema import BUNDLED_STUDIES, FACETS, criterion_key, tag_key
+from search.schema import FACETS
+from search.settings import BUNDLED_STUDIES
+from search.vocabularies import criterion_key, tag_key
 
 WORDS = [
     "fatigue",

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from indexer.build import build
 from search import SearchParams
 from search.params import MAX_FILTER_VALUES, MAX_QUERY_CHARS
-from search.schema import BUNDLED_STUDIES, FACETS
+from search.schema import FACETS
+from search.settings import BUNDLED_STUDIES
 from tests.html_page import Element, parse_html
 from web import create_app
 from web.histogram import year_histogram

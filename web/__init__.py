@@ -8,7 +8,7 @@ from typing import Any
 
 from flask import Flask
 
-from search.schema import configured_index_dir
+from search.settings import configured_index_dir
 
 # Working defaults for every setting; the environment (ATLAS_*) and test_config override them.
 DEFAULTS: dict[str, Any] = {

@@ -15,25 +15,12 @@ from marshmallow import Schema, fields, validate
 
 from indexer.records import StudyRecordSchema
 from search.params import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS, YEAR_MAX, YEAR_MIN
-from search.schema import (
-    CONFIDENCE_VALUES,
-    DESIGNS,
-    EVIDENCE_LEVELS,
-    FACETS,
-    PEM_VALUES,
-    SEX_VALUES,
-)
+from search.schema import FACETS
+from search.vocabularies import CLOSED_FILTERS, PEM_VALUES
 
 API_VERSION = "1.0.0"
 OPENAPI_VERSION = "3.0.3"
-_ENUMS: dict[str, tuple[str, ...]] = {
-    "pem": PEM_VALUES,
-    "design": DESIGNS,
-    "sex": SEX_VALUES,
-    "evidence_level": EVIDENCE_LEVELS,
-    "confidence": CONFIDENCE_VALUES,
-    "peer_reviewed": ("true", "false"),
-}
+_ENUMS = CLOSED_FILTERS
 
 
 class HitSchema(Schema):

@@ -17,7 +17,8 @@ from markupsafe import Markup
 from indexer.records import StudyRecordSchema
 from search import Atlas, Evidence, FacetValue, Hit, SearchParams, SearchResult, parse
 from search.params import SORTS
-from search.schema import CRITERIA, DIRECTIONS, FACETS, PEM_REQUIRING, PEM_VALUES
+from search.schema import FACETS
+from search.vocabularies import CRITERIA, DIRECTIONS, PEM_REQUIRING, PEM_VALUES
 from web import assets
 from web.citations import (
     bibtex,

@@ -1,0 +1,96 @@
+"""Every setting the atlas reads from the environment (ATLAS_*), with its default, and the
+paths of the source tree: the one place either is worked out.
+
+The web app also takes any Flask setting as ATLAS_<NAME> (web/__init__.py); the variables
+here are the documented ones (README, "Configuration"). Each is read when asked for, so a
+test or a command sees the environment it runs in.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+# Where things are when nothing is configured: the project's own folders.
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_INDEX_DIR = PROJECT_ROOT / "index"
+BUNDLED_STUDIES = PROJECT_ROOT / "data" / "studies"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "instance"
+
+INDEX = "ATLAS_INDEX"
+SOURCE = "ATLAS_SOURCE"
+DATA = "ATLAS_DATA"
+HOST, DEFAULT_HOST = "ATLAS_HOST", "127.0.0.1"
+PORT, DEFAULT_PORT = "ATLAS_PORT", 8080
+THREADS, DEFAULT_THREADS = "ATLAS_THREADS", 8
+TRUSTED_PROXY = "ATLAS_TRUSTED_PROXY"
+# Whoosh's writer buffers postings in memory up to this size (by its own estimate) before
+# spilling sorted runs to disk and merging them back at commit. Spilling made builds of
+# 100,000 studies about 30% slower; each writer's pool then holds about 1.3 GB.
+BUILD_MEMORY, DEFAULT_BUILD_MEMORY_MB = "ATLAS_BUILD_MEMORY_MB", 2048
+
+
+class SettingError(ValueError):
+    """An environment variable holds a value the atlas cannot use."""
+
+
+def _get(name: str) -> str:
+    return os.environ.get(name, "").strip()
+
+
+def configured_index_dir() -> Path:
+    """Return the index directory: $ATLAS_INDEX, else index/ in the project."""
+    return Path(_get(INDEX) or DEFAULT_INDEX_DIR)
+
+
+def configured_sources() -> list[Path]:
+    """Return the record sources: $ATLAS_SOURCE (':'-separated paths), else the bundled studies."""
+    paths = [Path(p) for p in _get(SOURCE).split(":") if p.strip()]
+    return paths or [BUNDLED_STUDIES]
+
+
+def configured_data_dir() -> Path | None:
+    """Return $ATLAS_DATA (private data: reader corrections), or None when it is not set."""
+    raw = _get(DATA)
+    return Path(raw) if raw else None
+
+
+def host() -> str:
+    """Return where `atlas serve` listens: $ATLAS_HOST, else 127.0.0.1."""
+    return _get(HOST) or DEFAULT_HOST
+
+
+def port() -> int:
+    """Return the port `atlas serve` listens on: $ATLAS_PORT, else 8080."""
+    return _whole_number(PORT, DEFAULT_PORT, "a port number")
+
+
+def threads() -> int:
+    """Return how many worker threads `atlas serve` runs: $ATLAS_THREADS, else 8."""
+    return _whole_number(THREADS, DEFAULT_THREADS, "a number of threads")
+
+
+def trusted_proxy() -> str:
+    """Return the reverse proxy whose X-Forwarded-For is believed ($ATLAS_TRUSTED_PROXY)."""
+    return _get(TRUSTED_PROXY)
+
+
+def build_memory_mb() -> int:
+    """Return how many megabytes of postings a build's writer keeps before spilling to disk."""
+    raw = _get(BUILD_MEMORY)
+    if not raw:
+        return DEFAULT_BUILD_MEMORY_MB
+    value = int(raw) if raw.isdigit() else 0
+    if value < 1:
+        raise SettingError(f"{BUILD_MEMORY} must be a whole number of megabytes, 1 or more "
+                           f"(it is {raw!r})")  # fmt: skip
+    return value
+
+
+def _whole_number(name: str, default: int, what: str) -> int:
+    raw = _get(name)
+    if not raw:
+        return default
+    if not raw.isdigit():
+        raise SettingError(f"{name} must be {what} (it is {raw!r})")
+    return int(raw)
