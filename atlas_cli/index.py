@@ -17,6 +17,7 @@ from atlas_cli.options import (
     source_option,
 )
 from indexer.build import BuildError, BuildLocked, build
+from indexer.prose import prose_warnings, reading_level
 from indexer.sources import LoadResult, load_records
 
 
@@ -109,10 +110,22 @@ def build_command(
         click.echo(f"Skipped {errors} invalid record problem(s) (see above).")
 
 
+def _location(where: str) -> tuple[str, int | None]:
+    """Split a "file[:line]" location as LoadResult keeps it."""
+    file, _, line = where.rpartition(":")
+    if file and line.isdigit():
+        return file, int(line)
+    return where, None
+
+
 @index_group.command("check")
 @source_option
 def check_command(sources: tuple[Path, ...]) -> None:
-    """Validate and lint study records without writing anything (exit 1 on any error)."""
+    """Validate and lint study records without writing anything (exit 1 on any error).
+
+    Besides the record checks, the prose of each valid record (summary, significance,
+    limitations) is linted, as warnings, and the reading level of the summaries is printed.
+    """
     load = load_records(resolve_sources(sources))
     _report_problems(load)
     errors, warnings = len(load.errors), len(load.warnings)
@@ -120,5 +133,13 @@ def check_command(sources: tuple[Path, ...]) -> None:
         f"{len(load.records)} valid record(s) in {load.files_read} file(s); "
         f"{errors} error(s), {warnings} warning(s)."
     )
+    prose = [
+        problem
+        for record in load.records
+        for problem in prose_warnings(record, *_location(load.locations[record["slug"]]))
+    ]
+    for problem in prose:
+        click.echo(str(problem), err=True)
+    click.echo(f"Prose: {len(prose)} warning(s). {reading_level(load.records)}")
     if errors:
         sys.exit(EXIT_FAILED)
