@@ -38,3 +38,52 @@ def test_nesting_up_to_the_bound_is_read_as_written(client) -> None:  # type: ig
     answer = client.get("/api/v1/search", query_string={"q": q}).get_json()
     assert answer["read_as"] == "fatigue OR cytokine"
     assert not any("nested" in n for n in answer["notices"])
+
+
+# ---- 4: the 500 handler -------------------------------------------------------------------------
+
+
+def _failing_app(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from web import create_app
+
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none"),
+                      "DATA_DIR": str(tmp_path / "data")})  # fmt: skip
+
+    def fail() -> str:
+        raise ValueError("a bug")
+
+    app.add_url_rule("/broken", "broken", fail)
+    app.add_url_rule("/api/v1/broken", "api_broken", fail)
+    return app
+
+
+def test_a_500_page_is_plain_and_names_the_logged_traceback(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = _failing_app(tmp_path).test_client().get("/broken")
+    assert response.status_code == 500
+    html = response.get_data(as_text=True)
+    assert "<h1>500: Internal Server Error</h1>" in html
+    assert "property object" not in html
+    request_id = response.headers["X-Request-Id"]
+    assert f"Reference: <code>{request_id}</code>" in html
+    [logged] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert request_id in logged.getMessage() and "'/broken'" in logged.getMessage()
+    assert logged.exc_info is not None and "a bug" in str(logged.exc_info[1])
+
+
+def test_a_500_on_the_api_is_json_with_the_request_id(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    response = _failing_app(tmp_path).test_client().get("/api/v1/broken")
+    assert response.status_code == 500
+    body = response.get_json()
+    assert body == {
+        "error": "Internal Server Error",
+        "messages": [
+            "Something went wrong on our side. If it keeps happening, please tell us its "
+            "reference and what you were doing."
+        ],
+        "request_id": response.headers["X-Request-Id"],
+    }
+    assert body["request_id"] in caplog.text

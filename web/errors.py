@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import secrets
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException
 
 from search import IndexUnavailable
 from search.params import ParamError
@@ -19,19 +20,37 @@ def wants_json() -> bool:
     return path.startswith("/api/") or path.endswith(".json") or path == "/healthz"
 
 
-def error_response(status: int, error: str, messages: list[str] | dict | None = None) -> Response:
-    """Return an error as JSON {"error", "messages"} for the API, or as an HTML page."""
+def error_response(
+    status: int,
+    error: str,
+    messages: list[str] | dict | None = None,
+    request_id: str | None = None,
+) -> Response:
+    """Return an error as JSON {"error", "messages"} for the API, or as an HTML page.
+
+    A `request_id` (500s) is shown to the visitor and names the logged traceback.
+    """
     if wants_json():
-        response = jsonify({"error": error, "messages": messages or []})
+        body: dict = {"error": error, "messages": messages or []}
+        if request_id:
+            body["request_id"] = request_id
+        response = jsonify(body)
     else:
         try:
             html = render_template(
-                "error.html", status=status, error=error, messages=messages or []
+                "error.html",
+                status=status,
+                error=error,
+                messages=messages or [],
+                request_id=request_id,
             )
         except Exception:  # noqa: BLE001 - the error page must render even when templates fail
-            html = f"<!doctype html><title>{status}</title><h1>{status}</h1>"
+            reference = f"<p>Reference: {request_id}</p>" if request_id else ""
+            html = f"<!doctype html><title>{status}</title><h1>{status}</h1>{reference}"
         response = Response(html, mimetype="text/html")
     response.status_code = status
+    if request_id:
+        response.headers["X-Request-Id"] = request_id
     return response
 
 
@@ -63,5 +82,16 @@ def register(app: Flask) -> None:
     def unexpected(exc: Exception) -> Response:
         if isinstance(exc, HTTPException):
             return http_error(exc)
-        log.exception("unhandled error on %s", request.path)
-        return error_response(500, InternalServerError.name, ["Something went wrong on our side."])
+        request_id = secrets.token_hex(6)
+        # %r: a path is the visitor's text and must not write lines or escapes into the log
+        log.exception("request %s: unhandled error on %s %r", request_id, request.method,
+                      request.path)  # fmt: skip
+        return error_response(
+            500,
+            "Internal Server Error",
+            [
+                "Something went wrong on our side. If it keeps happening, please tell us its "
+                "reference and what you were doing."
+            ],
+            request_id=request_id,
+        )
