@@ -87,3 +87,85 @@ def test_a_500_on_the_api_is_json_with_the_request_id(
         "request_id": response.headers["X-Request-Id"],
     }
     assert body["request_id"] in caplog.text
+
+
+# ---- 7: lone surrogates, and URL schemes, in records -------------------------------------------
+
+GOOD = {"slug": "good-2020-study", "title": "A study", "authors": ["Doe, J"], "year": 2020}
+
+
+def _write_record(tmp_path: Path, text: str) -> Path:
+    records = tmp_path / "records"
+    records.mkdir()
+    (records / "odd.json").write_text(text, encoding="utf-8")
+    return records
+
+
+@pytest.mark.parametrize(
+    ("extra", "where"),
+    [
+        ('"title": "Cytokines \\ud800 in ME"', "title"),
+        (
+            '"title": "T", "findings": [{"marker": "IL-6\\udfff", "direction": "mixed"}]',
+            "findings[0].marker",
+        ),  # fmt: skip
+        ('"title": "T", "curator_note": {"a": ["ok", "\\ud83d"]}', "curator_note.a[1]"),
+    ],
+)
+def test_a_lone_surrogate_fails_check_and_build_naming_file_slug_and_field(
+    runner: CliRunner, tmp_path: Path, extra: str, where: str
+) -> None:
+    text = '{"slug": "odd-2020-study", "authors": ["Doe, J"], "year": 2020, ' + extra + "}"
+    records = _write_record(tmp_path, text)
+    expected = (
+        f"{records / 'odd.json'}: odd-2020-study: {where}: "
+        "holds a lone surrogate (\\ud800-\\udfff), which is not a character"
+    )
+    check = runner.invoke(cli, ["index", "check", "--source", str(records)])
+    assert check.exit_code == 1, check.output
+    assert expected in check.stderr
+    built = runner.invoke(
+        cli, ["index", "build", "--index", str(tmp_path / "ix"), "--source", str(records)]
+    )
+    assert built.exit_code == 1 and isinstance(built.exception, SystemExit), built.output
+    assert expected in built.stderr
+    assert not (tmp_path / "ix" / "CURRENT").exists()
+
+
+def test_a_surrogate_in_the_slug_is_reported_printably(runner: CliRunner, tmp_path: Path) -> None:
+    records = _write_record(tmp_path, '{"slug": "x\\ud800", "title": "T", "authors": ["D"], '
+                                      '"year": 2020}')  # fmt: skip
+    check = runner.invoke(cli, ["index", "check", "--source", str(records)])
+    assert check.exit_code == 1
+    assert f"{records / 'odd.json'}: x\\ud800: slug: holds a lone surrogate" in check.stderr
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "javascript:alert(1)",
+        "JavaScript://x%0aalert(1)",
+        "data:text/html,<b>",
+        "ftp://x.org/a",
+        "//example.org/a",
+        "https:",
+        "example.org/study",
+    ],  # fmt: skip
+)
+def test_a_record_url_must_be_http_or_https(url: str) -> None:
+    from indexer.records import validate_record
+
+    record, problems = validate_record({**GOOD, "url": url}, "f.json")
+    assert record is None
+    assert [str(p) for p in problems] == [
+        "f.json: good-2020-study: url: must be an http or https URL such as "
+        "https://example.org/study"
+    ]
+
+
+@pytest.mark.parametrize("url", ["https://www.mecfsatlas.com/evidence/x", "HTTP://example.org"])
+def test_web_urls_are_accepted(url: str) -> None:
+    from indexer.records import validate_record
+
+    record, problems = validate_record({**GOOD, "url": url}, "f.json")
+    assert record is not None and record["url"] == url and problems == []
