@@ -20,6 +20,7 @@ from atlas_cli.options import (
     resolve_sources,
     source_option,
 )
+from atlas_cli.output import echo
 from indexer.build import BuildError, BuildLocked, build, is_current_format
 
 log = logging.getLogger("atlas.access")
@@ -108,19 +109,19 @@ def serve_command(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     index_dir = resolve_index(index_dir)
     if not is_current_format(index_dir):
-        click.echo(f"No usable index at {index_dir}; building it first.", err=True)
+        echo(f"No usable index at {index_dir}; building it first.", err=True)
         try:
             report = build(index_dir, resolve_sources(sources))
         except BuildLocked as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             sys.exit(EXIT_BUSY)
         except BuildError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             sys.exit(EXIT_FAILED)
         for problem in report.load.problems:
-            click.echo(str(problem), err=True)
+            echo(str(problem), err=True)
         if not report.ok:
-            click.echo("error: the records are invalid; nothing to serve", err=True)
+            echo("error: the records are invalid; nothing to serve", err=True)
             sys.exit(EXIT_FAILED)
     app = create_app({"INDEX_DIR": str(index_dir)})
     with app.app_context():
@@ -142,7 +143,7 @@ def serve_command(
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    click.echo(
+    echo(
         f"Serving ME/CFS Atlas Search on http://{host}:{server.effective_port} "
         f"({threads} threads, index {index_dir})",
         err=True,
@@ -152,6 +153,6 @@ def serve_command(
     except KeyboardInterrupt:
         pass
     finally:
-        click.echo("Shutting down.", err=True)
+        echo("Shutting down.", err=True)
         server.close()
         server.task_dispatcher.shutdown(timeout=5)

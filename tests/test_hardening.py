@@ -169,3 +169,44 @@ def test_web_urls_are_accepted(url: str) -> None:
 
     record, problems = validate_record({**GOOD, "url": url}, "f.json")
     assert record is not None and record["url"] == url and problems == []
+
+
+# ---- 8: terminal control sequences in CLI output -----------------------------------------------
+
+HOSTILE_TEXT = "Cytokines \x1b[2J\x1b]0;owned\x07 \x00 \x9b31m \u202egnp.exe \u200b end"
+RAW = ("\x1b", "\x07", "\x00", "\x9b", "\u202e", "\u200b")
+
+
+@pytest.fixture
+def hostile_index(tmp_path: Path) -> Path:
+    from indexer.build import build
+
+    record = {**GOOD, "slug": "hostile-2020-study", "title": HOSTILE_TEXT,
+              "summary": HOSTILE_TEXT, "markers": ["IL-6\x1b[0m"], "curator": HOSTILE_TEXT,
+              "findings": [{"marker": "IL-6\x1b[0m", "direction": "mixed",
+                            "sample": "\x1b]8;;https://evil.example\x07plasma"}]}  # fmt: skip
+    records = _write_record(tmp_path, json.dumps(record))
+    report = build(tmp_path / "ix", [records])
+    assert report.ok
+    return tmp_path / "ix"
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "hostile-2020-study"],
+        ["show", "hostile-2020-study", "--json"],
+        ["search", "cytokines"],
+        ["search", "cytokines", "--json"],
+        ["index", "build", "--json"],
+    ],
+)
+def test_cli_output_spells_out_control_and_format_characters(
+    runner: CliRunner, hostile_index: Path, args: list[str]
+) -> None:
+    result = runner.invoke(cli, [*args, "--index", str(hostile_index)])
+    assert result.exit_code == 0, result.output
+    assert not [c for c in RAW if c in result.output], result.output
+    assert "\\u001b[2J" in result.output or args[0] == "index"
+    if "--json" in args and args[0] == "show":
+        assert json.loads(result.stdout)["title"] == HOSTILE_TEXT
