@@ -15,6 +15,7 @@ import click
 from atlas_cli.options import (
     EXIT_BUSY,
     EXIT_FAILED,
+    EXIT_USAGE,
     index_option,
     resolve_index,
     resolve_sources,
@@ -123,7 +124,11 @@ def serve_command(
         if not report.ok:
             echo("error: the records are invalid; nothing to serve", err=True)
             sys.exit(EXIT_FAILED)
-    app = create_app({"INDEX_DIR": str(index_dir)})
+    try:
+        app = create_app({"INDEX_DIR": str(index_dir)})
+    except ValueError as exc:  # a malformed setting: say which, no traceback
+        echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
     with app.app_context():
         from web.index import get_atlas
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -210,3 +211,64 @@ def test_cli_output_spells_out_control_and_format_characters(
     assert "\\u001b[2J" in result.output or args[0] == "index"
     if "--json" in args and args[0] == "show":
         assert json.loads(result.stdout)["title"] == HOSTILE_TEXT
+
+
+# ---- 10: ATLAS_SECRET_KEY and the secret file --------------------------------------------------
+
+STUDY = "roerink-2017-cytokine-signatures"
+
+
+@pytest.mark.parametrize(
+    ("key", "secret"),
+    [
+        ("12345678901234567890", "12345678901234567890"),
+        ("true", "true"),
+        ("null", "null"),
+        ("[1]", "[1]"),
+        ('"quoted"', "quoted"),
+    ],  # fmt: skip
+)
+def test_a_secret_key_from_the_environment_is_text(
+    monkeypatch: pytest.MonkeyPatch, index_dir: Path, tmp_path: Path, key: str, secret: str
+) -> None:
+    from web import create_app
+    from web.contribute import read_token
+
+    monkeypatch.setenv("ATLAS_SECRET_KEY", key)
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir),
+                      "DATA_DIR": str(tmp_path)})  # fmt: skip
+    assert app.config["SECRET_KEY"] == secret
+    page = app.test_client().get(f"/studies/{STUDY}")
+    assert page.status_code == 200
+    token = page.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    read_token(secret, token, STUDY, time.time())
+
+
+@pytest.mark.parametrize("key", ["", "  "])
+def test_an_empty_secret_key_in_the_environment_stops_the_app(
+    monkeypatch: pytest.MonkeyPatch, index_dir: Path, runner: CliRunner, key: str
+) -> None:
+    from web import create_app
+
+    monkeypatch.setenv("ATLAS_SECRET_KEY", key)
+    with pytest.raises(ValueError, match="ATLAS_SECRET_KEY is set but empty"):
+        create_app({"INDEX_DIR": str(index_dir)})
+    result = runner.invoke(cli, ["serve", "--index", str(index_dir), "--port", "0"])
+    assert result.exit_code == 2
+    assert "error: ATLAS_SECRET_KEY is set but empty; give it a key or unset it" in result.stderr
+
+
+def test_an_empty_secret_file_is_not_used_to_sign(
+    index_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    from web import create_app
+    from web.contribute import BadToken, read_token
+
+    (tmp_path / "secret_key").write_text("\n")
+    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(tmp_path)})
+    page = app.test_client().get(f"/studies/{STUDY}")
+    assert page.status_code == 200
+    token = page.get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
+    with pytest.raises(BadToken):
+        read_token("", token, STUDY, time.time())
+    assert f"{tmp_path / 'secret_key'} is empty; delete it and a new secret is made" in caplog.text

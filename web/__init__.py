@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,29 @@ DEFAULTS: dict[str, Any] = {
 }
 
 
+# Settings that are text whatever they look like: ATLAS_<NAME> is otherwise read as JSON when
+# it parses, which made a numeric ATLAS_SECRET_KEY an int (and every study page a 500).
+TEXT_SETTINGS = ("SECRET_KEY", "SITE_NAME", "CONTRIBUTION_RATE_LIMIT")
+
+
+def _text(value: str) -> str:
+    """Return a text setting: as written, or the string a JSON string literal spells."""
+    try:
+        loaded = json.loads(value)
+    except ValueError:
+        return value
+    return loaded if isinstance(loaded, str) else value
+
+
 def _environment() -> dict[str, Any]:
     """Return settings named by the documented environment variables."""
     env: dict[str, Any] = {}
+    for name in TEXT_SETTINGS:
+        if f"ATLAS_{name}" in os.environ:
+            env[name] = _text(os.environ[f"ATLAS_{name}"])
+    if "ATLAS_SECRET_KEY" in os.environ and not os.environ["ATLAS_SECRET_KEY"].strip():
+        # `ATLAS_SECRET_KEY=$(cat missing-file)`: replicas would each sign with a key of their own
+        raise ValueError("ATLAS_SECRET_KEY is set but empty; give it a key or unset it")
     if os.environ.get("ATLAS_INDEX"):
         env["INDEX_DIR"] = os.environ["ATLAS_INDEX"]
     if os.environ.get("ATLAS_DATA"):
