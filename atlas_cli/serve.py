@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import click
 
@@ -25,6 +26,17 @@ from atlas_cli.output import echo
 from indexer.build import BuildError, BuildLocked, build, is_current_format
 
 log = logging.getLogger("atlas.access")
+
+# Logged paths are percent-encoded again as a client would send them: a decoded %0a would
+# write a forged line into the log, a %1b raw escape sequences to whoever reads it.
+PATH_SAFE = "/;:@&=+$,!~*'()-._"
+QUERY_SAFE = PATH_SAFE + "%?"  # the query string arrives still encoded: keep its escapes
+
+
+def _url_text(text: str, safe: str) -> str:
+    """Return a WSGI string (bytes as latin-1, PEP 3333) as printable, percent-encoded ASCII."""
+    raw = text.encode("latin-1", "backslashreplace")
+    return quote(raw, safe=safe)
 
 
 class AccessLog:
@@ -50,11 +62,12 @@ class AccessLog:
             close = getattr(body, "close", None)
             if close is not None:
                 close()
-            path = environ.get("PATH_INFO", "")
+            path = _url_text(environ.get("PATH_INFO", ""), PATH_SAFE)
             if environ.get("QUERY_STRING"):
-                path += "?" + environ["QUERY_STRING"]
+                path += "?" + _url_text(environ["QUERY_STRING"], QUERY_SAFE)
+            method = _url_text(environ.get("REQUEST_METHOD", "-"), "")
             elapsed = (time.perf_counter() - started) * 1000
-            log.info("%s %s %s %.1fms", environ.get("REQUEST_METHOD"), path, status[0], elapsed)
+            log.info("%s %s %s %.1fms", method, path, status[0], elapsed)
 
 
 def _env_default(name: str, fallback: Any) -> Any:

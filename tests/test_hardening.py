@@ -272,3 +272,29 @@ def test_an_empty_secret_file_is_not_used_to_sign(
     with pytest.raises(BadToken):
         read_token("", token, STUDY, time.time())
     assert f"{tmp_path / 'secret_key'} is empty; delete it and a new secret is made" in caplog.text
+
+
+# ---- 11: the access log -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "logged"),
+    [
+        ("/search%0a2026-12-01 12:00:00,000 GET /admin 200 1.0ms", "GET /search%0A2026-12-01"),
+        ("/nope%1b]0;owned%07%1b[2J", "GET /nope%1B%5D0;owned%07%1B%5B2J 404 "),
+        ("/search?q=IL-6%0a%1b&sort=newest", "GET /search?q=IL-6%0a%1b&sort=newest 200 "),
+        ("/studies/%CE%B1-%25", "GET /studies/%CE%B1-%25 404 "),
+    ],
+)
+def test_the_access_log_escapes_what_the_client_sent(
+    app, caplog: pytest.LogCaptureFixture, url: str, logged: str
+) -> None:  # type: ignore[no-untyped-def]
+    from werkzeug.test import Client
+
+    from atlas_cli.serve import AccessLog
+
+    caplog.set_level("INFO", logger="atlas.access")
+    Client(AccessLog(app)).get(url)
+    [line] = [r.getMessage() for r in caplog.records if r.name == "atlas.access"]
+    assert logged in line
+    assert line.isprintable() and line.isascii()
