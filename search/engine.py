@@ -472,7 +472,7 @@ class Atlas:
     def _pointer(self) -> str | None:
         try:
             name = (self.index_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
-        except OSError:
+        except (OSError, UnicodeDecodeError):  # unreadable or not text: not a pointer
             return None
         return name if name.startswith(GENERATION_PREFIX) and "/" not in name else None
 

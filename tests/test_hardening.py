@@ -298,3 +298,46 @@ def test_the_access_log_escapes_what_the_client_sent(
     [line] = [r.getMessage() for r in caplog.records if r.name == "atlas.access"]
     assert logged in line
     assert line.isprintable() and line.isascii()
+
+
+# ---- 9: non-UTF-8 bytes in CURRENT -------------------------------------------------------------
+
+ROUTES = ["/", "/search?q=cytokines", "/api/v1/search?q=il-6", f"/studies/{STUDY}", "/healthz"]
+
+
+def _app_on(index: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+    from web import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(index),
+                       "DATA_DIR": str(tmp_path / "data")})  # fmt: skip
+
+
+@pytest.mark.parametrize("garbage", [b"\xff\xfe\x00gen-", b"gen-\xc3(", b"gen-\x00x"])
+def test_garbage_in_current_keeps_the_last_good_generation(
+    fresh_index: Path, tmp_path: Path, garbage: bytes
+) -> None:
+    running = _app_on(fresh_index, tmp_path).test_client()
+    assert running.get("/").status_code == 200
+    served = running.get("/healthz").get_json()["generation"]
+    (fresh_index / "CURRENT").write_bytes(garbage)
+    time.sleep(0.6)  # past the index check interval
+    for route in ROUTES:
+        response = running.get(route)
+        assert response.status_code == 200, (route, response.get_data(as_text=True)[:300])
+    assert running.get("/healthz").get_json()["generation"] == served
+
+
+@pytest.mark.parametrize("garbage", [b"\xff\xfe\x00gen-", b"gen-\xc3(", b"gen-\x00x"])
+def test_garbage_in_current_is_a_503_for_a_fresh_server_and_a_build_mends_it(
+    fresh_index: Path, tmp_path: Path, runner: CliRunner, garbage: bytes
+) -> None:
+    (fresh_index / "CURRENT").write_bytes(garbage)
+    fresh = _app_on(fresh_index, tmp_path).test_client()
+    for route in ROUTES:
+        assert fresh.get(route).status_code == 503, route
+    from tests.conftest import SOURCES
+
+    sources = [arg for s in SOURCES for arg in ("--source", str(s))]
+    result = runner.invoke(cli, ["index", "build", "--index", str(fresh_index), *sources])
+    assert result.exit_code == 0, result.output
+    assert _app_on(fresh_index, tmp_path).test_client().get("/").status_code == 200
