@@ -341,3 +341,45 @@ def test_garbage_in_current_is_a_503_for_a_fresh_server_and_a_build_mends_it(
     result = runner.invoke(cli, ["index", "build", "--index", str(fresh_index), *sources])
     assert result.exit_code == 0, result.output
     assert _app_on(fresh_index, tmp_path).test_client().get("/").status_code == 200
+
+
+# ---- 12: /healthz --------------------------------------------------------------------------------
+
+
+def test_healthz_shows_no_server_paths_and_notices_a_deleted_index(tmp_path: Path) -> None:
+    import shutil
+
+    from indexer.build import build
+
+    records = _write_record(tmp_path, json.dumps({**GOOD, "criteria": ["Made-up 2031"]}))
+    index = tmp_path / "ix"
+    report = build(index, [records])
+    assert report.ok and report.meta["warnings"] and str(records) in report.meta["sources"][0]
+    client = _app_on(index, tmp_path).test_client()
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    body = response.get_json()
+    assert str(tmp_path) not in response.get_data(as_text=True)
+    generation = report.meta["generation"]
+    assert body == {
+        "status": "ok",
+        "generation": generation,
+        "documents": 1,
+        "built_at": report.meta["built_at"],
+        "on_disk": True,
+        "latest": generation,
+        "build": {
+            "records": 1,
+            "content_hash": report.meta["content_hash"],
+            "mode": "full",
+            "seconds": report.meta["seconds"],
+            "skipped": 0,
+            "sources": 1,
+            "warnings": 1,
+        },  # fmt: skip
+    }
+    shutil.rmtree(index)
+    time.sleep(0.6)  # past the index check interval
+    gone = client.get("/healthz")
+    assert gone.status_code == 503 and gone.headers["Retry-After"] == "60"
+    assert gone.get_json() == {**body, "status": "missing", "on_disk": False, "latest": None}
