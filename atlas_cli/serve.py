@@ -70,6 +70,12 @@ class AccessLog:
             log.info("%s %s %s %.1fms", method, path, status[0], elapsed)
 
 
+def _configured_hosts() -> str:
+    import os
+
+    return os.environ.get("ATLAS_TRUSTED_HOSTS", "")
+
+
 def _env_default(name: str, fallback: Any) -> Any:
     import os
 
@@ -118,7 +124,7 @@ def serve_command(
     """
     import waitress
 
-    from web import create_app
+    from web import ALL_INTERFACES, LOCAL_HOSTS, create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     index_dir = resolve_index(index_dir)
@@ -138,10 +144,17 @@ def serve_command(
             echo("error: the records are invalid; nothing to serve", err=True)
             sys.exit(EXIT_FAILED)
     try:
-        app = create_app({"INDEX_DIR": str(index_dir)})
+        app = create_app({"INDEX_DIR": str(index_dir), "LISTEN_HOST": host})
     except ValueError as exc:  # a malformed setting: say which, no traceback
         echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
+    if host in ALL_INTERFACES and not (app.config["BASE_URL"] or _configured_hosts()):
+        echo(
+            f"warning: listening on all interfaces, but only {', '.join(LOCAL_HOSTS)} are "
+            "trusted host names; set ATLAS_BASE_URL or ATLAS_TRUSTED_HOSTS, or requests "
+            "naming this machine by another name get 400",
+            err=True,
+        )
     with app.app_context():
         from web.index import get_atlas
 

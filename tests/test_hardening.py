@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -383,3 +384,83 @@ def test_healthz_shows_no_server_paths_and_notices_a_deleted_index(tmp_path: Pat
     gone = client.get("/healthz")
     assert gone.status_code == 503 and gone.headers["Retry-After"] == "60"
     assert gone.get_json() == {**body, "status": "missing", "on_disk": False, "latest": None}
+
+
+# ---- 1: the Host header, absolute URLs and the shared answer cache ------------------------------
+
+POISONABLE = ["/", "/about", "/search?q=cytokines", "/search.atom?q=cytokines",
+              "/search.csv?q=cytokines", f"/studies/{STUDY}", "/api/v1/search?q=il-6"]  # fmt: skip
+
+
+def _app(index_dir: Path, tmp_path: Path, **config: Any):  # type: ignore[no-untyped-def]
+    from web import create_app
+
+    return create_app({"TESTING": True, "INDEX_DIR": str(index_dir),
+                       "DATA_DIR": str(tmp_path / "data"), **config})  # fmt: skip
+
+
+@pytest.mark.parametrize("route", POISONABLE)
+def test_an_untrusted_host_gets_400_and_never_reaches_the_cache(
+    index_dir: Path, tmp_path: Path, route: str
+) -> None:
+    client = _app(index_dir, tmp_path).test_client()
+    evil = client.get(route, headers={"Host": "evil.example"})
+    assert evil.status_code == 400
+    assert "This site does not answer to that host name." in evil.get_data(as_text=True)
+    assert "evil.example" not in evil.get_data(as_text=True)
+    later = client.get(route)
+    assert later.status_code == 200
+    assert "evil.example" not in later.get_data(as_text=True)
+    forwarded = client.get(route, headers={"X-Forwarded-Host": "evil.example"})
+    assert "evil.example" not in forwarded.get_data(as_text=True)
+
+
+def test_two_trusted_hosts_do_not_share_cached_answers(index_dir: Path, tmp_path: Path) -> None:
+    client = _app(index_dir, tmp_path, TRUSTED_HOSTS=["a.example", "b.example"]).test_client()
+    assert client.get("/search", headers={"Host": "localhost"}).status_code == 400
+    first = client.get("/search.atom?q=cytokines", headers={"Host": "a.example"})
+    second = client.get("/search.atom?q=cytokines", headers={"Host": "b.example"})
+    assert "http://a.example/studies/" in first.get_data(as_text=True)
+    body = second.get_data(as_text=True)
+    assert "http://b.example/studies/" in body and "a.example" not in body
+    assert first.headers["ETag"] != second.headers["ETag"]
+    headers = {"Host": "b.example", "If-None-Match": first.headers["ETag"]}
+    again = client.get("/search.atom?q=cytokines", headers=headers)
+    assert again.status_code == 200
+
+
+def test_absolute_urls_come_from_the_base_url(index_dir: Path, tmp_path: Path) -> None:
+    client = _app(index_dir, tmp_path, BASE_URL="https://atlas.example.org/").test_client()
+    page = client.get(f"/studies/{STUDY}").get_data(as_text=True)
+    assert f'<link rel="canonical" href="https://atlas.example.org/studies/{STUDY}">' in page
+    feed = client.get("/search.atom?q=cytokines").get_data(as_text=True)
+    assert "https://atlas.example.org/search.atom?q=cytokines" in feed
+    assert f"https://atlas.example.org/studies/{STUDY}" in feed and "localhost" not in feed
+    csv = client.get("/search.csv?q=cytokines").get_data(as_text=True)
+    assert f"https://atlas.example.org/studies/{STUDY}" in csv
+    assert client.get("/", headers={"Host": "atlas.example.org"}).status_code == 200
+    assert client.get("/", headers={"Host": "localhost:8080"}).status_code == 200
+    assert client.get("/", headers={"Host": "other.example.org"}).status_code == 400
+
+
+def test_trusted_hosts_and_base_url_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, index_dir: Path, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("ATLAS_TRUSTED_HOSTS", "a.example, .b.example")
+    monkeypatch.setenv("ATLAS_BASE_URL", "https://a.example")
+    app = _app(index_dir, tmp_path)
+    assert app.config["TRUSTED_HOSTS"] == ["a.example", ".b.example"]
+    client = app.test_client()
+    assert client.get("/", headers={"Host": "www.b.example"}).status_code == 200
+    assert client.get("/", headers={"Host": "localhost"}).status_code == 400
+    monkeypatch.delenv("ATLAS_TRUSTED_HOSTS")
+    monkeypatch.setenv("ATLAS_HOST", "10.1.2.3")
+    assert _app(index_dir, tmp_path).config["TRUSTED_HOSTS"] == [
+        "localhost", "127.0.0.1", "::1", "a.example", "10.1.2.3",
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize("url", ["atlas.example.org", "ftp://a.example", "https://a.example/?x=1"])
+def test_a_malformed_base_url_stops_the_app(index_dir: Path, tmp_path: Path, url: str) -> None:
+    with pytest.raises(ValueError, match="BASE_URL must look like https://atlas.example.org"):
+        _app(index_dir, tmp_path, BASE_URL=url)

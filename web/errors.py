@@ -6,7 +6,8 @@ import logging
 import secrets
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from search import IndexUnavailable
 from search.params import ParamError
@@ -45,8 +46,15 @@ def error_response(
                 request_id=request_id,
             )
         except Exception:  # noqa: BLE001 - the error page must render even when templates fail
-            reference = f"<p>Reference: {request_id}</p>" if request_id else ""
-            html = f"<!doctype html><title>{status}</title><h1>{status}</h1>{reference}"
+            # (a request for an untrusted host has no URL adapter, so base.html cannot render)
+            paragraphs = [*(messages if isinstance(messages, list) else [])]
+            if request_id:
+                paragraphs.append(f"Reference: {request_id}")
+            html = (
+                f"<!doctype html><title>{status} {escape(error)}</title>"
+                f"<h1>{status}: {escape(error)}</h1>"
+                + "".join(f"<p>{escape(p)}</p>" for p in paragraphs)
+            )
         response = Response(html, mimetype="text/html")
     response.status_code = status
     if request_id:
@@ -70,6 +78,11 @@ def register(app: Flask) -> None:
         )
         response.headers["Retry-After"] = "60"
         return response
+
+    @app.errorhandler(SecurityError)
+    def untrusted_host(exc: SecurityError) -> Response:
+        # Werkzeug's message repeats the Host header: the visitor's text, not ours to echo.
+        return error_response(400, "Bad Request", ["This site does not answer to that host name."])
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

@@ -23,6 +23,7 @@ from flask import current_app, make_response, request
 from flask.typing import ResponseReturnValue
 
 from web.index import get_atlas
+from web.urls import public_base
 
 WEB_DIR = Path(__file__).resolve().parent
 
@@ -38,9 +39,13 @@ def release() -> str:
     return digest.hexdigest()[:16]
 
 
-def etag_for(generation: str, url: str, period: int | None = None) -> str:
-    """Return the ETag of a URL's answer from one index generation (and time period, if any)."""
-    key = f"{generation}\n{release()}\n{url}\n{period}".encode()
+def etag_for(generation: str, url: str, period: int | None = None, base: str = "") -> str:
+    """Return the ETag of a URL's answer from one index generation (and time period, if any).
+
+    `base` is where the answer's absolute URLs start (web.urls.public_base): answers for two
+    trusted host names differ, so they must not share a tag or a cache entry.
+    """
+    key = f"{generation}\n{release()}\n{base}\n{url}\n{period}".encode()
     return hashlib.sha256(key).hexdigest()[:32]
 
 
@@ -102,7 +107,7 @@ def conditional(view: Callable[..., ResponseReturnValue] | None = None, *,
         if _is_visitor_specific():
             return view(*args, **kwargs)
         period = int(time.time() // renew_every) if renew_every else None
-        tag = etag_for(get_atlas().generation, request.full_path, period)
+        tag = etag_for(get_atlas().generation, request.full_path, period, public_base())
         cache = _answer_cache()
         if request.if_none_match.contains_weak(tag):
             response = current_app.response_class(status=304)
