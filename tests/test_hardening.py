@@ -464,3 +464,21 @@ def test_trusted_hosts_and_base_url_from_the_environment(
 def test_a_malformed_base_url_stops_the_app(index_dir: Path, tmp_path: Path, url: str) -> None:
     with pytest.raises(ValueError, match="BASE_URL must look like https://atlas.example.org"):
         _app(index_dir, tmp_path, BASE_URL=url)
+
+
+# ---- also noticed: /about and the OpenAPI document have ETags ---------------------------------
+
+
+@pytest.mark.parametrize("route", ["/about", "/api/openapi.json"])
+def test_about_and_openapi_answer_304_with_or_without_an_index(
+    index_dir: Path, tmp_path: Path, route: str
+) -> None:
+    for index in (index_dir, tmp_path / "none"):
+        client = _app(index, tmp_path).test_client()
+        first = client.get(route)
+        assert first.status_code == 200 and first.headers["ETag"]
+        again = client.get(route, headers={"If-None-Match": first.headers["ETag"]})
+        assert again.status_code == 304
+    assert first.headers.get("Access-Control-Allow-Origin") == (
+        "*" if route.startswith("/api/") else None
+    )

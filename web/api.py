@@ -58,6 +58,7 @@ def study(slug: str) -> Response:
 
 
 @bp.get("/api/openapi.json")
+@conditional(uses_index=False)
 def openapi() -> Response:
     response = jsonify(openapi_document())
     response.headers["Access-Control-Allow-Origin"] = "*"  # API explorers load it from anywhere

@@ -642,6 +642,7 @@ class CriterionRow:
 
 
 @bp.get("/about")
+@conditional(uses_index=False)
 def about() -> str:
     criteria = tuple(
         CriterionRow(cid, ", ".join(aliases), requires, filter_url("criteria", cid))
