@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
 
 from indexer.records import StudyRecordSchema
@@ -39,7 +39,15 @@ from web.exports import (
 )
 from web.histogram import Histogram, year_histogram
 from web.index import get_atlas
-from web.urls import add_slug_converter, changed, search_url, study_url, toggle_url, whole_set
+from web.urls import (
+    add_slug_converter,
+    changed,
+    external_url,
+    search_url,
+    study_url,
+    toggle_url,
+    whole_set,
+)
 
 bp = Blueprint("pages", __name__)
 bp.record_once(add_slug_converter)
@@ -239,6 +247,7 @@ def _short_authors(authors: Sequence[str]) -> str:
 
 
 bp.add_app_template_global(study_url, "study_url")
+bp.add_app_template_global(external_url, "external_url")
 
 
 @bp.app_template_filter("pem_label")
@@ -437,7 +446,7 @@ def _export() -> tuple[list[dict[str, Any]], int]:
 
 
 def _study_url(slug: str) -> str:
-    return url_for("pages.study", slug=slug, _external=True)
+    return external_url("pages.study", slug=slug)
 
 
 def _download(
@@ -633,6 +642,7 @@ class CriterionRow:
 
 
 @bp.get("/about")
+@conditional(uses_index=False)
 def about() -> str:
     criteria = tuple(
         CriterionRow(cid, ", ".join(aliases), requires, filter_url("criteria", cid))
