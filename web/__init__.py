@@ -19,7 +19,8 @@ DEFAULTS: dict[str, Any] = {
     "ANSWER_CACHE_SIZE": 512,  # rendered pages and API answers kept in memory
     "EXPORT_LIMIT": 10_000,
     "CONTRIBUTION_RATE_LIMIT": "5/600",  # submissions per seconds, per client address
-    "SITE_NAME": "ME/CFS Atlas Search",
+    "SITE_NAME": "ME/CFS Atlas",  # ATLAS_SITE_NAME: titles, footer, snapshot citations
+    "SITE_SHORT": "mecfsatlas",  # ATLAS_SITE_SHORT: the prefix of citation keys
 }
 
 
