@@ -868,7 +868,7 @@ def test_site_name_and_short_name_are_settings(index_dir) -> None:  # type: igno
 
 
 def test_snapshot_reference_falls_back_to_the_study_page_and_is_absent_without_snapshot() -> None:
-    from web.citations import snapshot_citation
+    from citations import snapshot_citation
 
     record = {"slug": "s-1", "snapshot": {"generator": "v2", "accessed": "2026-01-02"}}
     assert snapshot_citation(record, "ME/CFS Atlas", "http://x/studies/s-1") == (

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from citations import DEFAULT_KEY_PREFIX, bibtex, ris
 from search import Atlas, SearchParams
-from web.citations import DEFAULT_KEY_PREFIX, bibtex, ris
 
 EXPORT_PAGE = 100  # the search API's largest page
 FEED_ENTRIES = 50

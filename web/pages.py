@@ -14,12 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
 from markupsafe import Markup
 
-from indexer.records import StudyRecordSchema
-from search import Atlas, Evidence, FacetValue, Hit, SearchParams, SearchResult, parse
-from search.params import SORTS
-from search.schema import CRITERIA, DIRECTIONS, FACETS, PEM_REQUIRING, PEM_VALUES
-from web import assets
-from web.citations import (
+from citations import (
     bibtex,
     byline_authors,
     doi_url,
@@ -29,6 +24,11 @@ from web.citations import (
     short_authors,
     snapshot_citation,
 )
+from indexer.records import StudyRecordSchema
+from search import Atlas, Evidence, FacetValue, Hit, SearchParams, SearchResult, parse
+from search.params import SORTS
+from search.schema import CRITERIA, DIRECTIONS, FACETS, PEM_REQUIRING, PEM_VALUES
+from web import assets
 from web.etags import conditional
 from web.exports import (
     FEED_ENTRIES,

@@ -1,21 +1,16 @@
-"""How a study is cited: short author lists, the primary citation, BibTeX and RIS.
-
-All functions take a record as the index stores it (a validated dict, DOI without prefix)
-and return plain text; pages escape it like any other text.
-"""
+"""How a study is named in citations: author lists, links, keys and the one-line citations."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
 CITATION_AUTHORS = 6  # Vancouver style: list six authors, then "et al."
 BYLINE_AUTHORS = 3  # a study page's header: three authors as written, then "et al."
 DEFAULT_KEY_PREFIX = "mecfsatlas"  # the site's short name (ATLAS_SITE_SHORT)
-_BIBTEX_SPECIAL = re.compile(r"([\\{}%&$#_~^])")
-_BIBTEX_ESCAPES = {"\\": r"\textbackslash{}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+_KEY_UNSAFE = re.compile(r"[^A-Za-z0-9_:.-]+")
 
 
 def family_name(author: str) -> str:
@@ -57,10 +52,12 @@ def sentence(text: str) -> str:
 
 
 def doi_url(doi: str) -> str:
+    """Return the doi.org link of a DOI."""
     return "https://doi.org/" + quote(doi, safe="/:;()._-<>[]")
 
 
 def pubmed_url(pmid: str) -> str:
+    """Return the PubMed page of a PubMed id."""
     return f"https://pubmed.ncbi.nlm.nih.gov/{quote(pmid)}/"
 
 
@@ -80,13 +77,9 @@ def primary_citation(record: Mapping[str, Any]) -> str:
     return " ".join(parts)
 
 
-def _bibtex_escape(text: str) -> str:
-    return _BIBTEX_SPECIAL.sub(lambda m: _BIBTEX_ESCAPES.get(m.group(1), "\\" + m.group(1)), text)
-
-
 def citation_key(record: Mapping[str, Any], prefix: str = DEFAULT_KEY_PREFIX) -> str:
     """Return the key a study's BibTeX and RIS entries carry: "<prefix>-<slug>"."""
-    return f"{prefix}-{record['slug']}"
+    return _KEY_UNSAFE.sub("-", f"{prefix}-{record['slug']}")
 
 
 def link_url(record: Mapping[str, Any]) -> str | None:
@@ -126,67 +119,3 @@ def snapshot_citation(record: Mapping[str, Any], site_name: str, page_url: str) 
         parts.append(f"Accessed {snapshot['accessed']}.")
     parts.append(str(record.get("url") or page_url))
     return " ".join(parts)
-
-
-def bibtex(record: Mapping[str, Any], key_prefix: str = DEFAULT_KEY_PREFIX) -> str:
-    """Return a BibTeX entry for a study, keyed "<key_prefix>-<slug>"."""
-    kind = "article" if record.get("journal") else "misc"
-    fields: list[tuple[str, str]] = [
-        ("author", " and ".join(_bibtex_escape(a) for a in record.get("authors", ()))),
-        # Double braces keep the title's capitals (IL-6, ME/CFS) as written.
-        ("title", "{" + _bibtex_escape(record["title"]) + "}"),
-    ]
-    if record.get("journal"):
-        fields.append(("journal", _bibtex_escape(record["journal"])))
-    fields.append(("year", str(record["year"])))
-    if record.get("doi"):
-        fields.append(("doi", _bibtex_escape(record["doi"])))
-    url = link_url(record)
-    if url:
-        fields.append(("url", _bibtex_escape(url)))
-    notes = []
-    if record.get("pmid"):
-        notes.append(f"PubMed: {record['pmid']}")
-    if record.get("retracted"):
-        notes.append("Retracted")
-    if notes:
-        fields.append(("note", _bibtex_escape(". ".join(notes))))
-    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
-    return f"@{kind}{{{citation_key(record, key_prefix)},\n{body}\n}}\n"
-
-
-def _ris_line(tag: str, value: str) -> str:
-    return f"{tag}  - {' '.join(str(value).split())}"
-
-
-def ris(record: Mapping[str, Any], key_prefix: str = DEFAULT_KEY_PREFIX) -> str:
-    """Return a RIS entry for a study (lines end in CRLF, as the format asks)."""
-    lines = [_ris_line("TY", "JOUR" if record.get("journal") else "GEN")]
-    lines.append(_ris_line("ID", citation_key(record, key_prefix)))
-    lines += [_ris_line("AU", a) for a in record.get("authors", ())]
-    lines.append(_ris_line("TI", record["title"]))
-    if record.get("journal"):
-        lines.append(_ris_line("JO", record["journal"]))
-    lines.append(_ris_line("PY", str(record["year"])))
-    if record.get("doi"):
-        lines.append(_ris_line("DO", record["doi"]))
-    if link_url(record):
-        lines.append(_ris_line("UR", str(link_url(record))))
-    if record.get("pmid"):
-        lines.append(_ris_line("AN", f"PMID:{record['pmid']}"))
-    if record.get("summary"):
-        lines.append(_ris_line("AB", record["summary"]))
-    lines += [_ris_line("KW", k) for k in _keywords(record)]
-    if record.get("retracted"):
-        lines.append(_ris_line("N1", "Retracted"))
-    lines.append("ER  - ")
-    return "\r\n".join(lines) + "\r\n"
-
-
-def _keywords(record: Mapping[str, Any]) -> Iterable[str]:
-    seen: set[str] = set()
-    for name in ("markers", "topics", "interventions"):
-        for value in record.get(name) or ():
-            if value.casefold() not in seen:
-                seen.add(value.casefold())
-                yield value
