@@ -12,6 +12,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 
 from citations import bibtex, link_url
 from citations.bibtex_writer import verbatim_value
+from citations.styles import CSL_DIR, STYLES, styled_citations
 from indexer.sources import load_records
 from search.schema import BUNDLED_STUDIES
 from tests.conftest import SOURCES
@@ -144,3 +145,48 @@ def test_doi_and_url_carry_no_latex_escapes() -> None:
     assert "  doi = {10.1002/(SICI)1097-4571(199806)49:8<693::AID-ASI4>3.0.CO;2-O},\n" in entry
     assert "  url = {https://example.org/a_b?c=1&d=%7Be%7D#f%20g}\n" in entry
     assert "  author = {{The ME/CFS Study Group}},\n" in entry
+
+
+# ---- citation styles (CSL) ---------------------------------------------------------------------
+
+ROERINK_RECORD: dict[str, Any] = {
+    "slug": "roerink-2017-cytokine-signatures",
+    "title": "Cytokine signatures in chronic fatigue syndrome patients: a Case Control Study "
+    "and the effect of anakinra treatment",
+    "authors": ["Roerink, Megan E", "Knoop, Hans", "Bronkhorst, Ewald M", "van der Meer, Jos W M"],
+    "year": 2017,
+    "journal": "Journal of translational medicine",
+    "doi": "10.1186/s12967-017-1371-9",
+    "pmid": "29284500",
+}
+TITLE = ROERINK_RECORD["title"]
+
+
+def test_the_four_styles_whole_values() -> None:
+    assert {c.style.id: c.text for c in styled_citations(ROERINK_RECORD)} == {
+        "apa": "Roerink, M. E., Knoop, H., Bronkhorst, E. M., & van der Meer, J. W. M. (2017). "
+        f"{TITLE}. Journal of Translational Medicine. https://doi.org/10.1186/s12967-017-1371-9",
+        "vancouver": "Roerink ME, Knoop H, Bronkhorst EM, van der Meer JWM. "
+        f"{TITLE}. Journal of translational medicine. 2017. doi:10.1186/s12967-017-1371-9 "
+        "PubMed PMID: 29284500.",
+        "ama": "Roerink ME, Knoop H, Bronkhorst EM, van der Meer JWM. "
+        f"{TITLE}. Journal of translational medicine. 2017. doi:10.1186/s12967-017-1371-9",
+        "harvard": f"Roerink, M.E. et al. (2017) “{TITLE}”, Journal of translational medicine. "
+        "Available at: https://doi.org/10.1186/s12967-017-1371-9.",
+    }
+
+
+@pytest.mark.parametrize("record", HOSTILE + [{"slug": "g-1", "title": "T", "authors": ["Group"],
+                                               "year": 1999}])  # fmt: skip
+def test_styles_render_hostile_and_minimal_records_as_plain_text(record) -> None:  # type: ignore[no-untyped-def]
+    for citation in styled_citations(record):
+        assert citation.text and "\n" not in citation.text
+        assert " ".join(record["title"].split()) in citation.text
+
+
+def test_every_shipped_style_is_attributed() -> None:
+    notice = (CSL_DIR / "README.md").read_text(encoding="utf-8")
+    assert "Creative Commons Attribution-ShareAlike 3.0" in notice
+    shipped = sorted(p.name for p in CSL_DIR.glob("*.csl"))
+    assert shipped == sorted(s.filename for s in STYLES)
+    assert all(f"`{name}`" in notice for name in shipped)

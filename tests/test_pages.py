@@ -530,7 +530,18 @@ def test_study_page_citation_and_bibtex_with_copy_buttons(client) -> None:  # ty
     buttons = [
         (b.attrs["data-copy"], "hidden" in b.attrs) for b in doc.find_all("button", cls="copy")
     ]
-    assert buttons == [("citation-text", True), ("bibtex-text", True)]  # shown by JavaScript
+    assert buttons == [
+        ("citation-text", True),
+        ("cite-apa", True),
+        ("cite-vancouver", True),
+        ("cite-ama", True),
+        ("cite-harvard", True),
+        ("bibtex-text", True),
+    ]  # shown by JavaScript
+    assert doc.find("p", id="cite-apa").text == (
+        "Müller, H., Øster, J., & Smith, A. B. (2019). TNF-α and IL-6 after exercise in ME/CFS. "
+        "Journal of Fatigue Studies. https://doi.org/10.1000/TEST.001"
+    )
 
 
 def test_study_page_markers_without_findings_snapshot_and_other_fields(client) -> None:  # type: ignore[no-untyped-def]
@@ -820,7 +831,8 @@ def test_roerink_page_walks_the_atlas_page_in_order(client) -> None:  # type: ig
     )
     # 5-7. Primary citation, BibTeX, snapshot reference: each with a copy button, in that order.
     assert [b.attrs["data-copy"] for b in cite.find_all("button", cls="copy")] == [
-        "citation-text", "bibtex-text", "snapshot-text"
+        "citation-text", "cite-apa", "cite-vancouver", "cite-ama", "cite-harvard",
+        "bibtex-text", "snapshot-text",
     ]  # fmt: skip
     assert cite.find("p", id="citation-text").text.startswith("Roerink ME, Knoop H, ")
     assert cite.find("pre", id="bibtex-text").text == " ".join(

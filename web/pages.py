@@ -24,6 +24,7 @@ from citations import (
     short_authors,
     snapshot_citation,
 )
+from citations.styles import StyledCitation, styled_citations
 from indexer.records import StudyRecordSchema
 from search import Atlas, Evidence, FacetValue, Hit, SearchParams, SearchResult, parse
 from search.params import SORTS
@@ -234,6 +235,7 @@ class StudyView:
     topics: tuple[Link, ...]
     citation: str
     citation_note: str
+    styles: tuple[StyledCitation, ...]  # APA, Vancouver, AMA, Harvard
     bibtex: str
     snapshot: str | None  # how to cite the atlas's reading of the study, when it has a snapshot
     other_fields: tuple[tuple[str, str], ...]
@@ -592,6 +594,7 @@ def study_view(record: dict[str, Any], atlas: Atlas) -> StudyView:
         interventions=_links("intervention", record.get("interventions")),
         topics=_links("topic", record.get("topics")),
         citation=primary_citation(record),
+        styles=styled_citations(record),
         citation_note=CITATION_NOTE + (" " + SNAPSHOT_NOTE if snapshot else ""),
         bibtex=bibtex(record, config["SITE_SHORT"]),
         snapshot=snapshot,
