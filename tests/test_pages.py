@@ -887,3 +887,37 @@ def test_snapshot_reference_falls_back_to_the_study_page_and_is_absent_without_s
         "ME/CFS Atlas. Generator v2. Accessed 2026-01-02. http://x/studies/s-1"
     )
     assert snapshot_citation({"slug": "s-1"}, "ME/CFS Atlas", "http://x/studies/s-1") is None
+
+
+# ---- retractions ---------------------------------------------------------------------------------
+
+
+def test_retractions_lists_every_retracted_study_and_is_linked(client) -> None:  # type: ignore[no-untyped-def]
+    doc = page(client, "/retractions")
+    hits = doc.find("ul", cls="hits").find_all("li", cls="hit--retracted")
+    assert [h.find("a").attrs["href"] for h in hits] == ["/studies/oxford-2005-cbt-trial"]
+    assert hits[0].find("p", cls="retracted-label").text == "Retracted"
+    assert "1 study in the atlas has been retracted." in doc.find("main").text
+    for url in ("/", "/search?q=il-6", "/about", "/studies/mueller-2019-tnf-alpha-exercise"):
+        assert page(client, url).find("footer").find_all("a", href="/retractions"), url
+    assert page(client, "/about").find("main").find_all("a", href="/retractions")
+    banner = page(client, "/studies/oxford-2005-cbt-trial").find("div", cls="retracted-banner")
+    assert banner.text.startswith("RETRACTED.")
+
+
+def test_retractions_without_any(tmp_path: Path) -> None:
+    source = tmp_path / "studies"
+    source.mkdir()
+    (source / "a.json").write_text(
+        '{"slug": "a-2020-x", "title": "X", "authors": ["A, B"], "year": 2020}', encoding="utf-8"
+    )
+    assert build(tmp_path / "index", [source]).ok
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")})
+    doc = page(app.test_client(), "/retractions")
+    assert doc.find("p", cls="empty").text == "No study in the atlas has been retracted."
+
+
+def test_retractions_of_the_bundled_corpus(corpus_client) -> None:  # type: ignore[no-untyped-def]
+    doc = page(corpus_client, "/retractions")
+    links = [h.find("a").attrs["href"] for h in doc.find_all("li", cls="hit--retracted")]
+    assert links == ["/studies/lo-2010-detection-mlv"]

@@ -644,6 +644,15 @@ def study_json(slug: str) -> Response:
     return current_app.json.response(_record(slug))
 
 
+# ---- retractions --------------------------------------------------------------------------------
+
+
+@bp.get("/retractions")
+@conditional
+def retractions() -> str:
+    return render_template("retractions.html", hits=get_atlas().retracted())
+
+
 # ---- about --------------------------------------------------------------------------------------
 
 
