@@ -11,10 +11,10 @@ import click
 
 from atlas_cli.options import EXIT_FAILED, index_option, resolve_index
 from atlas_cli.output import echo, json_text
+from citations import short_authors
 from search import Atlas, IndexUnavailable, open_atlas
 from search.params import SORTS, ParamError, parse
 from search.schema import FACETS
-from web.citations import short_authors
 
 FILTER_NAMES = (*FACETS, "year_from", "year_to")
 _TAGS = re.compile(r"</?mark>")

@@ -451,6 +451,13 @@ class Generation:
         best = heapq.nsmallest(limit, scores, key=lambda d: (-scores[d], newest[d]))
         return [self._hit(d, None, self._highlighter(None)) for d in best]
 
+    def retracted(self) -> list[Hit]:
+        """Return every retracted study, newest first."""
+        newest = self.ranks["newest"]
+        docnums = [d for d, row in enumerate(self.tables.rows) if row and row["retracted"]]
+        docnums.sort(key=lambda d: newest[d])
+        return [self._hit(d, None, self._highlighter(None)) for d in docnums]
+
 
 class Atlas:
     """The index at one directory, as served: follows builds, caches repeated searches."""
@@ -565,6 +572,10 @@ class Atlas:
     def related(self, slug: str, limit: int = RELATED_LIMIT) -> list[Hit]:
         """Return the studies most like one study."""
         return self.current().related(slug, limit)
+
+    def retracted(self) -> list[Hit]:
+        """Return every retracted study of the served generation, newest first."""
+        return self.current().retracted()
 
     def health(self) -> dict[str, Any]:
         """Return what is served and whether it is still on disk, without any server path.

@@ -22,7 +22,8 @@ DEFAULTS: dict[str, Any] = {
     "ANSWER_CACHE_SIZE": 512,  # rendered pages and API answers kept in memory
     "EXPORT_LIMIT": 10_000,
     "CONTRIBUTION_RATE_LIMIT": "5/600",  # submissions per seconds, per client address
-    "SITE_NAME": "ME/CFS Atlas Search",
+    "SITE_NAME": "ME/CFS Atlas",  # ATLAS_SITE_NAME: titles, footer, snapshot citations
+    "SITE_SHORT": "mecfsatlas",  # ATLAS_SITE_SHORT: the prefix of citation keys
     # Absolute URLs (canonical links, feeds, CSV `url` cells) start with this public address,
     # e.g. "https://atlas.example.org"; None: the address the request came to (a trusted host).
     "BASE_URL": None,
@@ -38,7 +39,7 @@ ALL_INTERFACES = ("0.0.0.0", "::", "")
 
 # Settings that are text whatever they look like: ATLAS_<NAME> is otherwise read as JSON when
 # it parses, which made a numeric ATLAS_SECRET_KEY an int (and every study page a 500).
-TEXT_SETTINGS = ("SECRET_KEY", "SITE_NAME", "CONTRIBUTION_RATE_LIMIT", "BASE_URL")
+TEXT_SETTINGS = ("SECRET_KEY", "SITE_NAME", "SITE_SHORT", "CONTRIBUTION_RATE_LIMIT", "BASE_URL")
 
 
 def _text(value: str) -> str:
