@@ -12,6 +12,8 @@ import click
 # layer, a third of its start-up time.
 COMMANDS = {
     "contributions": "atlas_cli.contributions:contributions_group",  # curators', when present
+    "drafts": "atlas_cli.drafts:drafts_group",
+    "import": "atlas_cli.imports:import_group",
     "index": "atlas_cli.index:index_group",
     "search": "atlas_cli.search:search_command",
     "serve": "atlas_cli.serve:serve_command",

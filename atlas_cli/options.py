@@ -9,6 +9,7 @@ import click
 from search.settings import configured_index_dir, configured_sources
 
 EXIT_FAILED = 1  # invalid records, no index, unknown study
+EXIT_USAGE = 2  # a bad option or setting (click's own usage errors exit 2 too)
 EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)
 
 

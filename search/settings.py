@@ -16,10 +16,12 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INDEX_DIR = PROJECT_ROOT / "index"
 BUNDLED_STUDIES = PROJECT_ROOT / "data" / "studies"
 DEFAULT_DATA_DIR = PROJECT_ROOT / "instance"
+CURATED_DIR_NAME = "curated"  # accepted drafts, under the data directory unless configured
 
 INDEX = "ATLAS_INDEX"
 SOURCE = "ATLAS_SOURCE"
 DATA = "ATLAS_DATA"
+CURATED = "ATLAS_CURATED"
 HOST, DEFAULT_HOST = "ATLAS_HOST", "127.0.0.1"
 PORT, DEFAULT_PORT = "ATLAS_PORT", 8080
 THREADS, DEFAULT_THREADS = "ATLAS_THREADS", 8
@@ -43,16 +45,24 @@ def configured_index_dir() -> Path:
     return Path(_get(INDEX) or DEFAULT_INDEX_DIR)
 
 
+def configured_data_dir() -> Path:
+    """Return the private instance data directory: $ATLAS_DATA, else instance/ in the project."""
+    return Path(_get(DATA) or DEFAULT_DATA_DIR)
+
+
+def configured_curated_dir() -> Path:
+    """Return where accepted drafts are written: $ATLAS_CURATED, else curated/ in the data dir."""
+    return Path(_get(CURATED) or configured_data_dir() / CURATED_DIR_NAME)
+
+
 def configured_sources() -> list[Path]:
-    """Return the record sources: $ATLAS_SOURCE (':'-separated paths), else the bundled studies."""
+    """Return the record sources: $ATLAS_SOURCE (':'-separated paths), else the bundled studies
+    and, once a draft has been accepted, the curated directory."""
     paths = [Path(p) for p in _get(SOURCE).split(":") if p.strip()]
-    return paths or [BUNDLED_STUDIES]
-
-
-def configured_data_dir() -> Path | None:
-    """Return $ATLAS_DATA (private data: reader corrections), or None when it is not set."""
-    raw = _get(DATA)
-    return Path(raw) if raw else None
+    if paths:
+        return paths
+    curated = configured_curated_dir()
+    return [BUNDLED_STUDIES, curated] if curated.is_dir() else [BUNDLED_STUDIES]
 
 
 def host() -> str:

@@ -10,12 +10,22 @@ from search import settings
 
 
 def test_defaults_are_the_projects_own_folders(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in (settings.INDEX, settings.SOURCE, settings.DATA, settings.HOST, settings.PORT,
-                 settings.THREADS, settings.TRUSTED_PROXY, settings.BUILD_MEMORY):  # fmt: skip
+    names = (
+        settings.INDEX,
+        settings.SOURCE,
+        settings.DATA,
+        settings.CURATED,
+        settings.HOST,
+        settings.PORT,
+        settings.THREADS,
+        settings.TRUSTED_PROXY,
+        settings.BUILD_MEMORY,
+    )
+    for name in names:
         monkeypatch.delenv(name, raising=False)
     assert settings.configured_index_dir() == settings.PROJECT_ROOT / "index"
     assert settings.configured_sources() == [settings.PROJECT_ROOT / "data" / "studies"]
-    assert settings.configured_data_dir() is None
+    assert settings.configured_data_dir() == settings.PROJECT_ROOT / "instance"
     assert (settings.host(), settings.port(), settings.threads()) == ("127.0.0.1", 8080, 8)
     assert (settings.trusted_proxy(), settings.build_memory_mb()) == ("", 2048)
     assert settings.BUNDLED_STUDIES.is_dir()
