@@ -106,6 +106,8 @@ def test_postings_read_back_as_written(tmp_path: Path) -> None:
         ([2], [0.5]),
     ]
     assert segment.get("body", b"b") is None and segment.get("title", b"a") is None
+    assert ("title", b"\xff") in segment.terms and ("title", b"a") not in segment.terms
+    assert list(segment.terms) == [("body", b"a"), ("body", "é".encode()), ("title", b"\xff")]
 
 
 def test_current_names_the_written_generation(tmp_path: Path) -> None:

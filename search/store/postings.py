@@ -71,6 +71,26 @@ def has_segment(directory: Path, segment: str) -> bool:
     return (directory / f"{segment}{TERMS}").is_file()
 
 
+class _Terms:
+    """A segment's terms as (field, term bytes) pairs: `in` and iteration, as a set of them."""
+
+    def __init__(self, index: dict[str, int]) -> None:
+        self._index = index
+
+    def __contains__(self, key: object) -> bool:
+        if not isinstance(key, tuple) or len(key) != 2:
+            return False
+        return term_key(*key) in self._index
+
+    def __iter__(self) -> Iterator[tuple[str, bytes]]:
+        for key in self._index:
+            fieldname, _, text = key.partition("\x00")
+            yield fieldname, text.encode("utf-8", "surrogateescape")
+
+    def __len__(self) -> int:
+        return len(self._index)
+
+
 class SegmentPostings:
     """One segment's kept postings, mapped from disk (pages are read as terms are used)."""
 
@@ -79,6 +99,7 @@ class SegmentPostings:
         if not isinstance(terms, list):
             raise ValueError(f"kept postings of segment {segment} are not a term list")
         self.index = {key: n for n, key in enumerate(terms)}
+        self.terms = _Terms(self.index)  # (field, term bytes) pairs
         self.starts = np.fromfile(directory / f"{segment}{STARTS}", dtype="<i8").tolist()
         self.ids = _mapped(directory / f"{segment}{IDS}", "<i4")
         self.weights = _mapped(directory / f"{segment}{WEIGHTS}", "<f4")
