@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: serve test index lint format bench bench-quick browser clean
+.PHONY: serve test test-fast typecheck index lint format bench bench-quick browser clean
 
 # The stamp files make installs happen once, and again whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -41,7 +41,17 @@ browser:
 test: $(VENV)/.installed-test browser
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/ruff check --quiet .
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest --cov --cov-report=
+	@echo "coverage of search, indexer, web, atlas_cli, citations, curation: $$($(BIN)/python -m coverage report --format=total)%"
+
+# The inner loop: no browser, no server subprocesses, no slow builds; no coverage.
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -q -m "not browser and not server and not slow"
+
+# mypy, strict for search/ and indexer/ (pyproject.toml). Not yet part of `make test`: it
+# reports errors that remain in code older than the configuration.
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
 
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff format --check .
@@ -58,4 +68,4 @@ bench-quick: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run --sizes 1000 --quick
 
 clean:
-	rm -rf $(VENV) index/gen-* index/CURRENT index/.build-* tests/artifacts
+	rm -rf $(VENV) index/gen-* index/CURRENT index/.build-* tests/artifacts .coverage

@@ -72,7 +72,8 @@ class Forked(Generic[T]):
     def result(self) -> T:
         """Return what `work()` returned; raise ChildFailed when the child died first."""
         try:
-            return pickle.loads(self._receiver.recv_bytes())
+            result: T = pickle.loads(self._receiver.recv_bytes())
+            return result
         except EOFError:
             raise ChildFailed(f"the second process ended ({self._child.exitcode})") from None
         finally:

@@ -45,7 +45,7 @@ def validator_hash() -> str:
     from search import vocabularies as vocabulary_module
 
     modules = (record_module, schema_module, vocabulary_module)
-    code = b"".join(Path(m.__file__).read_bytes() for m in modules)
+    code = b"".join(Path(m.__file__ or "").read_bytes() for m in modules)
     return hashlib.sha256(code).hexdigest()[:16]
 
 

@@ -125,7 +125,7 @@ def length_bytes(reader: Any, fieldname: str) -> bytes:
         column = perdoc._cached_reader(whoosh3._lenfield(fieldname), whoosh3.LENGTHS_COLUMN)
         if column is None:
             return bytes(count)
-        raw = column._dbfile.get(column._basepos, min(column._count, count))
+        raw: bytes = column._dbfile.get(column._basepos, min(column._count, count))
     except AttributeError:  # not the W3 codec's layout: ask document by document
         read = perdoc.doc_field_length
         return bytes(length_to_byte(read(d, fieldname, 0)) for d in range(count))
@@ -188,11 +188,12 @@ def posting_blocks(matcher: Any) -> Iterator[tuple[Sequence[int], Sequence[float
 def position_blocks(matcher: Any) -> Iterator[Iterator[tuple[int, bytes]]]:
     """Yield (docnum, encoded value) pairs a block at a time from a Whoosh postings matcher."""
     matcher = _unwrap(matcher)
+    pairs: Iterator[tuple[int, bytes]]
     while matcher.is_active():
         if _has_blocks(matcher, "_read_ids", "_read_values"):
             matcher._read_ids()
             matcher._read_values()
-            pairs = zip(matcher._ids, matcher._values, strict=True)
+            pairs = iter(zip(matcher._ids, matcher._values, strict=True))
             matcher._next_block()
         else:
             pairs = iter([(matcher.id(), matcher.value())])

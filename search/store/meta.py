@@ -14,7 +14,8 @@ META_FILE = "meta.json"
 
 def read_meta(generation: Path) -> dict[str, Any]:
     """Return the metadata recorded by the build of a generation."""
-    return json.loads((generation / META_FILE).read_text(encoding="utf-8"))
+    meta: dict[str, Any] = json.loads((generation / META_FILE).read_text(encoding="utf-8"))
+    return meta
 
 
 def write_meta(generation: Path, meta: dict[str, Any]) -> None:

@@ -53,4 +53,5 @@ class RecordsReader:
 
     def read(self, offset: int, length: int) -> dict[str, Any]:
         """Return the record stored at offset."""
-        return json.loads(os.pread(self.fd, length, offset))
+        record: dict[str, Any] = json.loads(os.pread(self.fd, length, offset))
+        return record

@@ -21,7 +21,8 @@ def write_hashes(generation: Path, hashes: dict[str, str]) -> None:
 
 def read_hashes(generation: Path) -> dict[str, str]:
     """Return the content hash of each slug (OSError or ValueError when unreadable)."""
-    return json.loads((generation / HASHES_FILE).read_text(encoding="utf-8"))
+    hashes: dict[str, str] = json.loads((generation / HASHES_FILE).read_text(encoding="utf-8"))
+    return hashes
 
 
 def write_digests(generation: Path, validator: str, digests: dict[str, str]) -> None:

@@ -75,7 +75,7 @@ class LazyRows(Sequence[Row]):
         except KeyError:
             if not 0 <= index < len(self):
                 raise IndexError(index) from None
-        row = json.loads(self._blob[self._starts[index] : self._starts[index + 1]])
+        row: Row = json.loads(self._blob[self._starts[index] : self._starts[index + 1]])
         self._decoded[index] = row
         return row
 
