@@ -8,155 +8,48 @@ file reads are guarded by a lock; the interpreter serialises the work anyway).
 
 from __future__ import annotations
 
-import contextlib
-import heapq
 import logging
-import os
 import re
 import threading
 import time
-import weakref
 from collections import OrderedDict
-from collections.abc import Sequence
-from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from whoosh import index as whoosh_index
 
 from search import query as query_language
-from search.facets import (
-    BitMatrix,
-    StackedCounts,
-    facet_counts,
-    members,
-    union,
-    unselected_facet,
-)
-from search.highlight import Highlighter
-from search.markers import MarkerDictionary
+from search.collector import RELATED_LIMIT, HitCollector
+from search.facets import FacetCounter, union
 from search.params import SearchParams
-from search.results import Evidence, FacetValue, Hit, SearchResult
-from search.schema import FACETS
-from search.scoring import Scorer, bits_to_mask, mask_to_bits
-from search.store import INDEX_FORMAT, POSTINGS_DIR, WHOOSH_DIR
+from search.reader import GenerationReader, IndexUnavailable
+from search.results import Hit, SearchResult
+from search.scoring import mask_to_bits
 from search.store.current import read_current
-from search.store.meta import META_FILE, read_meta
-from search.store.records import RecordsReader
-from search.store.snippets import SnippetsReader
-from search.store.tables import IndexTables, read_tables
+from search.store.meta import META_FILE
 from search.suggest import Speller
-from search.vocabularies import DIRECTIONS, criterion_key, tag_key
-from search.whoosh_compat import WhooshIncompatible
-from search.whoosh_compat import check as check_whoosh
+from search.vocabularies import criterion_key, tag_key
 
 log = logging.getLogger(__name__)
 
-EVIDENCE_LIMIT = 20
-RELATED_LIMIT = 5
 CACHE_SIZE = 1024
-PLAIN_SNIPPETS = 20_000
-EVIDENCE = "(evidence)"  # the evidence table's part of the stacked counts (not a facet name)
-
-
-class IndexUnavailable(Exception):
-    """There is no usable index at the configured place."""
-
-
-@lru_cache(maxsize=1)
-def _table_markers() -> MarkerDictionary:
-    return MarkerDictionary.from_table()
-
-
-def _close_quietly(searcher: Any, ix: Any, *fds: int) -> None:
-    for action in (searcher.close, ix.close, *(partial(os.close, fd) for fd in fds)):
-        with contextlib.suppress(Exception):  # closing during shutdown must never raise
-            action()
 
 
 class Generation:
-    """One built index generation, loaded and ready to answer."""
+    """One built index generation answering searches: its reader (the files, opened), its
+    facet counter and its hit collector, and the searching that joins them."""
 
     def __init__(self, path: Path) -> None:
-        try:
-            check_whoosh()
-        except WhooshIncompatible as exc:
-            raise IndexUnavailable(str(exc)) from None
-        self.path = path
-        self.name = path.name
-        self.meta: dict[str, Any] = read_meta(path)
-        if self.meta.get("format") != INDEX_FORMAT:
-            raise IndexUnavailable(
-                f"the index at {path.parent} was built by another version of the atlas "
-                f"(format {self.meta.get('format')}, this version reads {INDEX_FORMAT}); "
-                "rebuild it with `atlas index build`"
-            )
-        self.tables: IndexTables = read_tables(path)
-        self.ix = whoosh_index.open_dir(str(path / WHOOSH_DIR))
-        self.searcher = self.ix.searcher()
-        self.lock = threading.Lock()
-        self.markers = _table_markers().merged(self.tables.marker_forms, self.tables.marker_labels)
-        self.years = sorted(int(y) for y in self.tables.facets["year"])
-        self.docnum_by_slug = {s: d for d, s in enumerate(self.tables.slugs) if s is not None}
-        self.ranks: dict[str, list[int]] = {}
-        for name, order in self.tables.orders.items():
-            rank = [len(order)] * self.tables.doc_count
-            for position, docnum in enumerate(order):
-                rank[docnum] = position
-            self.ranks[name] = rank
-        self.records_file = RecordsReader(path)
-        try:
-            self.snippets = SnippetsReader(path, self.tables.doc_count)
-        except ValueError:
-            os.close(self.records_file.fd)
-            raise IndexUnavailable(f"the index generation {path.name} is incomplete") from None
-        self.evidence_any = {}
-        for key, directions in self.tables.evidence.items():
-            union_bits = 0
-            for direction_bits in directions.values():
-                union_bits |= direction_bits
-            self.evidence_any[key] = union_bits
-        size = self.tables.doc_count
-        self.facet_matrices = {
-            name: BitMatrix(self.tables.facets[name], size, self.tables.facet_labels[name])
-            for name in FACETS
-        }
-        self.evidence_matrix = BitMatrix(self.evidence_any, size, self.markers.display)
-        self.direction_matrix = BitMatrix(
-            {f"{k}\t{d}": b for k, by in self.tables.evidence.items() for d, b in by.items()}, size
-        )
-        self.stacked = StackedCounts(
-            {**self.facet_matrices, EVIDENCE: self.evidence_matrix}, self.tables.doc_count
-        )
-        self._plain_snippets: dict[int, str] = {}
-        self._hit_fields: dict[int, tuple[Any, ...]] = {}  # a Hit's fields up to `score`
-        self.live = bits_to_mask(self.tables.all_docs, self.tables.doc_count)
-        self.newest_rank = np.array(self.ranks["newest"], dtype=np.int64)
-        self.scorer = Scorer(
-            self.searcher, self.tables.field_lengths, self.live, path / POSTINGS_DIR
-        )
+        self.reader = reader = GenerationReader(path)
+        self.facet_counter = FacetCounter(reader.tables, reader.markers.display)
+        self.collector = HitCollector(reader)
+        # what searching reads, under the names it has always had
+        self.path, self.name, self.meta = reader.path, reader.name, reader.meta
+        self.tables, self.markers, self.years = reader.tables, reader.markers, reader.years
+        self.searcher, self.lock, self.scorer = reader.searcher, reader.lock, reader.scorer
+        self.live = reader.live
         self._speller: Speller | None = None
         self._speller_lock = threading.Lock()
-        weakref.finalize(
-            self, _close_quietly, self.searcher, self.ix, self.records_file.fd, self.snippets.fd
-        )
-
-    # -- records -------------------------------------------------------------------------
-
-    def record(self, docnum: int) -> dict[str, Any]:
-        """Return the full record of a document (read from beside the index)."""
-        offset, length = self.tables.offsets[docnum]
-        return self.records_file.read(offset, length)
-
-    def snippet_texts(self, docnum: int) -> tuple[list[str], str]:
-        """Return the texts a snippet is cut from, and the marker mentions in them as JSON
-        ([text number, start, end, key] each)."""
-        return self.snippets.texts(docnum)
-
-    def record_by_slug(self, slug: str) -> dict[str, Any] | None:
-        docnum = self.docnum_by_slug.get(slug)
-        return None if docnum is None else self.record(docnum)
 
     # -- filters -------------------------------------------------------------------------
 
@@ -186,40 +79,6 @@ class Generation:
         with self.lock:
             found = self.scorer.evaluate(parsed.query)
         return mask_to_bits(found.mask & self.live), found.scores
-
-    def page_docnums(
-        self, bits: int, total: int, sort: str, scores: np.ndarray | None, start: int, stop: int
-    ) -> list[int]:
-        """Return the docnums at positions start..stop of the match set in the given order."""
-        if stop <= start or start >= total:
-            return []
-        if sort == "relevance" and scores is not None:
-            candidates = np.flatnonzero(bits_to_mask(bits, self.tables.doc_count))
-            negated = -scores[candidates]
-            if stop * 4 < len(candidates):
-                # only what scores at least as well as the stop-th best (ties included) can
-                # be on the page: sort that, not the whole match set
-                kept = negated <= np.partition(negated, stop - 1)[stop - 1]
-                candidates, negated = candidates[kept], negated[kept]
-            # best score first, newest first among equal scores
-            order = np.lexsort((self.newest_rank[candidates], negated))
-            return candidates[order[start:stop]].tolist()
-        rank = self.ranks["newest" if sort == "relevance" else sort]
-        order = self.tables.orders["newest" if sort == "relevance" else sort]
-        if total * 8 >= self.tables.doc_count:
-            # dense: walk the precomputed order, testing membership in a byte array
-            flags = bits.to_bytes((self.tables.doc_count + 8) // 8, "little")
-            out = []
-            seen = 0
-            for docnum in order:
-                if flags[docnum >> 3] >> (docnum & 7) & 1:
-                    if seen >= start:
-                        out.append(docnum)
-                        if len(out) == stop - start:
-                            break
-                    seen += 1
-            return out
-        return heapq.nsmallest(stop, members(bits), key=rank.__getitem__)[start:stop]
 
     def _constraints(
         self, params: SearchParams
@@ -259,12 +118,12 @@ class Generation:
         if sort == "relevance" and scores is None:
             sort = "newest"
         return [
-            self.record(d) for d in self.page_docnums(matched, total, sort, scores, 0, limit)
+            self.reader.record(d)
+            for d in self.collector.page_docnums(matched, total, sort, scores, 0, limit)
         ], total
 
     def search(self, params: SearchParams) -> SearchResult:
         """Return one page of results with facets, evidence table and suggestion."""
-        t = self.tables
         parsed = self._parse(params)
         notices = list(params.notices)
         if parsed is not None and parsed.notice:
@@ -277,41 +136,21 @@ class Generation:
             filtered &= bits
         total = filtered.bit_count()
 
-        facets: dict[str, tuple[FacetValue, ...]] = {}
-        distinct: dict[str, int] = {}
-        # every facet without a selection of its own, and the evidence table, count `filtered`
-        counts = self.stacked.counts(filtered)
-        tops = self.stacked.tops(counts)
-        for name in FACETS:
-            if name not in constraint:
-                shown, found, distinct[name] = tops[name]
-                facets[name] = unselected_facet(
-                    name, shown, found, self.facet_matrices[name], t.facet_labels[name]
-                )
-                continue
-            base = matched
-            for other, bits in constraint.items():
-                if other != name:
-                    base &= bits
-            facets[name], distinct[name] = facet_counts(
-                name,
-                self.facet_matrices[name].counts(base),
-                self.facet_matrices[name],
-                t.facet_labels[name],
-                selected.get(name, set()),
-            )
+        facets, distinct, counts = self.facet_counter.facets(
+            matched, filtered, constraint, selected
+        )
 
         sort = params.effective_sort
         if sort == "relevance" and scores is None:
             sort = "newest"
         start = (params.page - 1) * params.per_page
-        page = self.page_docnums(filtered, total, sort, scores, start, start + params.per_page)
-        highlighter = self._highlighter(parsed)
-        hits = tuple(self._hit(d, scores, highlighter) for d in page)
+        stop = start + params.per_page
+        page = self.collector.page_docnums(filtered, total, sort, scores, start, stop)
+        hits = self.collector.hits(page, scores, parsed)
 
-        evidence = self._evidence(
+        evidence = self.facet_counter.evidence(
             filtered,
-            self.stacked.part_counts(counts, EVIDENCE),
+            counts,
             parsed.marker_keys if parsed else [],
         )
         suggestion = self._suggestion(params.q, parsed)
@@ -333,72 +172,6 @@ class Generation:
             generation=self.name,
             sort=sort,
             searched_markers=tuple(searched),
-        )
-
-    def _highlighter(self, parsed: query_language.Parsed | None) -> Highlighter:
-        if parsed is None:
-            return Highlighter(set(), set(), set(), self.markers)
-        return Highlighter(
-            parsed.prose_terms, parsed.name_terms, set(parsed.marker_keys), self.markers
-        )
-
-    def _hit(self, docnum: int, scores: np.ndarray | None, highlighter: Highlighter) -> Hit:
-        html = self._plain_snippets.get(docnum) if highlighter.is_empty else None
-        if html is None:
-            texts, mentions = self.snippet_texts(docnum)
-            html = highlighter.snippet(texts, mentions=mentions)
-            # Browsing shows the same opening lines every time: keep them (bounded).
-            if highlighter.is_empty and len(self._plain_snippets) < PLAIN_SNIPPETS:
-                self._plain_snippets[docnum] = html
-        score = None
-        if scores is not None:
-            score = round(float(scores[docnum]), 4)
-        fields = self._hit_fields.get(docnum)
-        if fields is None:
-            row = self.tables.rows[docnum]
-            assert row is not None
-            fields = self._hit_fields[docnum] = (
-                row["slug"],
-                row["title"],
-                tuple(row["authors"]),
-                row["year"],
-                row["journal"],
-                row["doi"],
-                row["pmid"],
-                row["pem"],
-                tuple(row["criteria"]),
-                row["design"],
-                tuple(row["markers"]),
-            )
-        return Hit._make((*fields, score, html, self.tables.rows[docnum]["retracted"]))
-
-    def _evidence(
-        self, bits: int, counts: np.ndarray, queried: Sequence[str]
-    ) -> tuple[Evidence, ...]:
-        """Return per marker how many studies in the match set found each direction.
-
-        `counts` holds, per marker of the evidence matrix, its studies in the match set.
-        """
-        matrix = self.evidence_matrix
-        first = None
-        if queried:
-            # queried markers first, then the most reported; directions only for those shown
-            first = np.full(len(matrix.keys), len(queried), dtype=np.int64)
-            for position, key in enumerate(queried):
-                if key in matrix.index:
-                    first[matrix.index[key]] = position
-        keys = [matrix.keys[i] for i in matrix.top(counts, EVIDENCE_LIMIT, first)]
-        # every direction of every marker shown, counted at once (DIRECTIONS is in the order
-        # of Evidence's fields)
-        directions = self.direction_matrix
-        where = [directions.index.get(f"{k}\t{d}", -1) for k in keys for d in DIRECTIONS]
-        found = directions.counts_of([w for w in where if w >= 0], bits).tolist()
-        values = iter(found)
-        numbers = [next(values) if w >= 0 else 0 for w in where]
-        display = self.markers.display
-        return tuple(
-            Evidence(display.get(k, k), *numbers[n * len(DIRECTIONS) : (n + 1) * len(DIRECTIONS)])
-            for n, k in enumerate(keys)
         )
 
     def _suggestion(self, text: str, parsed: query_language.Parsed | None) -> str | None:
@@ -423,31 +196,17 @@ class Generation:
 
     # -- studies -------------------------------------------------------------------------
 
+    def record_by_slug(self, slug: str) -> dict[str, Any] | None:
+        """Return the full record of a study, or None when the generation has no such slug."""
+        return self.reader.record_by_slug(slug)
+
     def related(self, slug: str, limit: int = RELATED_LIMIT) -> list[Hit]:
         """Return the studies sharing most markers and topics with one study."""
-        docnum = self.docnum_by_slug.get(slug)
-        if docnum is None:
-            return []
-        row = self.tables.rows[docnum]
-        assert row is not None
-        scores: dict[int, float] = {}
-        for key in row["marker_keys"]:
-            for other in members(self.tables.facets["marker"].get(key, 0)):
-                scores[other] = scores.get(other, 0) + 3
-        for key in row["topic_keys"]:
-            for other in members(self.tables.facets["topic"].get(key, 0)):
-                scores[other] = scores.get(other, 0) + 1
-        scores.pop(docnum, None)
-        newest = self.ranks["newest"]
-        best = heapq.nsmallest(limit, scores, key=lambda d: (-scores[d], newest[d]))
-        return [self._hit(d, None, self._highlighter(None)) for d in best]
+        return self.collector.related(slug, limit)
 
     def retracted(self) -> list[Hit]:
         """Return every retracted study, newest first."""
-        newest = self.ranks["newest"]
-        docnums = [d for d, row in enumerate(self.tables.rows) if row and row["retracted"]]
-        docnums.sort(key=lambda d: newest[d])
-        return [self._hit(d, None, self._highlighter(None)) for d in docnums]
+        return self.collector.retracted()
 
 
 class Atlas:

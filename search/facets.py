@@ -6,15 +6,20 @@ Counts cover the whole match set. Each facet's counts leave out that facet's own
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 
 import numpy as np
 
-from search.results import FacetValue
+from search.results import Evidence, FacetValue
+from search.schema import FACETS
+from search.store.tables import IndexTables
+from search.vocabularies import DIRECTIONS
 
 # Long facets are cut to this many values (selected values are always kept).
 FACET_LIMITS = {"marker": 30, "topic": 30, "intervention": 30, "year": 200}
 DEFAULT_LIMIT = 50
+EVIDENCE_LIMIT = 20  # markers in the evidence table
+EVIDENCE = "(evidence)"  # the evidence table's part of the stacked counts (not a facet name)
 
 
 def members(bits: int) -> Iterator[int]:
@@ -80,7 +85,8 @@ class BitMatrix:
         if first is not None:
             keys.append(first[nonzero])
         order = np.lexsort(keys)
-        return nonzero[order[:limit]].tolist()
+        top: list[int] = nonzero[order[:limit]].tolist()
+        return top
 
 
 def _popcounts(matrix: np.ndarray, base: int, words: int) -> np.ndarray:
@@ -89,7 +95,8 @@ def _popcounts(matrix: np.ndarray, base: int, words: int) -> np.ndarray:
     if len(used) * 4 < words:  # a small set: only the 64-bit words it touches
         matrix, vector = matrix[:, used], vector[used]
     # summing into 32 bits is markedly faster than into 64, and no count comes near 2**32
-    return np.bitwise_count(matrix & vector).sum(axis=1, dtype=np.uint32).astype(np.int64)
+    counts: np.ndarray = np.bitwise_count(matrix & vector).sum(axis=1, dtype=np.uint32)
+    return counts.astype(np.int64)
 
 
 _MAX_COUNT = 1 << 21  # counts, and values per facet, stay below this (2 million)
@@ -191,3 +198,94 @@ def unselected_facet(
         make(FacetValue, (labels.get(keys[i], keys[i]), keys[i], c, False))
         for i, c in zip(shown[:limit], counts[:limit], strict=False)
     )
+
+
+class FacetCounter:
+    """One generation's facets and evidence table as bit matrices, counted against match sets."""
+
+    def __init__(self, tables: IndexTables, marker_names: Mapping[str, str]) -> None:
+        self.tables = tables
+        self.marker_names = marker_names
+        size = tables.doc_count
+        evidence_any = {}
+        for key, directions in tables.evidence.items():
+            union_bits = 0
+            for direction_bits in directions.values():
+                union_bits |= direction_bits
+            evidence_any[key] = union_bits
+        self.facet_matrices = {
+            name: BitMatrix(tables.facets[name], size, tables.facet_labels[name]) for name in FACETS
+        }
+        self.evidence_matrix = BitMatrix(evidence_any, size, marker_names)
+        self.direction_matrix = BitMatrix(
+            {f"{k}\t{d}": b for k, by in tables.evidence.items() for d, b in by.items()}, size
+        )
+        self.stacked = StackedCounts(
+            {**self.facet_matrices, EVIDENCE: self.evidence_matrix}, tables.doc_count
+        )
+
+    def facets(
+        self, matched: int, filtered: int, constraint: Mapping[str, int],
+        selected: Mapping[str, set[str]],
+    ) -> tuple[dict[str, tuple[FacetValue, ...]], dict[str, int], np.ndarray]:  # fmt: skip
+        """Return every facet's values, how many values each has with a count, and the stacked
+        counts of `filtered` (the evidence table's share among them).
+
+        A facet with a selection of its own is counted over `matched` with the other filters
+        only, so its values show how many studies each would add.
+        """
+        labels = self.tables.facet_labels
+        facets: dict[str, tuple[FacetValue, ...]] = {}
+        distinct: dict[str, int] = {}
+        # every facet without a selection of its own, and the evidence table, count `filtered`
+        counts = self.stacked.counts(filtered)
+        tops = self.stacked.tops(counts)
+        for name in FACETS:
+            if name not in constraint:
+                shown, found, distinct[name] = tops[name]
+                facets[name] = unselected_facet(
+                    name, shown, found, self.facet_matrices[name], labels[name]
+                )
+                continue
+            base = matched
+            for other, bits in constraint.items():
+                if other != name:
+                    base &= bits
+            facets[name], distinct[name] = facet_counts(
+                name,
+                self.facet_matrices[name].counts(base),
+                self.facet_matrices[name],
+                labels[name],
+                selected.get(name, set()),
+            )
+        return facets, distinct, counts
+
+    def evidence(
+        self, bits: int, stacked_counts: np.ndarray, queried: Sequence[str]
+    ) -> tuple[Evidence, ...]:
+        """Return per marker how many studies in the match set found each direction.
+
+        `stacked_counts` are the counts `facets()` returned for the same set.
+        """
+        counts = self.stacked.part_counts(stacked_counts, EVIDENCE)
+        matrix = self.evidence_matrix
+        first = None
+        if queried:
+            # queried markers first, then the most reported; directions only for those shown
+            first = np.full(len(matrix.keys), len(queried), dtype=np.int64)
+            for position, key in enumerate(queried):
+                if key in matrix.index:
+                    first[matrix.index[key]] = position
+        keys = [matrix.keys[i] for i in matrix.top(counts, EVIDENCE_LIMIT, first)]
+        # every direction of every marker shown, counted at once (DIRECTIONS is in the order
+        # of Evidence's fields)
+        directions = self.direction_matrix
+        where = [directions.index.get(f"{k}\t{d}", -1) for k in keys for d in DIRECTIONS]
+        found = directions.counts_of([w for w in where if w >= 0], bits).tolist()
+        values = iter(found)
+        numbers = [next(values) if w >= 0 else 0 for w in where]
+        display = self.marker_names
+        return tuple(
+            Evidence(display.get(k, k), *numbers[n * len(DIRECTIONS) : (n + 1) * len(DIRECTIONS)])
+            for n, k in enumerate(keys)
+        )

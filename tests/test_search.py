@@ -289,8 +289,8 @@ def test_mentions_stored_by_the_build_are_what_a_scan_of_the_text_finds(atlas: A
     for docnum, slug in enumerate(generation.tables.slugs):
         if slug is None:
             continue
-        record = generation.record(docnum)
-        texts, stored = generation.snippet_texts(docnum)
+        record = generation.reader.record(docnum)
+        texts, stored = generation.reader.snippet_texts(docnum)
         mentions = json.loads(stored)
         assert texts == [" ".join((record.get(k) or "").split("\n")) for k in SNIPPET_TEXTS]
         scanned = [
@@ -378,7 +378,7 @@ def test_stop_words_keep_their_place_in_phrases(tmp_path) -> None:  # type: igno
 
 
 def test_facet_order_is_the_same_with_one_sort_key_or_several(atlas: Atlas) -> None:
-    stacked = atlas.current().stacked
+    stacked = atlas.current().facet_counter.stacked
     for params in ({}, {"q": "cytokine"}, {"q": "fatigue OR sleep"}):
         matched, _ = atlas.current().match(atlas.current()._parse(parse(params)))
         counts = stacked.counts(matched)
