@@ -22,7 +22,7 @@ index/
 from __future__ import annotations
 
 # Bump when any file of a generation changes shape: older generations are then rebuilt.
-INDEX_FORMAT = 11
+INDEX_FORMAT = 12
 
 LOCK_FILE = ".build.lock"
 GENERATION_PREFIX = "gen-"
