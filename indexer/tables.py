@@ -11,7 +11,7 @@ from typing import Any
 from search.analysis import STOP_WORDS, fold_word
 from search.markers import MarkerDictionary
 from search.schema import FACETS
-from search.store.tables import IndexTables
+from search.store.tables import IndexTables, updated_rows
 from search.vocabularies import criterion_key, tag_key
 
 
@@ -279,18 +279,18 @@ def update_tables(
     facets, labels, relabel = _without_facets(old, removed_bits)
     evidence = _without_evidence(old, removed_bits)
 
-    rows = list(old.rows)
+    changed_rows: dict[int, dict[str, Any] | None] = dict.fromkeys(removed)
     slugs = list(old.slugs)
     for docnum in removed:
-        rows[docnum] = None
         slugs[docnum] = None
     for docnum in range(kept, len(records_by_doc)):
         record = records_by_doc[docnum]
-        rows.append(result_row(record, markers) if record is not None else None)
+        changed_rows[docnum] = result_row(record, markers) if record is not None else None
         slugs.append(record["slug"] if record is not None else None)
         if record is None:
             continue
         _add_bits(docnum, record, markers, facets, labels, evidence)
+    rows = updated_rows(old.rows, changed_rows, len(records_by_doc))
     _relabel(relabel, facets, labels, records_by_doc, markers)
     # marker labels come from the corpus, which may name a marker differently now
     labels["marker"] = {k: markers.display.get(k, k) for k in facets["marker"]}

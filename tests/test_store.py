@@ -131,3 +131,22 @@ def test_an_older_format_is_rebuilt(tmp_path: Path) -> None:
     assert open_atlas(index).current().meta["format"] == INDEX_FORMAT
     assert {p.name for p in (_generation(index) / WHOOSH_DIR).iterdir()}
     assert any((_generation(index) / POSTINGS_DIR).iterdir())
+
+
+def test_updated_rows_keep_the_stored_rows_and_replace_the_changed(
+    index_dir: Path, tmp_path: Path
+) -> None:
+    from search.store.tables import LazyRows, updated_rows
+
+    rows = read_tables(_generation(index_dir)).rows
+    assert isinstance(rows, LazyRows)
+    changes = {1: None, len(rows) + 1: {"slug": "new", "title": "Ω"}}
+    updated = updated_rows(rows, changes, len(rows) + 2)
+    expected = [*list(rows), None, changes[len(rows) + 1]]
+    expected[1] = None
+    assert isinstance(updated, LazyRows) and list(updated) == expected
+    assert updated_rows(list(rows), changes, len(rows) + 2) == expected
+    fresh = LazyRows(
+        *(a.tobytes() if n == 0 else a.tolist() for n, a in enumerate(updated.encoded()))
+    )
+    assert list(fresh) == expected

@@ -79,6 +79,11 @@ class LazyRows(Sequence[Row]):
         self._decoded[index] = row
         return row
 
+    def encoded(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return the rows as stored: the blob and where each row starts."""
+        blob = np.frombuffer(self._blob, dtype=np.uint8)
+        return blob, np.array(self._starts, dtype=np.int64)
+
     def __iter__(self) -> Iterator[Row]:
         return (self[i] for i in range(len(self)))
 
@@ -88,8 +93,43 @@ class LazyRows(Sequence[Row]):
     __hash__ = None  # type: ignore[assignment]
 
 
+# One encoder for every row: json.dumps with options makes a new encoder per call.
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+def updated_rows(rows: Sequence[Row], changes: dict[int, Row], size: int) -> Sequence[Row]:
+    """Return `rows` with the rows in `changes` replaced (None: a deleted document), extended
+    to `size` rows (from `changes`, else None).
+
+    Rows read from disk stay encoded: an incremental build neither decodes nor re-encodes the
+    rows it keeps.
+    """
+    if not isinstance(rows, LazyRows):
+        out = list(rows) + [None] * (size - len(rows))
+        for docnum, row in changes.items():
+            out[docnum] = row
+        return out
+    blob, starts = rows._blob, rows._starts
+    parts: list[bytes] = []
+    new_starts = [0]
+    at = 0
+    for docnum in range(size):
+        if docnum in changes or docnum >= len(rows):
+            part = _encode(changes.get(docnum)).encode()
+        else:
+            part = blob[starts[docnum] : starts[docnum + 1]]
+        parts.append(part)
+        at += len(part)
+        new_starts.append(at)
+    updated = LazyRows(b"".join(parts), new_starts)
+    updated._decoded.update({d: r for d, r in changes.items()})
+    return updated
+
+
 def _encoded_rows(rows: Sequence[Row]) -> tuple[np.ndarray, np.ndarray]:
-    parts = [json.dumps(r, ensure_ascii=False, separators=(",", ":")).encode() for r in rows]
+    if isinstance(rows, LazyRows):
+        return rows.encoded()
+    parts = [_encode(r).encode() for r in rows]
     starts = np.zeros(len(parts) + 1, dtype=np.int64)
     np.cumsum([len(p) for p in parts], out=starts[1:])
     return np.frombuffer(b"".join(parts), dtype=np.uint8), starts
@@ -138,7 +178,7 @@ def write_tables(generation: Path, tables: IndexTables) -> None:
         "fields": list(tables.field_lengths),
     }
     with (generation / TABLES_FILE).open("w", encoding="utf-8") as handle:
-        json.dump(text, handle, ensure_ascii=False, separators=(",", ":"))
+        handle.write(_encode(text))
         handle.flush()
         os.fsync(handle.fileno())
 
