@@ -262,6 +262,7 @@ def load_records(
                 result.problems.append(item)
                 continue
             cleaned = known.get(item.digest) if item.digest else None
+            record: dict[str, Any] | None
             if cleaned is not None:
                 record, problems = cleaned, record_warnings(cleaned, item.file, item.line)
             else:

@@ -53,7 +53,7 @@ class FacetValue(NamedTuple):
 
     value: str  # display label, also a valid filter value
     key: str  # folded form used for matching
-    count: int
+    count: int  # type: ignore[assignment]  # (shadows tuple.count; the JSON key is "count")
     selected: bool
 
     def to_json(self) -> dict[str, Any]:
