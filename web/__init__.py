@@ -20,6 +20,7 @@ DEFAULTS: dict[str, Any] = {
     "EXPORT_LIMIT": 10_000,
     "CONTRIBUTION_RATE_LIMIT": "5/600",  # submissions per seconds, per client address
     "SITE_NAME": "ME/CFS Atlas Search",
+    "CURATE_SECURE_COOKIE": None,  # None: Secure when the request came over HTTPS
 }
 
 
@@ -60,4 +61,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         contribute = None  # type: ignore[assignment]
     if contribute is not None:
         app.register_blueprint(contribute.bp)
+    from web import workspace
+
+    app.register_blueprint(workspace.bp)
     return app

@@ -1,0 +1,325 @@
+"""The curator workspace under /curate: sign-in, one inbox, reader corrections, the audit trail.
+
+The one place where the service lets some people in and keeps everyone else out:
+- every URL but the sign-in form needs a live session (else 302 to sign-in, 401 for JSON),
+  for every method; sessions live on the server (curation/accounts.py), the cookie holds only
+  a random id, HttpOnly, SameSite=Strict, Secure over HTTPS;
+- every form carries the session's CSRF token (the sign-in form a signed, short-lived one);
+- every answer is `Cache-Control: no-store`, noindex, and never enters the public answer cache
+  (these views are not wrapped by web/etags.py).
+"""
+
+from __future__ import annotations
+
+import hmac
+import time
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    g,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from curation.accounts import AccountStore, Session, SignInRefused
+from curation.audit import AuditEntry, AuditLog
+from web.contribute import _secret, client_hash
+from web.contributions import AlreadyResolved, Contribution, ContributionStore
+from web.errors import wants_json
+from web.index import get_atlas
+
+bp = Blueprint("workspace", __name__, url_prefix="/curate")
+
+COOKIE = "atlas_curator"
+CSRF_FIELD = "csrf_token"
+SIGN_IN_SALT = "atlas.curator-sign-in"
+SIGN_IN_MAX_AGE = 30 * 60  # seconds a sign-in form stays valid
+MAX_NOTE = 5_000
+INBOX_KINDS = ("correction",)
+INBOX_STATUSES = ("open", "resolved")
+OPEN_ENDPOINTS = {"workspace.sign_in", "workspace.sign_in_submit"}
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One row of the inbox: what it is, its state, when it came, and where to open it."""
+
+    kind: str
+    id: int
+    status: str
+    created: str
+    title: str
+    summary: str
+    url: str
+
+
+def _accounts() -> AccountStore:
+    store = current_app.extensions.get("workspace.accounts")
+    if store is None:
+        store = AccountStore(current_app.config["DATA_DIR"])
+        current_app.extensions["workspace.accounts"] = store
+    return store
+
+
+def _audit() -> AuditLog:
+    log = current_app.extensions.get("workspace.audit")
+    if log is None:
+        log = AuditLog(current_app.config["DATA_DIR"])
+        current_app.extensions["workspace.audit"] = log
+    return log
+
+
+def _corrections() -> ContributionStore:
+    store = current_app.extensions.get("contributions")
+    if store is None:
+        store = ContributionStore(current_app.config["DATA_DIR"])
+        current_app.extensions["contributions"] = store
+    return store
+
+
+def _secure_cookie() -> bool:
+    setting = current_app.config.get("CURATE_SECURE_COOKIE")
+    return request.is_secure if setting is None else bool(setting)
+
+
+def _session() -> Session:
+    session: Session = g.curator_session
+    return session
+
+
+def _safe_next(target: str | None) -> str:
+    """Return a same-site path to go to after signing in (never another host)."""
+    if target and target.startswith("/curate") and not urlsplit(target).netloc:
+        return target
+    return url_for("workspace.inbox")
+
+
+def _is_workspace_path(path: str) -> bool:
+    return path == "/curate" or path.startswith("/curate/")
+
+
+# On the app, not the blueprint: a blueprint's hooks do not run for a URL under /curate that
+# matches no route or method (404, 405), and those must not answer differently to strangers.
+@bp.before_app_request
+def _require_session() -> Response | None:
+    if not _is_workspace_path(request.path) or request.endpoint in OPEN_ENDPOINTS:
+        return None
+    session = _accounts().session(request.cookies.get(COOKIE, ""))
+    if session is None:
+        if wants_json() or request.accept_mimetypes.best == "application/json":
+            response = jsonify(
+                {"error": "Sign-in required", "messages": ["Sign in at /curate/sign-in."]}
+            )
+            response.status_code = 401
+            return response
+        target = request.full_path if request.method == "GET" else None
+        return redirect(url_for("workspace.sign_in", next=target), 302)  # type: ignore[return-value]
+    g.curator_session = session
+    if request.method == "POST":
+        sent = request.form.get(CSRF_FIELD, "")
+        if not hmac.compare_digest(sent.encode(), session.csrf.encode()):
+            abort(403, "This form's security token did not match; please reload the page.")
+    return None
+
+
+@bp.after_app_request
+def _private(response: Response) -> Response:
+    if not _is_workspace_path(request.path):
+        return response
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Robots-Tag"] = "noindex, nofollow"
+    response.headers["Vary"] = "Cookie"
+    response.headers.pop("ETag", None)
+    return response
+
+
+@bp.app_context_processor
+def _helpers() -> dict[str, Any]:
+    session = g.get("curator_session")
+    return {
+        "curator": session.curator if session else None,
+        "csrf": session.csrf if session else "",
+    }
+
+
+# -- signing in and out ----------------------------------------------------------------------
+
+
+def _sign_in_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(_secret(), salt=SIGN_IN_SALT)
+
+
+def _sign_in_page(status: int = 200, problems: tuple[str, ...] = (), name: str = "",
+                  headers: dict[str, str] | None = None) -> Response:  # fmt: skip
+    token = _sign_in_serializer().dumps(int(time.time()))
+    html = render_template(
+        "curate_sign_in.html",
+        token=token,
+        problems=problems,
+        name=name,
+        next=_safe_next(request.values.get("next")),
+    )
+    response = Response(html, status=status)
+    response.headers.update(headers or {})
+    return response
+
+
+@bp.get("/sign-in")
+def sign_in() -> Response:
+    return _sign_in_page()
+
+
+@bp.post("/sign-in")
+def sign_in_submit() -> Response:
+    name = request.form.get("name", "")[:100].strip()
+    try:
+        _sign_in_serializer().loads(request.form.get(CSRF_FIELD, ""), max_age=SIGN_IN_MAX_AGE)
+    except BadSignature:
+        return _sign_in_page(403, ("The form expired or did not come from this site.",), name)
+    client = client_hash(_secret(), request.remote_addr or "")
+    try:
+        session_id, session = _accounts().sign_in(name, request.form.get("password", ""), client)
+    except SignInRefused as exc:
+        status, headers = (
+            (429, {"Retry-After": str(exc.retry_after)}) if exc.retry_after else (401, {})
+        )
+        return _sign_in_page(status, (str(exc),), name, headers)
+    _audit().record(session.curator, "sign-in", f"curator:{session.curator}")
+    response = redirect(_safe_next(request.form.get("next")), 303)
+    response.set_cookie(
+        COOKIE,
+        session_id,
+        httponly=True,
+        samesite="Strict",
+        secure=_secure_cookie(),
+        path="/curate",
+    )
+    return response  # type: ignore[return-value]
+
+
+@bp.post("/sign-out")
+def sign_out() -> Response:
+    _accounts().sign_out(request.cookies.get(COOKIE, ""))
+    _audit().record(_session().curator, "sign-out", f"curator:{_session().curator}")
+    response = redirect(url_for("workspace.sign_in"), 303)
+    response.delete_cookie(COOKIE, path="/curate", httponly=True, samesite="Strict")
+    return response  # type: ignore[return-value]
+
+
+# -- the inbox and reader corrections --------------------------------------------------------
+
+
+def _correction_item(c: Contribution, titles: dict[str, str]) -> InboxItem:
+    return InboxItem(
+        kind="correction",
+        id=c.id,
+        status=c.status,
+        created=c.created,
+        title=titles.get(c.slug, c.slug),
+        summary=c.text[:160],
+        url=url_for("workspace.correction", correction_id=c.id),
+    )
+
+
+def inbox_items(kind: str | None, status: str | None) -> list[InboxItem]:
+    """Return the inbox rows of a kind and status (all when None), newest first."""
+    items: list[InboxItem] = []
+    if kind in (None, "correction"):
+        atlas = get_atlas()
+        found = _corrections().list(status if status in INBOX_STATUSES else None)
+        titles = {}
+        for c in found:
+            if c.slug not in titles:
+                record = atlas.study(c.slug)
+                titles[c.slug] = (record or {}).get("title") or c.slug
+        items += [_correction_item(c, titles) for c in found]
+    return sorted(items, key=lambda item: item.created, reverse=True)
+
+
+@bp.get("")
+@bp.get("/")
+def inbox() -> Response:
+    kind = request.args.get("kind") if request.args.get("kind") in INBOX_KINDS else None
+    status = request.args.get("status") if request.args.get("status") in INBOX_STATUSES else None
+    items = inbox_items(kind, status)
+    return Response(
+        render_template(
+            "curate_inbox.html",
+            items=items,
+            kind=kind,
+            status=status,
+            kinds=INBOX_KINDS,
+            statuses=INBOX_STATUSES,
+        )  # fmt: skip
+    )
+
+
+def _correction_or_404(correction_id: int) -> Contribution:
+    found = _corrections().get(correction_id)
+    if found is None:
+        abort(404, f"There is no reader correction #{correction_id}.")
+    return found
+
+
+@bp.get("/corrections/<int:correction_id>")
+def correction(correction_id: int) -> Response:
+    found = _correction_or_404(correction_id)
+    record = get_atlas().study(found.slug)
+    history = _audit().list(target=f"correction:{correction_id}")
+    return Response(
+        render_template(
+            "curate_correction.html",
+            correction=found,
+            record=record,
+            history=history,
+            problems=(),
+        )  # fmt: skip
+    )
+
+
+@bp.post("/corrections/<int:correction_id>/resolve")
+def resolve_correction(correction_id: int) -> Response:
+    found = _correction_or_404(correction_id)
+    note = request.form.get("note", "").replace("\r\n", "\n").strip()
+    problems = []
+    if not note:
+        problems.append("Say what was done, in a few words, before resolving.")
+    elif len(note) > MAX_NOTE:
+        problems.append(f"The note has at most {MAX_NOTE} characters.")
+    if not problems:
+        try:
+            resolved = _corrections().resolve(correction_id, note)
+        except AlreadyResolved:
+            problems.append("Another curator resolved this correction in the meantime.")
+        else:
+            _audit().record(
+                _session().curator,
+                "resolve-correction",
+                f"correction:{correction_id}",
+                {"status": [found.status, resolved.status]},
+                note,
+            )
+            return redirect(url_for("workspace.inbox"), 303)  # type: ignore[return-value]
+    record = get_atlas().study(found.slug)
+    history = _audit().list(target=f"correction:{correction_id}")
+    html = render_template(
+        "curate_correction.html", correction=found, record=record, history=history,
+        problems=tuple(problems), note=note,
+    )  # fmt: skip
+    return Response(html, status=400)
+
+
+@bp.get("/audit")
+def audit() -> Response:
+    entries: list[AuditEntry] = _audit().list(limit=500)
+    return Response(render_template("curate_audit.html", entries=entries))
