@@ -107,10 +107,11 @@ def serve_command(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     index_dir = resolve_index(index_dir)
+    source_paths = resolve_sources(sources)
     if not is_current_format(index_dir):
         click.echo(f"No usable index at {index_dir}; building it first.", err=True)
         try:
-            report = build(index_dir, resolve_sources(sources))
+            report = build(index_dir, source_paths)
         except BuildLocked as exc:
             click.echo(f"error: {exc}", err=True)
             sys.exit(EXIT_BUSY)
@@ -122,7 +123,8 @@ def serve_command(
         if not report.ok:
             click.echo("error: the records are invalid; nothing to serve", err=True)
             sys.exit(EXIT_FAILED)
-    app = create_app({"INDEX_DIR": str(index_dir)})
+    # The workspace publishes by rebuilding from the same sources the server was started with.
+    app = create_app({"INDEX_DIR": str(index_dir), "SOURCES": [str(p) for p in source_paths]})
     with app.app_context():
         from web.index import get_atlas
 

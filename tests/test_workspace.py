@@ -350,3 +350,82 @@ def test_too_many_failures_from_one_client_are_refused_with_retry_after(
     assert statuses[:20] == [401] * 20 and statuses[20] == 429
     refused = sign_in(client)  # even the right password, from this client, for a while
     assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+
+
+# --- publishing -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def publishing_app(tmp_path: Path) -> Flask:
+    from indexer.build import build
+    from tests.conftest import copy_records
+    from web import create_app
+
+    records = copy_records(tmp_path)
+    index = tmp_path / "index"
+    assert build(index, [records]).ok
+    app = create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index),
+            "DATA_DIR": str(tmp_path / "data"),
+            "SOURCES": [str(records)],
+        }
+    )
+    AccountStore(app.config["DATA_DIR"]).add("ada", PASSWORD)
+    return app
+
+
+def publish_and_wait(app: Flask, client: FlaskClient) -> str:
+    from web.workspace import publisher
+
+    token = token_in(client.get("/curate/").text)
+    response = client.post("/curate/publish", data={"csrf_token": token})
+    assert response.status_code == 303
+    location = response.headers["Location"]
+    job_id = int(location.rsplit("/", 1)[1])
+    with app.app_context():
+        job = publisher().wait(job_id, timeout=120)
+    assert job is not None and job.is_finished, job
+    return client.get(location).text
+
+
+def search_total(client: FlaskClient, query: str) -> int:
+    total: int = client.get(f"/api/v1/search?q={query}").get_json()["total"]
+    return total
+
+
+def test_publishing_builds_in_the_background_and_the_service_swaps(
+    publishing_app: Flask, tmp_path: Path
+) -> None:
+    client = publishing_app.test_client()
+    sign_in(client)
+    assert search_total(client, "zebrafish") == 0
+    record = {
+        "slug": "new-2026-zebrafish",
+        "title": "Zebrafish study",
+        "authors": ["Doe, Jane"],
+        "year": 2026,
+    }
+    (tmp_path / "records" / "new.json").write_text(json.dumps(record), encoding="utf-8")
+    page = publish_and_wait(publishing_app, client)
+    assert "Published." in page and 'http-equiv="refresh"' not in page
+    deadline = time.monotonic() + 5
+    while search_total(client, "zebrafish") == 0 and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert search_total(client, "zebrafish") == 1
+    actions = [e.action for e in AuditLog(publishing_app.config["DATA_DIR"]).list()]
+    assert actions[0] == "publish-done"
+
+
+def test_a_failed_publication_changes_nothing_served_and_says_why(
+    publishing_app: Flask, tmp_path: Path
+) -> None:
+    client = publishing_app.test_client()
+    sign_in(client)
+    before = client.get("/api/v1/search").get_json()["total"]
+    (tmp_path / "records" / "bad.json").write_text('{"slug": "bad-one"}', encoding="utf-8")
+    page = publish_and_wait(publishing_app, client)
+    assert "The build failed; nothing that is served has changed." in page
+    assert "bad-one: title: is required" in page
+    assert client.get("/api/v1/search").get_json()["total"] == before

@@ -21,6 +21,7 @@ DEFAULTS: dict[str, Any] = {
     "CONTRIBUTION_RATE_LIMIT": "5/600",  # submissions per seconds, per client address
     "SITE_NAME": "ME/CFS Atlas Search",
     "CURATE_SECURE_COOKIE": None,  # None: Secure when the request came over HTTPS
+    "SOURCES": None,  # record sources the workspace publishes from; None: as `atlas index build`
 }
 
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hmac
 import time
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -33,6 +34,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from curation.accounts import AccountStore, Session, SignInRefused
 from curation.audit import AuditEntry, AuditLog
+from curation.publish import Job, Publisher
 from web.contribute import _secret, client_hash
 from web.contributions import AlreadyResolved, Contribution, ContributionStore
 from web.errors import wants_json
@@ -77,6 +79,27 @@ def _audit() -> AuditLog:
         log = AuditLog(current_app.config["DATA_DIR"])
         current_app.extensions["workspace.audit"] = log
     return log
+
+
+def publisher() -> Publisher:
+    """Return the app's publisher: background builds of the served index from its sources."""
+    found = current_app.extensions.get("workspace.publisher")
+    if found is None:
+        from search.schema import configured_sources
+
+        configured = current_app.config.get("SOURCES")
+        audit = _audit()
+
+        def sources() -> list[Path]:
+            return [Path(p) for p in configured] if configured else configured_sources()
+
+        def finished(job: Job) -> None:
+            audit.record(job.requested_by, f"publish-{job.state}", f"publish:{job.id}",
+                         note=job.reason)  # fmt: skip
+
+        found = Publisher(Path(current_app.config["INDEX_DIR"]), sources, finished)
+        current_app.extensions["workspace.publisher"] = found
+    return found
 
 
 def _corrections() -> ContributionStore:
@@ -323,3 +346,20 @@ def resolve_correction(correction_id: int) -> Response:
 def audit() -> Response:
     entries: list[AuditEntry] = _audit().list(limit=500)
     return Response(render_template("curate_audit.html", entries=entries))
+
+
+# -- publishing ------------------------------------------------------------------------------
+
+
+@bp.post("/publish")
+def publish() -> Response:
+    job = publisher().submit(_session().curator, "published from the workspace")
+    return redirect(url_for("workspace.publication", job_id=job.id), 303)  # type: ignore[return-value]
+
+
+@bp.get("/publish/<int:job_id>")
+def publication(job_id: int) -> Response:
+    job = publisher().job(job_id)
+    if job is None:
+        abort(404, f"There is no publication #{job_id} in this server's memory.")
+    return Response(render_template("curate_publication.html", job=job))
