@@ -123,8 +123,9 @@ def serve_command(
         if not report.ok:
             click.echo("error: the records are invalid; nothing to serve", err=True)
             sys.exit(EXIT_FAILED)
-    # The workspace publishes by rebuilding from the same sources the server was started with.
-    app = create_app({"INDEX_DIR": str(index_dir), "SOURCES": [str(p) for p in source_paths]})
+    # The workspace publishes by rebuilding from the --source paths the server was given, else
+    # from the configured sources as they are at each build (the curated directory may appear).
+    app = create_app({"INDEX_DIR": str(index_dir), "SOURCES": [str(p) for p in sources] or None})
     with app.app_context():
         from web.index import get_atlas
 
