@@ -14,6 +14,8 @@ COMMANDS = {
     "audit": "atlas_cli.curators:audit_group",
     "contributions": "atlas_cli.contributions:contributions_group",  # curators', when present
     "curators": "atlas_cli.curators:curators_group",
+    "drafts": "atlas_cli.drafts:drafts_group",
+    "import": "atlas_cli.imports:import_group",
     "index": "atlas_cli.index:index_group",
     "search": "atlas_cli.search:search_command",
     "serve": "atlas_cli.serve:serve_command",

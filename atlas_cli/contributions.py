@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import json
 import sys
-import unicodedata
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import NoReturn
 
 import click
 
 from atlas_cli.options import EXIT_FAILED
+from atlas_cli.output import as_json, echo, visible
 from web.contributions import (
     KINDS,
     STATUSES,
@@ -21,32 +20,6 @@ from web.contributions import (
 )
 
 PREVIEW = 60  # characters of the text shown per line by `list`
-
-
-def _is_invisible(char: str) -> bool:
-    # Control and format characters (escape sequences, bidi overrides) could rewrite what a
-    # curator's terminal shows; readers' text is printed with them spelled out instead.
-    return unicodedata.category(char) in ("Cc", "Cf") and char not in "\n\t"
-
-
-def _escape(char: str) -> str:
-    code = ord(char)
-    if code > 0xFFFF:  # JSON spells characters outside the BMP as a surrogate pair
-        code -= 0x10000
-        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
-    return f"\\u{code:04x}"
-
-
-def visible(text: str) -> str:
-    """Return text with control and format characters spelled out as \\uXXXX."""
-    return "".join(_escape(c) if _is_invisible(c) else c for c in text)
-
-
-def as_json(value: Any) -> str:
-    """Return value as indented JSON that is safe to print on a terminal."""
-    # Outside strings JSON has only ASCII punctuation, so every replaced character was inside
-    # a string, where \uXXXX means the same character: the JSON still decodes to the value.
-    return visible(json.dumps(value, ensure_ascii=False, indent=2))
 
 
 def data_option(func):  # type: ignore[no-untyped-def]
@@ -69,7 +42,7 @@ def _store(data_dir: Path | None) -> ContributionStore:
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    echo(f"error: {message}", err=True)
     sys.exit(EXIT_FAILED)
 
 
@@ -121,13 +94,13 @@ def list_command(status: str, json_output: bool, data_dir: Path | None) -> None:
     store = _store(data_dir)
     found = store.list(None if status == "all" else status)
     if json_output:
-        click.echo(as_json([c.to_json() for c in found]))
+        echo(as_json([c.to_json() for c in found]))
     elif not found:
         which = "" if status == "all" else f"{status} "
-        click.echo(f"No {which}contributions in {store.path}.", err=True)
+        echo(f"No {which}contributions in {store.path}.", err=True)
     else:
         for c in found:
-            click.echo(_line(c))
+            echo(_line(c))
 
 
 @contributions_group.command("show")
@@ -140,7 +113,7 @@ def show_command(contribution_id: int, json_output: bool, data_dir: Path | None)
     found = store.get(contribution_id)
     if found is None:
         _fail(f"no contribution #{contribution_id} in {store.path}")
-    click.echo(as_json(found.to_json()) if json_output else _details(found))
+    echo(as_json(found.to_json()) if json_output else _details(found))
 
 
 @contributions_group.command("resolve")
@@ -163,7 +136,7 @@ def resolve_command(contribution_id: int, note: str, data_dir: Path | None) -> N
             f"contribution #{contribution_id} was already resolved at {before.resolved}: "
             f"{visible(before.resolution or '')}"
         )
-    click.echo(f"Resolved #{resolved.id} ({resolved.slug}).")
+    echo(f"Resolved #{resolved.id} ({resolved.slug}).")
 
 
 @contributions_group.command("export")
@@ -177,4 +150,4 @@ def resolve_command(contribution_id: int, note: str, data_dir: Path | None) -> N
 @data_option
 def export_command(json_output: bool, data_dir: Path | None) -> None:
     """Print every contribution, open and resolved, as a JSON array."""
-    click.echo(as_json([c.to_json() for c in _store(data_dir).list()]))
+    echo(as_json([c.to_json() for c in _store(data_dir).list()]))

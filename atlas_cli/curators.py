@@ -8,14 +8,16 @@ from typing import NoReturn
 
 import click
 
-from atlas_cli.contributions import as_json, data_option, visible
-from atlas_cli.options import EXIT_FAILED, resolve_data_dir
+from atlas_cli.curation_options import data_option
+from atlas_cli.options import EXIT_FAILED
+from atlas_cli.output import as_json, echo
 from curation.accounts import AccountError, AccountStore, UnknownCurator
 from curation.audit import AuditLog
+from search.schema import configured_data_dir
 
 
 def _fail(message: str) -> NoReturn:
-    click.echo(f"error: {message}", err=True)
+    echo(f"error: {message}", err=True)
     sys.exit(EXIT_FAILED)
 
 
@@ -31,7 +33,7 @@ def _password() -> str:
 
 
 def _accounts(data_dir: Path | None) -> AccountStore:
-    return AccountStore(resolve_data_dir(data_dir))
+    return AccountStore(data_dir or configured_data_dir())
 
 
 @click.group("curators")
@@ -50,7 +52,7 @@ def add_command(name: str, data_dir: Path | None) -> None:
     except AccountError as exc:
         _fail(str(exc))
     AuditLog(store.data_dir).record("cli", "add-curator", f"curator:{curator.name}")
-    click.echo(f"Added curator {curator.name}.")
+    echo(f"Added curator {curator.name}.")
 
 
 @curators_group.command("list")
@@ -60,13 +62,13 @@ def list_command(json_output: bool, data_dir: Path | None) -> None:
     """List the curators and whether each may sign in."""
     curators = _accounts(data_dir).list()
     if json_output:
-        click.echo(as_json([vars(c) for c in curators]))
+        echo(as_json([vars(c) for c in curators]))
         return
     if not curators:
-        click.echo("No curators yet: add one with `atlas curators add NAME`.", err=True)
+        echo("No curators yet: add one with `atlas curators add NAME`.", err=True)
     for c in curators:
         state = "disabled" if c.disabled else ("locked" if c.locked_until else "active")
-        click.echo(f"{c.name}\t{state}\tadded {c.created}\tlast sign-in {c.last_sign_in or '-'}")
+        echo(f"{c.name}\t{state}\tadded {c.created}\tlast sign-in {c.last_sign_in or '-'}")
 
 
 @curators_group.command("disable")
@@ -78,9 +80,9 @@ def disable_command(name: str, data_dir: Path | None) -> None:
     try:
         store.disable(name)
     except UnknownCurator:
-        _fail(f"no curator named {visible(name)!r}")
+        _fail(f"no curator named {name!r}")
     AuditLog(store.data_dir).record("cli", "disable-curator", f"curator:{name}")
-    click.echo(f"Disabled curator {name}; their sessions have ended.")
+    echo(f"Disabled curator {name}; their sessions have ended.")
 
 
 @curators_group.command("password")
@@ -92,11 +94,11 @@ def password_command(name: str, data_dir: Path | None) -> None:
     try:
         store.set_password(name, _password())
     except UnknownCurator:
-        _fail(f"no curator named {visible(name)!r}")
+        _fail(f"no curator named {name!r}")
     except AccountError as exc:
         _fail(str(exc))
     AuditLog(store.data_dir).record("cli", "set-password", f"curator:{name}")
-    click.echo(f"Set a new password for {name}.")
+    echo(f"Set a new password for {name}.")
 
 
 @click.group("audit")
@@ -110,13 +112,13 @@ def audit_group() -> None:
 @data_option
 def audit_list_command(json_output: bool, limit: int | None, data_dir: Path | None) -> None:
     """List every action, newest first: when, who, what, and the fields it changed."""
-    entries = AuditLog(resolve_data_dir(data_dir)).list(limit)
+    entries = AuditLog(data_dir or configured_data_dir()).list(limit)
     if json_output:
-        click.echo(as_json([e.to_json() for e in entries]))
+        echo(as_json([e.to_json() for e in entries]))
         return
     if not entries:
-        click.echo("The audit trail is empty.", err=True)
+        echo("The audit trail is empty.", err=True)
     for e in entries:
         fields = ", ".join(e.changes) or "-"
         note = f"\t{e.note}" if e.note else ""
-        click.echo(visible(f"{e.at}\t{e.actor}\t{e.action}\t{e.target}\t{fields}{note}"))
+        echo(f"{e.at}\t{e.actor}\t{e.action}\t{e.target}\t{fields}{note}")

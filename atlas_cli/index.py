@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -16,6 +15,7 @@ from atlas_cli.options import (
     resolve_sources,
     source_option,
 )
+from atlas_cli.output import echo, json_text
 from indexer.build import BuildError, BuildLocked, build
 from indexer.prose import prose_warnings, reading_level
 from indexer.sources import LoadResult, load_records
@@ -28,7 +28,7 @@ def index_group() -> None:
 
 def _report_problems(load: LoadResult) -> None:
     for problem in load.problems:
-        click.echo(str(problem), err=True)
+        echo(str(problem), err=True)
 
 
 def _progress():  # type: ignore[no-untyped-def]
@@ -71,15 +71,15 @@ def build_command(
     try:
         report = build(index_dir, paths, full=full, skip_invalid=skip_invalid, progress=_progress())
     except BuildLocked as exc:
-        click.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         sys.exit(EXIT_BUSY)
     except (BuildError, OSError) as exc:
-        click.echo(f"error: build failed, the served index is unchanged: {exc}", err=True)
+        echo(f"error: build failed, the served index is unchanged: {exc}", err=True)
         sys.exit(EXIT_FAILED)
     _report_problems(report.load)
     errors = len(report.load.errors)
     if not report.ok:
-        click.echo(
+        echo(
             f"error: {errors} problem(s) in the records; nothing was indexed and the served "
             "index is unchanged (use --skip-invalid to index the valid records)",
             err=True,
@@ -87,27 +87,27 @@ def build_command(
         sys.exit(EXIT_FAILED)
     meta = report.meta
     if as_json:
-        click.echo(json.dumps(meta, indent=2, ensure_ascii=False))
+        echo(json_text(meta))
         return
     if report.status == "unchanged":
-        click.echo(
+        echo(
             f"Index is up to date: {meta['records']} records, generation "
             f"{meta['generation']} (built {meta['built_at']})."
         )
     else:
-        click.echo(
+        echo(
             f"Indexed {meta['records']} records ({meta['mode']}: {meta['added_or_changed']} "
             f"added or changed, {meta['removed']} removed) in {meta['seconds']:.2f} s."
         )
-        click.echo(
+        echo(
             f"Generation {meta['generation']} built {meta['built_at']}, content hash "
             f"{meta['content_hash']}, now served from {index_dir}."
         )
-    click.echo(f"Sources: {', '.join(meta['sources'])}")
+    echo(f"Sources: {', '.join(meta['sources'])}")
     if meta.get("warnings"):
-        click.echo(f"{len(meta['warnings'])} warning(s) (see above).")
+        echo(f"{len(meta['warnings'])} warning(s) (see above).")
     if errors:
-        click.echo(f"Skipped {errors} invalid record problem(s) (see above).")
+        echo(f"Skipped {errors} invalid record problem(s) (see above).")
 
 
 def _location(where: str) -> tuple[str, int | None]:
@@ -129,7 +129,7 @@ def check_command(sources: tuple[Path, ...]) -> None:
     load = load_records(resolve_sources(sources))
     _report_problems(load)
     errors, warnings = len(load.errors), len(load.warnings)
-    click.echo(
+    echo(
         f"{len(load.records)} valid record(s) in {load.files_read} file(s); "
         f"{errors} error(s), {warnings} warning(s)."
     )

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import click
 
-from search.schema import PROJECT_ROOT, configured_index_dir, configured_sources
+from search.schema import configured_index_dir, configured_sources
 
 EXIT_FAILED = 1  # invalid records, no index, unknown study
+EXIT_USAGE = 2  # a bad option or setting (click's own usage errors exit 2 too)
 EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)
 
 
@@ -49,10 +49,3 @@ def resolve_sources(sources: tuple[Path, ...]) -> list[Path]:
             param_hint="--source",
         )
     return configured
-
-
-def resolve_data_dir(data_dir: Path | None) -> Path:
-    """Return the instance data directory: --data, else $ATLAS_DATA, else instance/."""
-    if data_dir is not None:
-        return data_dir
-    return Path(os.environ.get("ATLAS_DATA") or PROJECT_ROOT / "instance")

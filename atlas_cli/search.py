@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import sys
 from pathlib import Path
@@ -11,10 +10,11 @@ from typing import Any
 import click
 
 from atlas_cli.options import EXIT_FAILED, index_option, resolve_index
+from atlas_cli.output import echo, json_text
+from citations import short_authors
 from search import Atlas, IndexUnavailable, open_atlas
 from search.params import SORTS, ParamError, parse
 from search.schema import FACETS
-from web.citations import short_authors
 
 FILTER_NAMES = (*FACETS, "year_from", "year_to")
 _TAGS = re.compile(r"</?mark>")
@@ -24,7 +24,7 @@ def _open(index_dir: Path | None) -> Atlas:
     try:
         return open_atlas(resolve_index(index_dir))
     except IndexUnavailable as exc:
-        click.echo(f"error: {exc}", err=True)
+        echo(f"error: {exc}", err=True)
         sys.exit(EXIT_FAILED)
 
 
@@ -82,27 +82,27 @@ def search_command(
         raise click.BadParameter(str(exc)) from exc
     result = _open(index_dir).search(params)
     if as_json:
-        click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        echo(json_text(result.to_json()))
         return
     for notice in result.notices:
-        click.echo(f"note: {notice}", err=True)
+        echo(f"note: {notice}", err=True)
     shown = f' for "{query}"' if query else ""
     read = f" (read as: {result.read_as})" if result.read_as and result.read_as != query else ""
-    click.echo(
+    echo(
         f"{result.total} stud{'y' if result.total == 1 else 'ies'}{shown}{read}; "
         f"page {params.page} of {result.page_count}, sorted by {result.sort}."
     )
     first = (params.page - 1) * params.per_page
     for n, hit in enumerate(result.hits, start=first + 1):
         flags = " [RETRACTED]" if hit.retracted else ""
-        click.echo(f"\n{n:>3}. {hit.title}{flags}")
+        echo(f"\n{n:>3}. {hit.title}{flags}")
         details = [short_authors(hit.authors), hit.journal or "", str(hit.year), f"PEM: {hit.pem}"]
         if hit.criteria:
             details.append("criteria: " + ", ".join(hit.criteria))
-        click.echo("     " + " · ".join(d for d in details if d))
-        click.echo(f"     {hit.slug}")
+        echo("     " + " · ".join(d for d in details if d))
+        echo(f"     {hit.slug}")
     if result.suggestion:
-        click.echo(f"\nDid you mean: {result.suggestion}")
+        echo(f"\nDid you mean: {result.suggestion}")
 
 
 @click.command("show")
@@ -114,19 +114,19 @@ def show_command(slug: str, index_dir: Path | None, as_json: bool) -> None:
     atlas = _open(index_dir)
     record = atlas.study(slug)
     if record is None:
-        click.echo(f"error: no study with slug {slug!r}", err=True)
+        echo(f"error: no study with slug {slug!r}", err=True)
         sys.exit(EXIT_FAILED)
     if as_json:
-        click.echo(json.dumps(record, ensure_ascii=False, indent=2))
+        echo(json_text(record))
         return
-    click.echo(record["title"] + (" [RETRACTED]" if record.get("retracted") else ""))
-    click.echo("; ".join(record["authors"]))
-    click.echo(" · ".join(str(x) for x in (record.get("journal"), record["year"]) if x))
+    echo(record["title"] + (" [RETRACTED]" if record.get("retracted") else ""))
+    echo("; ".join(record["authors"]))
+    echo(" · ".join(str(x) for x in (record.get("journal"), record["year"]) if x))
     if record.get("doi"):
-        click.echo(f"DOI: https://doi.org/{record['doi']}")
+        echo(f"DOI: https://doi.org/{record['doi']}")
     if record.get("pmid"):
-        click.echo(f"PubMed: {record['pmid']}")
-    click.echo(f"PEM required for inclusion: {record.get('pem', 'unknown')}")
+        echo(f"PubMed: {record['pmid']}")
+    echo(f"PEM required for inclusion: {record.get('pem', 'unknown')}")
     for label, key in (
         ("Criteria", "criteria"),
         ("Markers", "markers"),
@@ -134,16 +134,16 @@ def show_command(slug: str, index_dir: Path | None, as_json: bool) -> None:
         ("Topics", "topics"),
     ):
         if record.get(key):
-            click.echo(f"{label}: {', '.join(record[key])}")
+            echo(f"{label}: {', '.join(record[key])}")
     if record.get("design"):
-        click.echo(f"Design: {record['design']}")
+        echo(f"Design: {record['design']}")
     for label, key in (
         ("Summary", "summary"),
         ("Why it matters", "significance"),
         ("What it does not show", "limitations"),
     ):
         if record.get(key):
-            click.echo(f"\n{label}:\n{record[key]}")
+            echo(f"\n{label}:\n{record[key]}")
     for finding in record.get("findings") or []:
         sample = f" ({finding['sample']})" if finding.get("sample") else ""
-        click.echo(f"  - {finding['marker']}: {finding['direction']}{sample}")
+        echo(f"  - {finding['marker']}: {finding['direction']}{sample}")

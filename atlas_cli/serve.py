@@ -9,20 +9,34 @@ import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import click
 
 from atlas_cli.options import (
     EXIT_BUSY,
     EXIT_FAILED,
+    EXIT_USAGE,
     index_option,
     resolve_index,
     resolve_sources,
     source_option,
 )
+from atlas_cli.output import echo
 from indexer.build import BuildError, BuildLocked, build, is_current_format
 
 log = logging.getLogger("atlas.access")
+
+# Logged paths are percent-encoded again as a client would send them: a decoded %0a would
+# write a forged line into the log, a %1b raw escape sequences to whoever reads it.
+PATH_SAFE = "/;:@&=+$,!~*'()-._"
+QUERY_SAFE = PATH_SAFE + "%?"  # the query string arrives still encoded: keep its escapes
+
+
+def _url_text(text: str, safe: str) -> str:
+    """Return a WSGI string (bytes as latin-1, PEP 3333) as printable, percent-encoded ASCII."""
+    raw = text.encode("latin-1", "backslashreplace")
+    return quote(raw, safe=safe)
 
 
 class AccessLog:
@@ -48,11 +62,18 @@ class AccessLog:
             close = getattr(body, "close", None)
             if close is not None:
                 close()
-            path = environ.get("PATH_INFO", "")
+            path = _url_text(environ.get("PATH_INFO", ""), PATH_SAFE)
             if environ.get("QUERY_STRING"):
-                path += "?" + environ["QUERY_STRING"]
+                path += "?" + _url_text(environ["QUERY_STRING"], QUERY_SAFE)
+            method = _url_text(environ.get("REQUEST_METHOD", "-"), "")
             elapsed = (time.perf_counter() - started) * 1000
-            log.info("%s %s %s %.1fms", environ.get("REQUEST_METHOD"), path, status[0], elapsed)
+            log.info("%s %s %s %.1fms", method, path, status[0], elapsed)
+
+
+def _configured_hosts() -> str:
+    import os
+
+    return os.environ.get("ATLAS_TRUSTED_HOSTS", "")
 
 
 def _env_default(name: str, fallback: Any) -> Any:
@@ -103,29 +124,46 @@ def serve_command(
     """
     import waitress
 
-    from web import create_app
+    from web import ALL_INTERFACES, LOCAL_HOSTS, create_app
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     index_dir = resolve_index(index_dir)
     source_paths = resolve_sources(sources)
     if not is_current_format(index_dir):
-        click.echo(f"No usable index at {index_dir}; building it first.", err=True)
+        echo(f"No usable index at {index_dir}; building it first.", err=True)
         try:
             report = build(index_dir, source_paths)
         except BuildLocked as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             sys.exit(EXIT_BUSY)
         except BuildError as exc:
-            click.echo(f"error: {exc}", err=True)
+            echo(f"error: {exc}", err=True)
             sys.exit(EXIT_FAILED)
         for problem in report.load.problems:
-            click.echo(str(problem), err=True)
+            echo(str(problem), err=True)
         if not report.ok:
-            click.echo("error: the records are invalid; nothing to serve", err=True)
+            echo("error: the records are invalid; nothing to serve", err=True)
             sys.exit(EXIT_FAILED)
-    # The workspace publishes by rebuilding from the --source paths the server was given, else
-    # from the configured sources as they are at each build (the curated directory may appear).
-    app = create_app({"INDEX_DIR": str(index_dir), "SOURCES": [str(p) for p in sources] or None})
+    try:
+        # The workspace publishes by rebuilding from the --source paths the server was given,
+        # else from the configured sources as they are at each build (curated/ may appear).
+        app = create_app(
+            {
+                "INDEX_DIR": str(index_dir),
+                "LISTEN_HOST": host,
+                "SOURCES": [str(p) for p in sources] or None,
+            }
+        )
+    except ValueError as exc:  # a malformed setting: say which, no traceback
+        echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_USAGE)
+    if host in ALL_INTERFACES and not (app.config["BASE_URL"] or _configured_hosts()):
+        echo(
+            f"warning: listening on all interfaces, but only {', '.join(LOCAL_HOSTS)} are "
+            "trusted host names; set ATLAS_BASE_URL or ATLAS_TRUSTED_HOSTS, or requests "
+            "naming this machine by another name get 400",
+            err=True,
+        )
     with app.app_context():
         from web.index import get_atlas
 
@@ -145,7 +183,7 @@ def serve_command(
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    click.echo(
+    echo(
         f"Serving ME/CFS Atlas Search on http://{host}:{server.effective_port} "
         f"({threads} threads, index {index_dir})",
         err=True,
@@ -155,6 +193,6 @@ def serve_command(
     except KeyboardInterrupt:
         pass
     finally:
-        click.echo("Shutting down.", err=True)
+        echo("Shutting down.", err=True)
         server.close()
         server.task_dispatcher.shutdown(timeout=5)

@@ -1,4 +1,10 @@
-"""What curators keep in the instance data: accounts and sessions, and the audit trail.
+"""Curation: what curators bring in and keep in the instance data, outside the index.
 
-No Flask here: the `atlas` commands and the web workspace both use these stores.
+Papers from PubMed and reference managers become drafts that curators review (drafts,
+importing, suggest); curator accounts and sessions (accounts), the audit trail (audit) and
+background publishing (publish) serve the web workspace and the `atlas` commands alike.
+
+Imports go one way: this package uses `search` (vocabularies, marker names) and `indexer`
+(the record schema, sources); nothing in `search` or `indexer` imports it, and it imports no
+Flask. The CLI and web/workspace.py wire it.
 """

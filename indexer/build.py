@@ -252,7 +252,7 @@ def current_generation(index_dir: Path) -> Path | None:
     """Return the folder of the served generation, or None when there is none."""
     try:
         name = (index_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
-    except (FileNotFoundError, NotADirectoryError):
+    except (FileNotFoundError, NotADirectoryError, UnicodeDecodeError):
         return None
     if not name.startswith(GENERATION_PREFIX) or "/" in name:
         return None

@@ -39,6 +39,35 @@ _DOI = re.compile(r"^10\.\d{4,9}/\S+$")
 # Lines of text are tidied (runs of white space become one space); prose keeps paragraphs.
 LINE_FIELDS = ("title", "journal", "publication_type", "url")
 PROSE_FIELDS = ("summary", "significance", "limitations")
+# A lone UTF-16 surrogate (JSON "\\ud800") is no character: it cannot be written as UTF-8, so
+# it would break the build's hashes, every page and every export that met it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+URL_SCHEMES = ("http", "https")
+
+
+def _surrogate_errors(value: Any) -> dict[Any, Any] | list[str] | None:
+    """Return marshmallow-shaped messages for each lone surrogate in a value, or None."""
+    if isinstance(value, str):
+        if _SURROGATE.search(value):
+            return ["holds a lone surrogate (\\ud800-\\udfff), which is not a character"]
+        return None
+    if isinstance(value, list):
+        found = {i: e for i, v in enumerate(value) if (e := _surrogate_errors(v)) is not None}
+        return found or None
+    if isinstance(value, dict):
+        found = {}
+        for key, item in value.items():
+            name = _SURROGATE.sub("\ufffd", key) if isinstance(key, str) else key
+            error = _surrogate_errors(key) if isinstance(key, str) else None
+            found[name] = error if error is not None else _surrogate_errors(item)
+        return {k: e for k, e in found.items() if e is not None} or None
+    return None
+
+
+def _web_url(value: str) -> None:
+    scheme, sep, rest = value.partition(":")
+    if not sep or scheme.lower() not in URL_SCHEMES or not rest.startswith("//") or len(rest) < 3:
+        raise ValidationError("must be an http or https URL such as https://example.org/study")
 
 
 def one_of(values: tuple[str, ...]) -> validate.OneOf:
@@ -154,13 +183,15 @@ class StudyRecordSchema(Schema):
     publication_type = fields.String()
     peer_reviewed = StrictBoolean()
     retracted = StrictBoolean()
-    url = fields.String()
+    url = fields.String(validate=_web_url)
     snapshot = fields.Nested(SnapshotSchema)
 
     @pre_load
     def normalise(self, data: Any, **kwargs: Any) -> Any:
         if not isinstance(data, dict):
             raise ValidationError("a study record must be a JSON object", "_schema")
+        if (surrogates := _surrogate_errors(data)) is not None:
+            raise ValidationError(surrogates)
         data = dict(data)
         for name in LINE_FIELDS:
             if isinstance(data.get(name), str):
@@ -261,6 +292,8 @@ def validate_record(
 ) -> tuple[dict[str, Any] | None, list[Problem]]:
     """Return the cleaned record (or None when invalid) and its problems and warnings."""
     slug = raw.get("slug") if isinstance(raw, dict) and isinstance(raw.get("slug"), str) else None
+    if slug is not None:
+        slug = slug.encode("utf-8", "backslashreplace").decode("utf-8")
     try:
         record = RECORD_SCHEMA.load(raw)
     except ValidationError as exc:

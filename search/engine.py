@@ -451,6 +451,13 @@ class Generation:
         best = heapq.nsmallest(limit, scores, key=lambda d: (-scores[d], newest[d]))
         return [self._hit(d, None, self._highlighter(None)) for d in best]
 
+    def retracted(self) -> list[Hit]:
+        """Return every retracted study, newest first."""
+        newest = self.ranks["newest"]
+        docnums = [d for d, row in enumerate(self.tables.rows) if row and row["retracted"]]
+        docnums.sort(key=lambda d: newest[d])
+        return [self._hit(d, None, self._highlighter(None)) for d in docnums]
+
 
 class Atlas:
     """The index at one directory, as served: follows builds, caches repeated searches."""
@@ -472,7 +479,7 @@ class Atlas:
     def _pointer(self) -> str | None:
         try:
             name = (self.index_dir / CURRENT_FILE).read_text(encoding="utf-8").strip()
-        except OSError:
+        except (OSError, UnicodeDecodeError):  # unreadable or not text: not a pointer
             return None
         return name if name.startswith(GENERATION_PREFIX) and "/" not in name else None
 
@@ -566,27 +573,30 @@ class Atlas:
         """Return the studies most like one study."""
         return self.current().related(slug, limit)
 
+    def retracted(self) -> list[Hit]:
+        """Return every retracted study of the served generation, newest first."""
+        return self.current().retracted()
+
     def health(self) -> dict[str, Any]:
-        """Return the served generation's name, document count and build metadata."""
+        """Return what is served and whether it is still on disk, without any server path.
+
+        Record sources and the warnings (which name files) stay in the build's metadata for
+        the CLI; the public answer counts them.
+        """
         generation = self.current()
         meta = generation.meta
+        on_disk = (generation.path / META_FILE).is_file()
+        build = {k: meta.get(k) for k in ("records", "content_hash", "mode", "seconds", "skipped")}
+        build["sources"] = len(meta.get("sources") or ())
+        build["warnings"] = len(meta.get("warnings") or ())
         return {
-            "status": "ok",
+            "status": "ok" if on_disk else "missing",
             "generation": generation.name,
             "documents": generation.tables.all_docs.bit_count(),
             "built_at": meta.get("built_at"),
-            "build": {
-                k: meta.get(k)
-                for k in (
-                    "records",
-                    "sources",
-                    "content_hash",
-                    "mode",
-                    "seconds",
-                    "warnings",
-                    "skipped",
-                )
-            },
+            "on_disk": on_disk,
+            "latest": self._pointer(),
+            "build": build,
         }
 
 

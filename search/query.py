@@ -48,6 +48,9 @@ PMID_ALONE = re.compile(r"^\s*(?:pmid:?\s*)?(\d{5,10})\s*$", re.I)
 YEAR_VALUE = re.compile(r"^(?:(\d{4})\.\.(\d{4})?|\.\.(\d{4})|(>=|<=|>|<)?(\d{4}))$")
 _TOKEN = re.compile(r'\s+|\(|\)|"[^"]*"|"|[^\s()"]+')
 _ID_LIKE = re.compile(r"\d")
+# Parentheses and NOTs nest at most this deep; deeper text is read as plain words. Each level
+# costs a few Python frames, and 250 of them used to exhaust the interpreter's stack.
+MAX_DEPTH = 32
 
 
 class Malformed(Exception):
@@ -118,6 +121,7 @@ class _Reader:
     def __init__(self, tokens: list[str]) -> None:
         self.tokens = tokens
         self.pos = 0
+        self.depth = 0
 
     def peek(self) -> str | None:
         return self.tokens[self.pos] if self.pos < len(self.tokens) else None
@@ -178,13 +182,21 @@ class _Reader:
             return None
         return parts[0] if len(parts) == 1 else All(tuple(parts))
 
+    def nested(self) -> None:
+        self.depth += 1
+        if self.depth > MAX_DEPTH:
+            raise Malformed(f"nested more than {MAX_DEPTH} deep")
+
     def parse_unary(self) -> Node:
         token = self.take()
         if token == "NOT" or (token.startswith("-") and len(token) > 1 and token != "--"):
             if token == "NOT":
                 if self.peek() in (None, ")", "OR", "AND"):
                     raise Malformed("NOT with nothing after it")
-                return Not(self.parse_unary())
+                self.nested()
+                node = Not(self.parse_unary())
+                self.depth -= 1
+                return node
             rest = token[1:]
             if rest == '"':
                 raise Malformed("unclosed quote")
@@ -193,10 +205,12 @@ class _Reader:
 
     def _primary(self, token: str) -> Node:
         if token == "(":
+            self.nested()
             node = self.parse_or()
             if self.peek() != ")":
                 raise Malformed("unclosed parenthesis")
             self.take()
+            self.depth -= 1
             if node is None:
                 raise Malformed("empty parentheses")
             return node

@@ -38,6 +38,8 @@ __all__ = [
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_INDEX_DIR = PROJECT_ROOT / "index"
 BUNDLED_STUDIES = PROJECT_ROOT / "data" / "studies"
+DEFAULT_DATA_DIR = PROJECT_ROOT / "instance"
+CURATED_DIR_NAME = "curated"  # accepted drafts, under the data directory unless configured
 
 
 def configured_index_dir() -> Path:
@@ -45,11 +47,25 @@ def configured_index_dir() -> Path:
     return Path(os.environ.get("ATLAS_INDEX") or DEFAULT_INDEX_DIR)
 
 
+def configured_data_dir() -> Path:
+    """Return the private instance data directory: $ATLAS_DATA, else instance/ in the project."""
+    return Path(os.environ.get("ATLAS_DATA") or DEFAULT_DATA_DIR)
+
+
+def configured_curated_dir() -> Path:
+    """Return where accepted drafts are written: $ATLAS_CURATED, else curated/ in the data dir."""
+    return Path(os.environ.get("ATLAS_CURATED") or configured_data_dir() / CURATED_DIR_NAME)
+
+
 def configured_sources() -> list[Path]:
-    """Return the record sources: $ATLAS_SOURCE (':'-separated paths), else the bundled studies."""
+    """Return the record sources: $ATLAS_SOURCE (':'-separated paths), else the bundled studies
+    and, once a draft has been accepted, the curated directory."""
     raw = os.environ.get("ATLAS_SOURCE", "")
     paths = [Path(p) for p in raw.split(":") if p.strip()]
-    return paths or [BUNDLED_STUDIES]
+    if paths:
+        return paths
+    curated = configured_curated_dir()
+    return [BUNDLED_STUDIES, curated] if curated.is_dir() else [BUNDLED_STUDIES]
 
 
 # Bump when the index schema or the tables change shape: older generations are then rebuilt.

@@ -89,7 +89,12 @@ def test_study_is_the_full_record_with_related_slugs(client) -> None:  # type: i
     assert response.get_json() == {
         "slug": "roerink-2017-cytokine-signatures",
         "title": "Cytokine signatures in chronic fatigue syndrome patients: a Case Control Study and the effect of anakinra treatment",  # noqa: E501
-        "authors": ["Roerink, Megan E", "Knoop, Hans", "van der Meer, Jos W M"],
+        "authors": [
+            "Roerink, Megan E",
+            "Knoop, Hans",
+            "Bronkhorst, Ewald M",
+            "van der Meer, Jos W M",
+        ],
         "year": 2017,
         "journal": "Journal of translational medicine",
         "doi": "10.1186/s12967-017-1371-9",
@@ -111,6 +116,7 @@ def test_study_is_the_full_record_with_related_slugs(client) -> None:  # type: i
         "sex": "female",
         "interventions": ["anakinra"],
         "topics": ["immunology", "cytokines", "anakinra"],
+        "url": "https://www.mecfsatlas.com/evidence/roerink-2017-cytokine-signatures",
         "snapshot": {
             "generator": "v1",
             "scanner": "v1.4",

@@ -17,9 +17,10 @@ def test_every_generated_record_passes_index_check(tmp_path: Path) -> None:
     corpus = write_corpus(tmp_path / "corpus.jsonl", size=400, seed=7)
     result = CliRunner().invoke(cli, ["index", "check", "--source", str(corpus)])
     assert result.exit_code == 0, result.output
-    assert result.output.strip().splitlines()[-1] == (
+    assert result.stdout.strip().splitlines()[0] == (
         "400 valid record(s) in 1 file(s); 0 error(s), 0 warning(s)."
     )
+    assert result.stdout.strip().splitlines()[1].startswith("Prose: 0 warning(s).")
 
 
 def test_same_seed_and_size_give_the_same_bytes(tmp_path: Path) -> None:

@@ -146,7 +146,7 @@ def test_search_filter_reload_open_and_copy_bibtex(page, server: str, artifacts:
     sync_api.expect(page.locator(".copy-status").nth(1)).to_have_text("Copied.")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.locator("#bibtex-text").text_content()
-    assert copied.startswith("@article{roerink-2017-cytokine-signatures,\n")
+    assert copied.startswith("@article{mecfsatlas-roerink-2017-cytokine-signatures,\n")
     page.screenshot(path=str(artifacts / "study-page.png"), full_page=True)
 
 

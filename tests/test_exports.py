@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
+from citations import bibtex, initials_name, primary_citation, ris, sentence, short_authors
 from indexer.build import build
 from search import open_atlas, parse
 from web import create_app
-from web.citations import bibtex, initials_name, primary_citation, ris, sentence, short_authors
 from web.exports import CSV_FIELDS, csv_text, result_records
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -41,7 +41,7 @@ def bibtex_entries(text: str) -> list[tuple[str, str, dict[str, str]]]:
     entries = []
     for match in re.finditer(r"@(\w+)\{([^,\s]+),\n(.*?)\n\}\n", text, re.S):
         kind, key, body = match.groups()
-        assert body.count("{") - body.count("\\{") == body.count("}") - body.count("\\}"), key
+        assert body.count("{") == body.count("}"), key  # BibTeX counts escaped braces too
         fields = dict(re.findall(r"^  (\w+) = \{(.*)\},?$", body, re.M))
         entries.append((kind, key, fields))
     assert len(entries) == text.count("\n@") + text.startswith("@")
@@ -182,13 +182,17 @@ def test_bibtex_of_the_whole_result_set(client) -> None:  # type: ignore[no-unty
     response = client.get("/search.bib")
     assert response.headers["Content-Type"] == "application/x-bibtex; charset=utf-8"
     entries = bibtex_entries(response.get_data(as_text=True))
-    assert [key for _, key, _ in entries] == ALL_SLUGS_NEWEST_FIRST
+    assert [key for _, key, _ in entries] == [f"mecfsatlas-{s}" for s in ALL_SLUGS_NEWEST_FIRST]
     kinds = {key: kind for kind, key, _ in entries}
-    assert (kinds["mueller-2019-tnf-alpha-exercise"], kinds["minimal-1998-record"]) == (
-        "article",
-        "misc",
+    assert (
+        kinds["mecfsatlas-mueller-2019-tnf-alpha-exercise"],
+        kinds["mecfsatlas-minimal-1998-record"],
+    ) == ("article", "misc")
+    fields = dict((key, fields) for _, key, fields in entries)
+    assert fields["mecfsatlas-roerink-2017-cytokine-signatures"]["url"] == (
+        "https://www.mecfsatlas.com/evidence/roerink-2017-cytokine-signatures"
     )
-    script = dict((key, fields) for _, key, fields in entries)["script-2021-escaping"]
+    script = fields["mecfsatlas-script-2021-escaping"]
     assert script["title"] == "{Escaping <script>alert('x')</script> \\& friends}"
 
 
@@ -199,14 +203,14 @@ def test_study_bibtex_whole_value(client) -> None:  # type: ignore[no-untyped-de
         == 'attachment; filename="mueller-2019-tnf-alpha-exercise.bib"'
     )
     assert response.get_data(as_text=True) == (
-        "@article{mueller-2019-tnf-alpha-exercise,\n"
+        "@article{mecfsatlas-mueller-2019-tnf-alpha-exercise,\n"
         "  author = {Müller, Hélène and Øster, Jörg and Smith, A B},\n"
         "  title = {{TNF-α and IL-6 after exercise in ME/CFS}},\n"
         "  journal = {Journal of Fatigue Studies},\n"
         "  year = {2019},\n"
         "  doi = {10.1000/TEST.001},\n"
         "  url = {https://doi.org/10.1000/TEST.001},\n"
-        "  pmid = {31000001}\n"
+        "  note = {PubMed: 31000001}\n"
         "}\n"
     )
 
@@ -220,10 +224,10 @@ def test_bibtex_escapes_special_characters() -> None:
     }
     entry = bibtex(record)
     assert (
-        "  title = {{50\\% of \\{braces\\} \\& \\$money\\_\\# "
+        "  title = {{50\\% of \\textbraceleft{}braces\\textbraceright{} \\& \\$money\\_\\# "
         "\\textasciitilde{} \\textasciicircum{} \\textbackslash{}}},\n"
     ) in entry
-    assert bibtex_entries(entry)[0][1] == "x-1"
+    assert bibtex_entries(entry)[0][1] == "mecfsatlas-x-1"
 
 
 def test_ris_of_the_whole_result_set(client) -> None:  # type: ignore[no-untyped-def]
@@ -240,6 +244,7 @@ def test_study_ris_whole_value(client) -> None:  # type: ignore[no-untyped-def]
     text = client.get("/studies/oxford-2005-cbt-trial.ris").get_data(as_text=True)
     assert ris_records(text) == [[
         ("TY", "JOUR"),
+        ("ID", "mecfsatlas-oxford-2005-cbt-trial"),
         ("AU", "Doe, Jane"),
         ("TI", "Cognitive behaviour therapy trial under the Oxford criteria"),
         ("JO", "Psych Trials"),
@@ -271,7 +276,7 @@ def test_atom_feed_of_a_search_newest_first(client, atlas) -> None:  # type: ign
     assert response.mimetype == "application/atom+xml"
     feed = ET.fromstring(response.data)
     assert feed.tag == f"{ATOM}feed"
-    assert feed.findtext(f"{ATOM}title") == "ME/CFS Atlas Search: all studies (filtered)"
+    assert feed.findtext(f"{ATOM}title") == "ME/CFS Atlas: all studies (filtered)"
     assert feed.findtext(f"{ATOM}id") == "http://localhost/search.atom?pem=required&sort=oldest"
     links = {(link.get("rel"), link.get("href")) for link in feed.findall(f"{ATOM}link")}
     assert links == {
@@ -294,7 +299,7 @@ def test_atom_feed_of_a_search_newest_first(client, atlas) -> None:  # type: ign
 
 def test_atom_marks_retracted_entries(client) -> None:  # type: ignore[no-untyped-def]
     feed = ET.fromstring(client.get("/search.atom?q=oxford").data)
-    assert feed.findtext(f"{ATOM}title") == "ME/CFS Atlas Search: “oxford”"
+    assert feed.findtext(f"{ATOM}title") == "ME/CFS Atlas: “oxford”"
     [entry] = feed.findall(f"{ATOM}entry")
     assert (
         entry.findtext(f"{ATOM}title")

@@ -459,7 +459,8 @@ def test_study_page_shows_the_record(client) -> None:  # type: ignore[no-untyped
     byline = doc.find("p", cls="study__byline")
     assert (
         byline.text
-        == "Müller H, Øster J, Smith AB · Journal of Fatigue Studies · 2019 · doi:10.1000/TEST.001"
+        == "Müller, Hélène; Øster, Jörg; Smith, A B · Journal of Fatigue Studies · 2019 · "
+        "doi:10.1000/TEST.001"
     )
     assert byline.find("a").attrs["href"] == "https://doi.org/10.1000/TEST.001"
     sections = {s.find("h2").text: s for s in doc.find_all("section") if s.find_all("h2")}
@@ -525,11 +526,22 @@ def test_study_page_citation_and_bibtex_with_copy_buttons(client) -> None:  # ty
         "Journal of Fatigue Studies. 2019. doi:10.1000/TEST.001 PMID: 31000001."
     )
     bibtex = doc.find("pre", id="bibtex-text")
-    assert bibtex.children[0].startswith("@article{mueller-2019-tnf-alpha-exercise,\n")
+    assert bibtex.children[0].startswith("@article{mecfsatlas-mueller-2019-tnf-alpha-exercise,\n")
     buttons = [
         (b.attrs["data-copy"], "hidden" in b.attrs) for b in doc.find_all("button", cls="copy")
     ]
-    assert buttons == [("citation-text", True), ("bibtex-text", True)]  # shown by JavaScript
+    assert buttons == [
+        ("citation-text", True),
+        ("cite-apa", True),
+        ("cite-vancouver", True),
+        ("cite-ama", True),
+        ("cite-harvard", True),
+        ("bibtex-text", True),
+    ]  # shown by JavaScript
+    assert doc.find("p", id="cite-apa").text == (
+        "Müller, H., Øster, J., & Smith, A. B. (2019). TNF-α and IL-6 after exercise in ME/CFS. "
+        "Journal of Fatigue Studies. https://doi.org/10.1000/TEST.001"
+    )
 
 
 def test_study_page_markers_without_findings_snapshot_and_other_fields(client) -> None:  # type: ignore[no-untyped-def]
@@ -544,10 +556,6 @@ def test_study_page_markers_without_findings_snapshot_and_other_fields(client) -
         ["TGF-β", "No difference", "plasma"],
         ["IL-1Ra", "Measured; direction not recorded", ""],
     ]
-    assert (
-        doc.find("p", cls="snapshot").text
-        == "Snapshot reference: generator v1 · scanner v1.4 · policy v0.1 · accessed 2026-05-29"
-    )
     other = doc.find("section", **{"aria-labelledby": "other-heading"}).find("dl")
     assert [
         (dt.text, dd.text)
@@ -558,7 +566,7 @@ def test_study_page_markers_without_findings_snapshot_and_other_fields(client) -
 
 def test_minimal_record_page(client) -> None:  # type: ignore[no-untyped-def]
     doc = page(client, "/studies/minimal-1998-record")
-    assert doc.find("p", cls="study__byline").text == "Solo A · 1998"
+    assert doc.find("p", cls="study__byline").text == "Solo, A · 1998"
     facts = doc.find_all("dl", cls="facts")[0]
     assert [dd.text for dd in facts.find_all("dd")] == ["Not recorded"] * 4
     assert (
@@ -783,3 +791,133 @@ def test_fast_toggle_urls_equal_the_canonical_ones(app, args: dict) -> None:  # 
         for name in ("pem", "criteria", "marker", "year", "topic", "design", "sex"):
             for value in ("required", "CCC", "ICC", "TNF-α", "2019", "2020", "Immunology", "rct"):
                 assert toggle_url(params, name, value) == search_url(changed(params, name, value))
+
+
+# ---- the study page, point by point with the atlas's evidence page (issue #18) -----------------
+
+ROERINK = "/studies/roerink-2017-cytokine-signatures"
+ROERINK_URL = "https://www.mecfsatlas.com/evidence/roerink-2017-cytokine-signatures"
+
+
+def test_roerink_page_walks_the_atlas_page_in_order(client) -> None:  # type: ignore[no-untyped-def]
+    doc = page(client, ROERINK)
+    # 1. Header: three authors as "Family, Given", et al., journal, year, a DOI link.
+    byline = doc.find("p", cls="study__byline")
+    assert byline.text == (
+        "Roerink, Megan E; Knoop, Hans; Bronkhorst, Ewald M; et al. · "
+        "Journal of translational medicine · 2017 · doi:10.1186/s12967-017-1371-9"
+    )
+    assert byline.find("a").attrs["href"] == "https://doi.org/10.1186/s12967-017-1371-9"
+    headings = [h.text for h in doc.find("article").find_all("h2")]
+    order = ["Summary", "Why it matters", "What it does not prove", "PEM unknown",
+             "Cite this study", "Suggest a correction"]  # fmt: skip
+    assert [h for h in headings if h in order] == order
+    # 3. The PEM badge: what "PEM required" means, which definitions are "not required", a link.
+    pem = doc.find("section", id="pem")
+    assert pem.find("p", cls="help").text == (
+        "“PEM required” means the study made post-exertional malaise an explicit inclusion "
+        "criterion; it does not tell whether the study measured PEM. Studies that selected "
+        "patients by definitions that do not require PEM (Fukuda, Oxford…) are tagged "
+        "“PEM not required”. How the atlas works"
+    )
+    assert pem.find("a").attrs["href"] == "/about#pem"
+    assert "the record" not in doc.find("article").text.casefold()
+    cite = doc.find("section", id="cite")
+    # 4. Which citation to use.
+    assert cite.find("p", cls="citation-note").text == (
+        "The citation below cites the paper itself: use it in your own writing and research. "
+        "The atlas snapshot reference further down is only for referring to the atlas's "
+        "reading of the paper on the date it shows."
+    )
+    # 5-7. Primary citation, BibTeX, snapshot reference: each with a copy button, in that order.
+    assert [b.attrs["data-copy"] for b in cite.find_all("button", cls="copy")] == [
+        "citation-text", "cite-apa", "cite-vancouver", "cite-ama", "cite-harvard",
+        "bibtex-text", "snapshot-text",
+    ]  # fmt: skip
+    assert cite.find("p", id="citation-text").text.startswith("Roerink ME, Knoop H, ")
+    assert cite.find("pre", id="bibtex-text").text == " ".join(
+        client.get(ROERINK + ".bib").get_data(as_text=True).split()
+    )
+    assert cite.find("p", id="snapshot-text").text == (
+        f"ME/CFS Atlas. Generator v1 / Scanner v1.4 / policy v0.1. Accessed 2026-05-29. "
+        f"{ROERINK_URL}"
+    )
+    # 8. Contribute: private and reviewed.
+    assert doc.find("section", id="suggest-correction")
+
+
+def test_roerink_bibtex_key_doi_pubmed_note_and_publisher_url(client) -> None:  # type: ignore[no-untyped-def]
+    assert client.get(ROERINK + ".bib").get_data(as_text=True) == (
+        "@article{mecfsatlas-roerink-2017-cytokine-signatures,\n"
+        "  author = {Roerink, Megan E and Knoop, Hans and Bronkhorst, Ewald M and "
+        "van der Meer, Jos W M},\n"
+        "  title = {{Cytokine signatures in chronic fatigue syndrome patients: a Case Control "
+        "Study and the effect of anakinra treatment}},\n"
+        "  journal = {Journal of translational medicine},\n"
+        "  year = {2017},\n"
+        "  doi = {10.1186/s12967-017-1371-9},\n"
+        f"  url = {{{ROERINK_URL}}},\n"
+        "  note = {PubMed: 29284500}\n"
+        "}\n"
+    )
+
+
+def test_site_name_and_short_name_are_settings(index_dir) -> None:  # type: ignore[no-untyped-def]
+    app = create_app(
+        {"TESTING": True, "INDEX_DIR": str(index_dir), "SITE_NAME": "Test Atlas",
+         "SITE_SHORT": "testatlas"}
+    )  # fmt: skip
+    client = app.test_client()
+    doc = page(client, ROERINK)
+    assert doc.find("title").text.endswith("· Test Atlas")
+    assert doc.find("p", id="snapshot-text").text.startswith("Test Atlas. Generator v1")
+    assert "Test Atlas" in doc.find("footer").text
+    bib = client.get("/search.bib?q=cytokines").get_data(as_text=True)
+    assert "@article{testatlas-roerink-2017-cytokine-signatures,\n" in bib
+    ris = client.get(ROERINK + ".ris").get_data(as_text=True)
+    assert "ID  - testatlas-roerink-2017-cytokine-signatures\r\n" in ris
+    assert f"UR  - {ROERINK_URL}\r\n" in ris
+
+
+def test_snapshot_reference_falls_back_to_the_study_page_and_is_absent_without_snapshot() -> None:
+    from citations import snapshot_citation
+
+    record = {"slug": "s-1", "snapshot": {"generator": "v2", "accessed": "2026-01-02"}}
+    assert snapshot_citation(record, "ME/CFS Atlas", "http://x/studies/s-1") == (
+        "ME/CFS Atlas. Generator v2. Accessed 2026-01-02. http://x/studies/s-1"
+    )
+    assert snapshot_citation({"slug": "s-1"}, "ME/CFS Atlas", "http://x/studies/s-1") is None
+
+
+# ---- retractions ---------------------------------------------------------------------------------
+
+
+def test_retractions_lists_every_retracted_study_and_is_linked(client) -> None:  # type: ignore[no-untyped-def]
+    doc = page(client, "/retractions")
+    hits = doc.find("ul", cls="hits").find_all("li", cls="hit--retracted")
+    assert [h.find("a").attrs["href"] for h in hits] == ["/studies/oxford-2005-cbt-trial"]
+    assert hits[0].find("p", cls="retracted-label").text == "Retracted"
+    assert "1 study in the atlas has been retracted." in doc.find("main").text
+    for url in ("/", "/search?q=il-6", "/about", "/studies/mueller-2019-tnf-alpha-exercise"):
+        assert page(client, url).find("footer").find_all("a", href="/retractions"), url
+    assert page(client, "/about").find("main").find_all("a", href="/retractions")
+    banner = page(client, "/studies/oxford-2005-cbt-trial").find("div", cls="retracted-banner")
+    assert banner.text.startswith("RETRACTED.")
+
+
+def test_retractions_without_any(tmp_path: Path) -> None:
+    source = tmp_path / "studies"
+    source.mkdir()
+    (source / "a.json").write_text(
+        '{"slug": "a-2020-x", "title": "X", "authors": ["A, B"], "year": 2020}', encoding="utf-8"
+    )
+    assert build(tmp_path / "index", [source]).ok
+    app = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "index")})
+    doc = page(app.test_client(), "/retractions")
+    assert doc.find("p", cls="empty").text == "No study in the atlas has been retracted."
+
+
+def test_retractions_of_the_bundled_corpus(corpus_client) -> None:  # type: ignore[no-untyped-def]
+    doc = page(corpus_client, "/retractions")
+    links = [h.find("a").attrs["href"] for h in doc.find_all("li", cls="hit--retracted")]
+    assert links == ["/studies/lo-2010-detection-mlv"]

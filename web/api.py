@@ -58,6 +58,7 @@ def study(slug: str) -> Response:
 
 
 @bp.get("/api/openapi.json")
+@conditional(uses_index=False)
 def openapi() -> Response:
     response = jsonify(openapi_document())
     response.headers["Access-Control-Allow-Origin"] = "*"  # API explorers load it from anywhere
@@ -66,6 +67,11 @@ def openapi() -> Response:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    response = jsonify(get_atlas().health())
+    health = get_atlas().health()
+    response = jsonify(health)
     response.headers["Cache-Control"] = "no-store"
+    if health["status"] != "ok":
+        # Still answering from memory, but its files are gone: take this replica out.
+        response.status_code = 503
+        response.headers["Retry-After"] = "60"
     return response

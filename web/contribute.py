@@ -131,7 +131,10 @@ def instance_secret(data_dir: Path) -> str:
                 os.link(aside, path)
         finally:
             os.unlink(aside)
-    return path.read_text(encoding="ascii").strip()
+    secret = path.read_text(encoding="ascii").strip()
+    if not secret:  # a truncated copy, say: signing with "" would let anyone forge tokens
+        raise ValueError(f"{path} is empty; delete it and a new secret is made")
+    return secret
 
 
 def _secret() -> str | bytes:
@@ -141,7 +144,7 @@ def _secret() -> str | bytes:
     if secret is None:
         try:
             secret = instance_secret(Path(current_app.config["DATA_DIR"]))
-        except OSError as exc:
+        except (OSError, ValueError) as exc:
             # Study pages include the form, so an unusable data directory must not break them:
             # sign with a secret of this process (submissions then fail with a 503, text kept).
             log.error("cannot keep a secret in %s (%s); tokens last until a restart",
@@ -208,8 +211,11 @@ def correction_form(record: dict[str, Any], draft: Draft | None = None,
 
 @bp.record_once
 def _check_settings(state: BlueprintSetupState) -> None:
-    # A malformed limit fails when the app starts, not on a reader's first submission.
+    # A malformed limit or key fails when the app starts, not on a reader's first submission.
     RateLimit.parse(state.app.config["CONTRIBUTION_RATE_LIMIT"])
+    key = state.app.config.get("SECRET_KEY")
+    if key is not None and not isinstance(key, str | bytes):
+        raise ValueError(f"SECRET_KEY must be text, not {type(key).__name__}")
 
 
 @bp.app_context_processor

@@ -23,24 +23,33 @@ from flask import current_app, make_response, request
 from flask.typing import ResponseReturnValue
 
 from web.index import get_atlas
+from web.urls import public_base
 
 WEB_DIR = Path(__file__).resolve().parent
+# The code answers are made from: pages and templates, and the search layer and record schema
+# behind /about's tables and the OpenAPI document.
+CODE_DIRS = (WEB_DIR, WEB_DIR.parent / "search", WEB_DIR.parent / "indexer")
 
 
 @lru_cache(maxsize=1)
 def release() -> str:
-    """Return a hash of the web package's code, templates and static files."""
+    """Return a hash of the code, templates and static files that answers are made from."""
     digest = hashlib.sha256()
-    for path in sorted(WEB_DIR.rglob("*")):
-        if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg"):
-            digest.update(path.relative_to(WEB_DIR).as_posix().encode())
-            digest.update(path.read_bytes())
+    for root in CODE_DIRS:
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg", ".tsv"):
+                digest.update(path.relative_to(root.parent).as_posix().encode())
+                digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def etag_for(generation: str, url: str, period: int | None = None) -> str:
-    """Return the ETag of a URL's answer from one index generation (and time period, if any)."""
-    key = f"{generation}\n{release()}\n{url}\n{period}".encode()
+def etag_for(generation: str, url: str, period: int | None = None, base: str = "") -> str:
+    """Return the ETag of a URL's answer from one index generation (and time period, if any).
+
+    `base` is where the answer's absolute URLs start (web.urls.public_base): answers for two
+    trusted host names differ, so they must not share a tag or a cache entry.
+    """
+    key = f"{generation}\n{release()}\n{base}\n{url}\n{period}".encode()
     return hashlib.sha256(key).hexdigest()[:32]
 
 
@@ -88,21 +97,24 @@ def _is_visitor_specific() -> bool:
 
 
 def conditional(view: Callable[..., ResponseReturnValue] | None = None, *,
-                renew_every: int | None = None) -> Any:  # fmt: skip
+                renew_every: int | None = None, uses_index: bool = True) -> Any:  # fmt: skip
     """Decorate a read view: answer 304 when the client already has this URL's answer.
 
     `renew_every` (seconds) also changes the tag that often, for pages that embed something
     which expires, such as the signed token of the correction form on study pages.
+    `uses_index=False`: the answer depends on the code alone (/about, the OpenAPI document),
+    so it is tagged, and answers, without an index.
     """
     if view is None:
-        return lambda view: conditional(view, renew_every=renew_every)
+        return lambda view: conditional(view, renew_every=renew_every, uses_index=uses_index)
 
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         if _is_visitor_specific():
             return view(*args, **kwargs)
         period = int(time.time() // renew_every) if renew_every else None
-        tag = etag_for(get_atlas().generation, request.full_path, period)
+        generation = get_atlas().generation if uses_index else "-"
+        tag = etag_for(generation, request.full_path, period, public_base())
         cache = _answer_cache()
         if request.if_none_match.contains_weak(tag):
             response = current_app.response_class(status=304)

@@ -14,8 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
+from citations import DEFAULT_KEY_PREFIX, bibtex, ris
 from search import Atlas, SearchParams
-from web.citations import bibtex, ris
 
 EXPORT_PAGE = 100  # the search API's largest page
 FEED_ENTRIES = 50
@@ -72,14 +72,14 @@ def csv_text(records: Iterable[Mapping[str, Any]], url_of: Callable[[str], str])
     return out.getvalue()
 
 
-def bibtex_text(records: Iterable[Mapping[str, Any]]) -> str:
+def bibtex_text(records: Iterable[Mapping[str, Any]], key_prefix: str = DEFAULT_KEY_PREFIX) -> str:
     """Return the records as BibTeX entries separated by blank lines."""
-    return "\n".join(bibtex(r) for r in records)
+    return "\n".join(bibtex(r, key_prefix) for r in records)
 
 
-def ris_text(records: Iterable[Mapping[str, Any]]) -> str:
+def ris_text(records: Iterable[Mapping[str, Any]], key_prefix: str = DEFAULT_KEY_PREFIX) -> str:
     """Return the records as RIS entries."""
-    return "\r\n".join(ris(r) for r in records)
+    return "\r\n".join(ris(r, key_prefix) for r in records)
 
 
 def _xml(text: str) -> str:
@@ -94,7 +94,8 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 
 def atom_feed(records: Sequence[Mapping[str, Any]], *, title: str, feed_url: str, page_url: str,
-              updated: str, url_of: Callable[[str], str]) -> bytes:  # fmt: skip
+              updated: str, url_of: Callable[[str], str],
+              site_name: str = "ME/CFS Atlas") -> bytes:  # fmt: skip
     """Return an Atom feed (RFC 4287) of the records, in the order given."""
     feed = ET.Element("feed", {"xmlns": ATOM_NS})
     _sub(feed, "title", title)
@@ -102,7 +103,7 @@ def atom_feed(records: Sequence[Mapping[str, Any]], *, title: str, feed_url: str
     _sub(feed, "link", rel="self", type="application/atom+xml", href=feed_url)
     _sub(feed, "link", rel="alternate", type="text/html", href=page_url)
     _sub(feed, "updated", updated)
-    _sub(_sub(feed, "author"), "name", "ME/CFS Atlas Search")
+    _sub(_sub(feed, "author"), "name", site_name)
     for record in records:
         entry = _sub(feed, "entry")
         url = url_of(record["slug"])

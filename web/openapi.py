@@ -126,25 +126,40 @@ class StudyResponseSchema(StudyRecordSchema):
 
 class BuildSchema(Schema):
     records = fields.Integer(allow_none=True)
-    sources = fields.List(fields.String(), allow_none=True)
+    sources = fields.Integer(required=True, metadata={"description": "How many sources"})
     content_hash = fields.String(allow_none=True)
     mode = fields.String(allow_none=True)
     seconds = fields.Float(allow_none=True)
-    warnings = fields.List(fields.Raw(), allow_none=True)
+    warnings = fields.Integer(required=True, metadata={"description": "How many warnings"})
     skipped = fields.Integer(allow_none=True)
 
 
 class HealthSchema(Schema):
-    status = fields.String(required=True)
+    """What is served. No server paths: `atlas index build` shows sources and warnings."""
+
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf(("ok", "missing")),
+        metadata={"description": "missing: the served generation was deleted from disk"},
+    )
     generation = fields.String(required=True)
     documents = fields.Integer(required=True)
     built_at = fields.String(required=True, allow_none=True)
+    on_disk = fields.Boolean(required=True)
+    latest = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The generation CURRENT names now (null: none readable)"},
+    )
     build = fields.Nested(BuildSchema, required=True)
 
 
 class ErrorSchema(Schema):
     error = fields.String(required=True)
     messages = fields.List(fields.String(), required=True)
+    request_id = fields.String(
+        metadata={"description": "On a 500: the reference of the logged error, to quote to us"}
+    )
 
 
 def _param(name: str, schema: dict[str, Any], description: str) -> dict[str, Any]:
@@ -262,7 +277,13 @@ def openapi_document() -> dict[str, Any]:
             "operationId": "health",
             "responses": {
                 "200": _json("Health", "The service is answering"),
-                "503": _error("There is no usable index"),
+                "503": {
+                    "description": "There is no usable index, or the served one left the disk",
+                    "content": {"application/json": {"schema": {
+                        "oneOf": [{"$ref": "#/components/schemas/Error"},
+                                  {"$ref": "#/components/schemas/Health"}],
+                    }}},
+                },
             },
         }},
     )  # fmt: skip

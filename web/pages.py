@@ -11,23 +11,25 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, url_for
+from flask import Blueprint, Response, abort, current_app, render_template, request
 from markupsafe import Markup
 
+from citations import (
+    bibtex,
+    byline_authors,
+    doi_url,
+    primary_citation,
+    pubmed_url,
+    ris,
+    short_authors,
+    snapshot_citation,
+)
+from citations.styles import StyledCitation, styled_citations
 from indexer.records import StudyRecordSchema
 from search import Atlas, Evidence, FacetValue, Hit, SearchParams, SearchResult, parse
 from search.params import SORTS
 from search.schema import CRITERIA, DIRECTIONS, FACETS, PEM_REQUIRING, PEM_VALUES
 from web import assets
-from web.citations import (
-    bibtex,
-    doi_url,
-    initials_name,
-    primary_citation,
-    pubmed_url,
-    ris,
-    short_authors,
-)
 from web.etags import conditional
 from web.exports import (
     FEED_ENTRIES,
@@ -39,7 +41,15 @@ from web.exports import (
 )
 from web.histogram import Histogram, year_histogram
 from web.index import get_atlas
-from web.urls import add_slug_converter, changed, search_url, study_url, toggle_url, whole_set
+from web.urls import (
+    add_slug_converter,
+    changed,
+    external_url,
+    search_url,
+    study_url,
+    toggle_url,
+    whole_set,
+)
 
 bp = Blueprint("pages", __name__)
 bp.record_once(add_slug_converter)
@@ -61,8 +71,25 @@ PEM_EXPLANATIONS = {
         "PEM was not required for inclusion, so some participants may not have had it. This "
         "says how patients were selected, not whether the study looked at PEM."
     ),
-    "unknown": "The record does not say whether PEM was required for inclusion.",
+    "unknown": (
+        "The study does not say whether PEM was required for inclusion, so its participants "
+        "may or may not all have had it."
+    ),
 }
+PEM_NOT_REQUIRING = tuple(cid for cid, (_, requires) in CRITERIA.items() if not requires)
+PEM_BADGE_NOTE = (
+    "“PEM required” means the study made post-exertional malaise an explicit inclusion "
+    "criterion; it does not tell whether the study measured PEM. Studies that selected "
+    f"patients by definitions that do not require PEM ({', '.join(PEM_NOT_REQUIRING[:2])}…) "
+    "are tagged “PEM not required”."
+)
+CITATION_NOTE = (
+    "The citation below cites the paper itself: use it in your own writing and research."
+)
+SNAPSHOT_NOTE = (
+    "The atlas snapshot reference further down is only for referring to the atlas's reading "
+    "of the paper on the date it shows."
+)
 FACET_TITLES = {
     "pem": "PEM as inclusion criterion",
     "criteria": "Diagnostic criteria",
@@ -206,6 +233,7 @@ class StudyView:
     pem: str
     pem_label: str
     pem_explanation: str
+    pem_note: str
     criteria: tuple[CriterionLink, ...]
     design: Link | None
     participants: str | None
@@ -214,8 +242,10 @@ class StudyView:
     interventions: tuple[Link, ...]
     topics: tuple[Link, ...]
     citation: str
+    citation_note: str
+    styles: tuple[StyledCitation, ...]  # APA, Vancouver, AMA, Harvard
     bibtex: str
-    snapshot: str | None
+    snapshot: str | None  # how to cite the atlas's reading of the study, when it has a snapshot
     other_fields: tuple[tuple[str, str], ...]
     related: tuple[Hit, ...]
     is_retracted: bool
@@ -239,6 +269,7 @@ def _short_authors(authors: Sequence[str]) -> str:
 
 
 bp.add_app_template_global(study_url, "study_url")
+bp.add_app_template_global(external_url, "external_url")
 
 
 @bp.app_template_filter("pem_label")
@@ -437,7 +468,7 @@ def _export() -> tuple[list[dict[str, Any]], int]:
 
 
 def _study_url(slug: str) -> str:
-    return url_for("pages.study", slug=slug, _external=True)
+    return external_url("pages.study", slug=slug)
 
 
 def _download(
@@ -463,7 +494,8 @@ def search_csv() -> Response:
 @conditional
 def search_bib() -> Response:
     records, total = _export()
-    return _download(bibtex_text(records), "application/x-bibtex; charset=utf-8",
+    body = bibtex_text(records, current_app.config["SITE_SHORT"])
+    return _download(body, "application/x-bibtex; charset=utf-8",
                      "atlas-search.bib", total)  # fmt: skip
 
 
@@ -471,7 +503,8 @@ def search_bib() -> Response:
 @conditional
 def search_ris() -> Response:
     records, total = _export()
-    return _download(ris_text(records), "application/x-research-info-systems; charset=utf-8",
+    body = ris_text(records, current_app.config["SITE_SHORT"])
+    return _download(body, "application/x-research-info-systems; charset=utf-8",
                      "atlas-search.ris", total)  # fmt: skip
 
 
@@ -490,6 +523,7 @@ def search_atom() -> Response:
         page_url=search_url(params, external=True),
         updated=atlas.health().get("built_at") or "1970-01-01T00:00:00Z",
         url_of=_study_url,
+        site_name=current_app.config["SITE_NAME"],
     )
     return Response(body, mimetype="application/atom+xml")
 
@@ -529,14 +563,6 @@ def participants_line(record: Mapping[str, Any]) -> str | None:
     return ", ".join(parts) or None
 
 
-def snapshot_line(record: Mapping[str, Any]) -> str | None:
-    """Return the record's snapshot reference as one line, or None when it has none."""
-    snapshot = record.get("snapshot")
-    if not isinstance(snapshot, Mapping) or not snapshot:
-        return None
-    return " · ".join(f"{k} {v}" for k, v in snapshot.items())
-
-
 def other_fields(record: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """Return the record's top-level fields the record format does not define, as text."""
     out = []
@@ -551,14 +577,17 @@ def other_fields(record: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
 def study_view(record: dict[str, Any], atlas: Atlas) -> StudyView:
     """Return everything the study page shows, worked out from one record."""
     pem = record.get("pem", "unknown")
+    config = current_app.config
+    snapshot = snapshot_citation(record, config["SITE_NAME"], _study_url(record["slug"]))
     return StudyView(
         record=record,
-        authors=", ".join(initials_name(a) for a in record["authors"]),
+        authors=byline_authors(record["authors"]),
         doi_url=doi_url(record["doi"]) if record.get("doi") else None,
         pubmed_url=pubmed_url(record["pmid"]) if record.get("pmid") else None,
         pem=pem,
         pem_label=pem_label(pem),
         pem_explanation=PEM_EXPLANATIONS.get(pem, PEM_EXPLANATIONS["unknown"]),
+        pem_note=PEM_BADGE_NOTE,
         criteria=tuple(
             CriterionLink(c, filter_url("criteria", c), c in PEM_REQUIRING)
             for c in record.get("criteria") or ()
@@ -574,8 +603,10 @@ def study_view(record: dict[str, Any], atlas: Atlas) -> StudyView:
         interventions=_links("intervention", record.get("interventions")),
         topics=_links("topic", record.get("topics")),
         citation=primary_citation(record),
-        bibtex=bibtex(record),
-        snapshot=snapshot_line(record),
+        styles=styled_citations(record),
+        citation_note=CITATION_NOTE + (" " + SNAPSHOT_NOTE if snapshot else ""),
+        bibtex=bibtex(record, config["SITE_SHORT"]),
+        snapshot=snapshot,
         other_fields=other_fields(record),
         related=tuple(atlas.related(record["slug"])),
         is_retracted=bool(record.get("retracted")),
@@ -605,20 +636,30 @@ def study(slug: str) -> str:
 @bp.get("/studies/<slug:slug>.bib")
 @conditional
 def study_bib(slug: str) -> Response:
-    return _download(bibtex(_record(slug)), "application/x-bibtex; charset=utf-8", f"{slug}.bib")
+    body = bibtex(_record(slug), current_app.config["SITE_SHORT"])
+    return _download(body, "application/x-bibtex; charset=utf-8", f"{slug}.bib")
 
 
 @bp.get("/studies/<slug:slug>.ris")
 @conditional
 def study_ris(slug: str) -> Response:
-    return _download(ris(_record(slug)), "application/x-research-info-systems; charset=utf-8",
-                     f"{slug}.ris")  # fmt: skip
+    body = ris(_record(slug), current_app.config["SITE_SHORT"])
+    return _download(body, "application/x-research-info-systems; charset=utf-8", f"{slug}.ris")
 
 
 @bp.get("/studies/<slug:slug>.json")
 @conditional
 def study_json(slug: str) -> Response:
     return current_app.json.response(_record(slug))
+
+
+# ---- retractions --------------------------------------------------------------------------------
+
+
+@bp.get("/retractions")
+@conditional
+def retractions() -> str:
+    return render_template("retractions.html", hits=get_atlas().retracted())
 
 
 # ---- about --------------------------------------------------------------------------------------
@@ -633,6 +674,7 @@ class CriterionRow:
 
 
 @bp.get("/about")
+@conditional(uses_index=False)
 def about() -> str:
     criteria = tuple(
         CriterionRow(cid, ", ".join(aliases), requires, filter_url("criteria", cid))

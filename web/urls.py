@@ -8,9 +8,10 @@ always in canonical order with defaults left out.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 from urllib.parse import quote_plus, urlencode
 
-from flask import g, url_for
+from flask import current_app, g, request, url_for
 from flask.blueprints import BlueprintSetupState
 from werkzeug.routing import BaseConverter
 
@@ -54,13 +55,29 @@ def whole_set(params: SearchParams) -> SearchParams:
     return replace(params, page=1, per_page=DEFAULT_PER_PAGE)
 
 
+def public_base() -> str:
+    """Return where absolute URLs start: BASE_URL, or the (trusted) address of this request."""
+    configured = current_app.config.get("BASE_URL")
+    return configured if configured else request.host_url.rstrip("/") + request.script_root
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """Return the absolute URL of an endpoint, on the public base URL."""
+    path = url_for(endpoint, **values)
+    root = request.script_root
+    if root and path.startswith(root):
+        path = path[len(root) :]  # public_base() already ends with the script root
+    return public_base() + path
+
+
 def search_url(params: SearchParams, endpoint: str = "pages.search", external: bool = False) -> str:
     """Return the URL of a search at an endpoint, parameters in canonical order."""
     # A results page builds a couple of hundred links to the same endpoint: look it up once.
     known = g.setdefault("endpoint_urls", {})
     base = known.get((endpoint, external))
     if base is None:
-        base = known[(endpoint, external)] = url_for(endpoint, _external=external)
+        base = external_url(endpoint) if external else url_for(endpoint)
+        known[(endpoint, external)] = base
     query = urlencode(params.canonical_query())
     return f"{base}?{query}" if query else base
 

@@ -1,0 +1,63 @@
+"""Options the `atlas import` and `atlas drafts` commands share: where drafts and records live."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from atlas_cli.options import EXIT_FAILED, resolve_sources
+from curation.drafts import DraftStore
+from indexer.sources import load_records
+from search.schema import CURATED_DIR_NAME, configured_curated_dir, configured_data_dir
+
+
+def data_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Instance data directory holding the drafts (default: $ATLAS_DATA or instance/ "
+        "in the project, as the web app uses).",
+    )(func)
+
+
+def atlas_source_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--source",
+        "sources",
+        multiple=True,
+        type=click.Path(exists=True, path_type=Path),
+        help="The atlas's records, to find papers it already holds; repeat for several "
+        "(default: $ATLAS_SOURCE, or the bundled studies and the curated directory).",
+    )(func)
+
+
+def open_store(data_dir: Path | None) -> DraftStore:
+    """Return the draft store in the given or configured instance data directory."""
+    return DraftStore(data_dir if data_dir is not None else configured_data_dir())
+
+
+def curated_dir(data_dir: Path | None) -> Path:
+    """Return where accepted records go: $ATLAS_CURATED, else curated/ in the data directory."""
+    if data_dir is not None and not os.environ.get("ATLAS_CURATED"):
+        return data_dir / CURATED_DIR_NAME
+    return configured_curated_dir()
+
+
+def atlas_records(sources: tuple[Path, ...], data_dir: Path | None) -> list[dict[str, Any]]:
+    """Return the atlas's valid records (from --source, or the default sources)."""
+    paths = resolve_sources(sources)
+    curated = curated_dir(data_dir)
+    if not sources and curated.is_dir() and curated not in paths:
+        paths.append(curated)
+    return load_records(paths).records
+
+
+def fail(message: str) -> NoReturn:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(EXIT_FAILED)

@@ -1,0 +1,67 @@
+"""BibTeX (Zotero, Mendeley, JabRef exports) -> papers, read with bibtexparser 2."""
+
+from __future__ import annotations
+
+import re
+
+import bibtexparser
+from bibtexparser.middlewares import LatexDecodingMiddleware
+
+from curation.papers import (
+    Paper,
+    UnreadableFile,
+    author_from_text,
+    bounded,
+    clean_doi,
+    clean_pmcid,
+    clean_pmid,
+    clean_text,
+    clean_title,
+    year_of,
+)
+
+_ENTRY = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
+_SKIPPED = ("comment", "preamble", "string")
+
+
+def is_bibtex(head: str) -> bool:
+    """Return whether text holds a BibTeX entry such as `@article{`."""
+    return bool(_ENTRY.search(head))
+
+
+def _unbrace(text: str) -> str:
+    return text.replace("{", "").replace("}", "")
+
+
+def read_bibtex(text: str, source: str) -> list[Paper]:
+    """Return the papers of a BibTeX file; raises UnreadableFile when no entry can be read."""
+    library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
+    entries = [e for e in library.entries if e.entry_type.lower() not in _SKIPPED]
+    if not entries and library.failed_blocks:
+        raise UnreadableFile(f"broken BibTeX: {library.failed_blocks[0].error}")
+    papers = []
+    for number, entry in enumerate(entries, 1):
+        fields = {f.key.lower(): _unbrace(str(f.value)) for f in entry.fields}
+        authors = re.split(r"\s+and\s+", fields.get("author", "")) if fields.get("author") else []
+        papers.append(
+            Paper(
+                title=clean_title(fields.get("title", "")),
+                authors=bounded([author_from_text(a) for a in authors]),
+                year=year_of(fields.get("year") or fields.get("date")),
+                journal=clean_text(fields.get("journal") or fields.get("journaltitle") or ""),
+                doi=clean_doi(fields.get("doi") or fields.get("url") or ""),
+                pmid=clean_pmid(fields.get("pmid", "")),
+                pmcid=clean_pmcid(fields.get("pmcid", "")),
+                abstract=clean_text(fields.get("abstract", "")),
+                keywords=bounded(
+                    re.split(r"[;,]\s*", fields.get("keywords", ""))
+                    if fields.get("keywords")
+                    else []
+                ),
+                publication_types=bounded(
+                    ["Preprint"] if entry.entry_type.lower() in ("unpublished", "preprint") else []
+                ),
+                source=f"{source} #{number} ({entry.key})",
+            )
+        )
+    return papers
