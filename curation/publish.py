@@ -109,7 +109,10 @@ class Publisher:
             except queue.Empty:
                 return
             self._update(job_id, state="running", started=_now())
-            state, output = self._build()
+            try:
+                state, output = self._build()
+            except Exception as exc:  # noqa: BLE001 - a job must end, whatever went wrong
+                state, output = "failed", f"The build could not start: {exc}"
             job = self._update(job_id, state=state, finished=_now(), output=output)
             if self.on_finish is not None:
                 self.on_finish(job)

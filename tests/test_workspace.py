@@ -429,3 +429,118 @@ def test_a_failed_publication_changes_nothing_served_and_says_why(
     assert "The build failed; nothing that is served has changed." in page
     assert "bad-one: title: is required" in page
     assert client.get("/api/v1/search").get_json()["total"] == before
+
+
+# --- drafts -----------------------------------------------------------------------------------
+
+IMPORTS = Path(__file__).parent / "data" / "imports"
+
+
+def import_file(app: Flask, path: Path, records: Path) -> None:
+    result = CliRunner().invoke(
+        cli,
+        ["import", "file", str(path), "--data", app.config["DATA_DIR"], "--source", str(records)],
+    )
+    assert result.exit_code == 0, result.output
+
+
+def test_highlight_passages_marks_evidence_and_escapes_everything_else() -> None:
+    from web.highlight_evidence import highlight_passages
+
+    html = highlight_passages(
+        "We enrolled <b>50</b> patients meeting the Canadian Consensus Criteria.",
+        ["canadian consensus criteria", "50 patients", ""],
+    )
+    assert str(html) == (
+        "We enrolled &lt;b&gt;50&lt;/b&gt; patients meeting the "
+        "<mark>Canadian Consensus Criteria</mark>."
+    )
+
+
+def test_a_draft_is_saved_checked_accepted_and_published(
+    publishing_app: Flask, tmp_path: Path
+) -> None:
+    import_file(publishing_app, IMPORTS / "mecfs.xml", tmp_path / "records")
+    client = publishing_app.test_client()
+    sign_in(client)
+    inbox = client.get("/curate/?kind=draft&status=new")
+    assert "Draft #1" in inbox.text
+    page = client.get("/curate/drafts/1")
+    assert page.status_code == 200 and "Abstract" in page.text
+    assert "We enrolled 50 patients" in page.text
+    from curation.record_form import FIELDS
+
+    fields = {f.name: "" for f in FIELDS}
+    for match in re.finditer(
+        r'<input id="field-[^"]+" name="([^"]+)" type="text" value="([^"]*)"', page.text
+    ):
+        fields[match[1]] = match[2].replace("&#39;", "'").replace("&amp;", "&")
+    fields["authors"] = "Müller, Hélène J\nO'Brien, S P"
+    fields["title"] = "Plasma IL-12p40 and TNF-α in myalgic encephalomyelitis"
+    fields["summary"] = (
+        "Researchers compared 50 patients with 48 healthy people. IL-12p40 was higher in patients."
+    )
+    token = token_in(page.text)
+    url = "/curate/drafts/1"
+    saved = client.post(url, data={**fields, "csrf_token": token, "action": "save"})
+    assert saved.status_code == 303
+    again = client.get(saved.headers["Location"])
+    assert "Saved. You can come back" in again.text and "Researchers compared 50" in again.text
+    bad = client.post(
+        url, data={**fields, "year": "nineteen", "csrf_token": token, "action": "accept"}
+    )
+    assert bad.status_code == 400
+    assert (
+        'id="field-year" name="year" type="text" value="nineteen" aria-invalid="true"' in bad.text
+    )
+    assert "must be a whole number" in bad.text
+    assert not (tmp_path / "data" / "curated").exists()  # nothing written
+    slug = fields["slug"]
+    done = client.post(url, data={**fields, "csrf_token": token, "action": "accept"})
+    assert done.status_code == 303, done.text
+    from web.workspace import publisher
+
+    with publishing_app.app_context():
+        job = publisher().wait(int(done.headers["Location"].rsplit("/", 1)[1]), 120)
+    assert job is not None and job.state == "done", job
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and client.get(f"/studies/{slug}").status_code != 200:
+        time.sleep(0.2)
+    study = client.get(f"/studies/{slug}")
+    assert study.status_code == 200 and "Researchers compared 50 patients" in study.text
+    (entry, *_) = [
+        e for e in AuditLog(publishing_app.config["DATA_DIR"]).list() if e.action == "accept-draft"
+    ]
+    assert entry.actor == "ada" and "summary" in entry.changes
+    assert entry.changes["summary"][1].startswith("Researchers compared")
+    assert client.get(url).status_code == 200
+    late = client.post(url, data={**fields, "csrf_token": token, "action": "accept"})
+    assert late.status_code == 409
+
+
+def test_a_draft_is_rejected_with_a_note_and_hostile_text_is_escaped(
+    publishing_app: Flask, tmp_path: Path
+) -> None:
+    hostile = tmp_path / "hostile.ris"
+    hostile.write_text(
+        "TY  - JOUR\nTI  - Fatigue x\" onmouseover=\"alert(1) <script>alert('x')</script>\n"
+        "AU  - Doe, Jane\nPY  - 2024\nAB  - <img src=x onerror=alert(1)> We studied 10.\n"
+        "ER  - \n",
+        encoding="utf-8",
+    )
+    import_file(publishing_app, hostile, tmp_path / "records")
+    client = publishing_app.test_client()
+    sign_in(client)
+    for url in ("/curate/", "/curate/drafts/1"):
+        text = client.get(url).text
+        assert "<script>alert" not in text and "<img src=x" not in text
+        assert '" onmouseover="' not in text
+        assert "Fatigue x&#34; onmouseover=&#34;alert(1)" in text
+    token = token_in(client.get("/curate/drafts/1").text)
+    empty = client.post("/curate/drafts/1", data={"csrf_token": token, "action": "reject"})
+    assert empty.status_code == 400 and "Say why" in empty.text
+    done = client.post(
+        "/curate/drafts/1", data={"csrf_token": token, "action": "reject", "note": "Not ME/CFS"}
+    )
+    assert done.status_code == 303
+    assert "rejected" in client.get("/curate/drafts/1").text.lower()

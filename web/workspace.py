@@ -12,6 +12,7 @@ The one place where the service lets some people in and keeps everyone else out:
 from __future__ import annotations
 
 import hmac
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,11 +34,24 @@ from flask import (
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from curation.accounts import AccountStore, Session, SignInRefused
-from curation.audit import AuditEntry, AuditLog
+from curation.audit import AuditEntry, AuditLog, field_changes
+from curation.drafts import STATUSES as DRAFT_STATUSES
+from curation.drafts import (
+    AlreadyDecided,
+    Draft,
+    DraftStore,
+    InvalidDraft,
+    SlugTaken,
+    record_for,
+)
+from curation.edits import EditStore
 from curation.publish import Job, Publisher
+from curation.record_form import FIELDS, PROSE_FIELDS, form_values, read_form, word_count
+from search import IndexUnavailable
 from web.contribute import _secret, client_hash
 from web.contributions import AlreadyResolved, Contribution, ContributionStore
 from web.errors import wants_json
+from web.highlight_evidence import highlight_passages
 from web.index import get_atlas
 
 bp = Blueprint("workspace", __name__, url_prefix="/curate")
@@ -47,8 +61,8 @@ CSRF_FIELD = "csrf_token"
 SIGN_IN_SALT = "atlas.curator-sign-in"
 SIGN_IN_MAX_AGE = 30 * 60  # seconds a sign-in form stays valid
 MAX_NOTE = 5_000
-INBOX_KINDS = ("correction",)
-INBOX_STATUSES = ("open", "resolved")
+INBOX_KINDS = ("draft", "correction")
+INBOX_STATUSES = ("new", "accepted", "rejected", "open", "resolved")
 OPEN_ENDPOINTS = {"workspace.sign_in", "workspace.sign_in_submit"}
 
 
@@ -90,8 +104,13 @@ def publisher() -> Publisher:
         configured = current_app.config.get("SOURCES")
         audit = _audit()
 
-        def sources() -> list[Path]:
-            return [Path(p) for p in configured] if configured else configured_sources()
+        curated = curated_dir()
+
+        def sources() -> list[Path]:  # runs on the publisher's thread: no app context here
+            paths = [Path(p) for p in configured] if configured else configured_sources()
+            if curated.is_dir() and curated not in paths:
+                paths.append(curated)  # where accepted drafts are written
+            return paths
 
         def finished(job: Job) -> None:
             audit.record(job.requested_by, f"publish-{job.state}", f"publish:{job.id}",
@@ -100,6 +119,20 @@ def publisher() -> Publisher:
         found = Publisher(Path(current_app.config["INDEX_DIR"]), sources, finished)
         current_app.extensions["workspace.publisher"] = found
     return found
+
+
+def _drafts() -> DraftStore:
+    return DraftStore(Path(current_app.config["DATA_DIR"]))
+
+
+def _edits() -> EditStore:
+    return EditStore(current_app.config["DATA_DIR"])
+
+
+def curated_dir() -> Path:
+    """Return where accepted drafts are written: CURATED_DIR, $ATLAS_CURATED or DATA_DIR/curated."""
+    configured = current_app.config.get("CURATED_DIR") or os.environ.get("ATLAS_CURATED")
+    return Path(configured) if configured else Path(current_app.config["DATA_DIR"]) / "curated"
 
 
 def _corrections() -> ContributionStore:
@@ -257,9 +290,22 @@ def _correction_item(c: Contribution, titles: dict[str, str]) -> InboxItem:
 def inbox_items(kind: str | None, status: str | None) -> list[InboxItem]:
     """Return the inbox rows of a kind and status (all when None), newest first."""
     items: list[InboxItem] = []
-    if kind in (None, "correction"):
+    if kind in (None, "draft") and status in (None, *DRAFT_STATUSES):
+        items += [
+            InboxItem(
+                kind="draft",
+                id=d.id,
+                status=d.status,
+                created=d.created,
+                title=d.paper.title or d.slug,
+                summary=f"{d.paper.journal} {d.paper.year or ''}".strip(),
+                url=url_for("workspace.draft", draft_id=d.id),
+            )
+            for d in _drafts().list(status)
+        ]
+    if kind in (None, "correction") and status in (None, "open", "resolved"):
         atlas = get_atlas()
-        found = _corrections().list(status if status in INBOX_STATUSES else None)
+        found = _corrections().list(status)
         titles = {}
         for c in found:
             if c.slug not in titles:
@@ -363,3 +409,101 @@ def publication(job_id: int) -> Response:
     if job is None:
         abort(404, f"There is no publication #{job_id} in this server's memory.")
     return Response(render_template("curate_publication.html", job=job))
+
+
+# -- drafts ----------------------------------------------------------------------------------
+
+
+def _draft_or_404(draft_id: int) -> Draft:
+    found = _drafts().get(draft_id)
+    if found is None:
+        abort(404, f"There is no draft #{draft_id}.")
+    return found
+
+
+def _draft_page(draft: Draft, values: dict[str, str], problems: dict[str, list[str]],
+                status: int = 200, message: str = "") -> Response:  # fmt: skip
+    evidence = [p for s in draft.suggested.values() for p in s.evidence]
+    saved = _edits().get(draft.id)
+    html = render_template(
+        "curate_draft.html",
+        draft=draft,
+        fields=FIELDS,
+        values=values,
+        problems=problems,
+        words={name: word_count(values.get(name, "")) for name in PROSE_FIELDS},
+        abstract=highlight_passages(draft.paper.abstract, evidence),
+        suggested=draft.suggested,
+        saved=saved,
+        message=message,
+        history=_audit().list(target=f"draft:{draft.id}"),
+    )
+    return Response(html, status=status)
+
+
+@bp.get("/drafts/<int:draft_id>")
+def draft(draft_id: int) -> Response:
+    found = _draft_or_404(draft_id)
+    saved = _edits().get(draft_id)
+    if found.accepted_record is not None:
+        values = form_values(found.accepted_record)
+    elif saved is not None:
+        values = saved.fields
+    else:
+        values = form_values(record_for(found, {}))
+    return _draft_page(found, values, {})
+
+
+def _form_fields() -> dict[str, str]:
+    return {spec.name: request.form.get(spec.name, "") for spec in FIELDS}
+
+
+@bp.post("/drafts/<int:draft_id>")
+def draft_submit(draft_id: int) -> Response:
+    found = _draft_or_404(draft_id)
+    action = request.form.get("action", "")
+    values = _form_fields()
+    curator = _session().curator
+    if found.status != "new":
+        return _draft_page(found, values, {}, 409, f"This draft was {found.status} already.")
+    if action == "save":
+        _edits().save(draft_id, values, curator)
+        _audit().record(curator, "save-draft", f"draft:{draft_id}")
+        return redirect(url_for("workspace.draft", draft_id=draft_id, saved=1), 303)  # type: ignore[return-value]
+    if action == "reject":
+        note = request.form.get("note", "").strip()
+        if not note:
+            return _draft_page(found, values, {"note": ["Say why, in a few words."]}, 400)
+        _drafts().reject(draft_id, note)
+        _audit().record(curator, "reject-draft", f"draft:{draft_id}", note=note)
+        return redirect(url_for("workspace.inbox"), 303)  # type: ignore[return-value]
+    if action != "accept":
+        abort(400, "Choose save, accept or reject.")
+    suggested = record_for(found, {})
+    record, problems = read_form(values, keep=suggested)
+    if problems:
+        return _draft_page(found, values, problems, 400, "Nothing was published: see below.")
+    sets = {name: record.get(name) for name in {*suggested, *record}}
+    try:
+        accepted = _drafts().accept(draft_id, curated_dir(), sets, _published(record["slug"]))
+    except InvalidDraft as exc:
+        problems = {(p.field or "slug").split(".")[0]: [p.message] for p in exc.problems}
+        return _draft_page(found, values, problems, 400, "Nothing was published: see below.")
+    except SlugTaken as exc:
+        return _draft_page(found, values, {"slug": [str(exc)]}, 400, "Choose another slug.")
+    except AlreadyDecided as exc:
+        return _draft_page(found, values, {}, 409, str(exc))
+    _audit().record(
+        curator, "accept-draft", f"draft:{draft_id}", field_changes(suggested, accepted.record),
+        f"published as {accepted.record['slug']}",
+    )  # fmt: skip
+    job = publisher().submit(curator, f"accepted draft #{draft_id} as {accepted.record['slug']}")
+    return redirect(url_for("workspace.publication", job_id=job.id), 303)  # type: ignore[return-value]
+
+
+def _published(slug: str) -> set[str]:
+    """Return {slug} when a served study has it already (accepting must not shadow it)."""
+    try:
+        return {slug} if get_atlas().study(slug) is not None else set()
+    except IndexUnavailable:  # no index yet: nothing published to collide with
+        return set()
