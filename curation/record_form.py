@@ -48,7 +48,13 @@ FIELDS: tuple[FormField, ...] = (
     FormField("summary", "Summary", "prose", hint="2-4 plain sentences: who, what, found"),
     FormField("significance", "Why it matters", "prose", hint="1-3 sentences"),
     FormField("limitations", "What it does not prove", "prose", hint="1-3 sentences"),
-    FormField("pem", "PEM required for inclusion", "choice", PEM_VALUES),
+    # "unknown" first: a form opened without a value must never say "required" by default.
+    FormField(
+        "pem",
+        "PEM required for inclusion",
+        "choice",
+        ("unknown", *(v for v in PEM_VALUES if v != "unknown")),
+    ),
     FormField("criteria", "Diagnostic criteria", "lines", hint="one a line: CCC, ICC, Fukuda…"),
     FormField("design", "Design", "choice", ("", *DESIGNS)),
     FormField("markers", "Markers", "lines", hint="one a line, as written in the paper"),
@@ -88,7 +94,7 @@ def form_values(record: Mapping[str, Any]) -> dict[str, str]:
         if sub:
             value = (value or {}).get(sub) if isinstance(value, dict) else None
         if value is None:
-            out[spec.name] = ""
+            out[spec.name] = "unknown" if spec.name == "pem" else ""
         elif spec.name == "findings":
             out[spec.name] = "\n".join(
                 " | ".join(

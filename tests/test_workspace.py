@@ -444,6 +444,16 @@ def import_file(app: Flask, path: Path, records: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
+def test_a_form_without_a_pem_value_says_unknown_never_required() -> None:
+    from curation.record_form import FIELDS, form_values, read_form
+
+    values = form_values({"slug": "a-2020-b", "title": "T", "authors": ["A, B"], "year": 2020})
+    assert values["pem"] == "unknown"
+    assert next(f for f in FIELDS if f.name == "pem").choices[0] == "unknown"
+    record, problems = read_form(values)
+    assert problems == {} and record["pem"] == "unknown"
+
+
 def test_highlight_passages_marks_evidence_and_escapes_everything_else() -> None:
     from web.highlight_evidence import highlight_passages
 
