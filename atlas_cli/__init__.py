@@ -11,7 +11,9 @@ import click
 # runs or help lists it: `atlas index build` then starts without loading Flask and the web
 # layer, a third of its start-up time.
 COMMANDS = {
+    "audit": "atlas_cli.curators:audit_group",
     "contributions": "atlas_cli.contributions:contributions_group",  # curators', when present
+    "curators": "atlas_cli.curators:curators_group",
     "drafts": "atlas_cli.drafts:drafts_group",
     "import": "atlas_cli.imports:import_group",
     "index": "atlas_cli.index:index_group",

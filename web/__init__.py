@@ -32,6 +32,8 @@ DEFAULTS: dict[str, Any] = {
     # listening host (LISTEN_HOST, set by `atlas serve`, or $ATLAS_HOST) and localhost.
     "TRUSTED_HOSTS": None,
     "LISTEN_HOST": None,
+    "CURATE_SECURE_COOKIE": None,  # None: Secure when the request came over HTTPS
+    "SOURCES": None,  # record sources the workspace publishes from; None: as `atlas index build`
 }
 LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
 ALL_INTERFACES = ("0.0.0.0", "::", "")
@@ -139,4 +141,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         contribute = None  # type: ignore[assignment]
     if contribute is not None:
         app.register_blueprint(contribute.bp)
+    from web import workspace
+
+    app.register_blueprint(workspace.bp)
     return app
