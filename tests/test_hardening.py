@@ -482,3 +482,23 @@ def test_about_and_openapi_answer_304_with_or_without_an_index(
     assert first.headers.get("Access-Control-Allow-Origin") == (
         "*" if route.startswith("/api/") else None
     )
+
+
+# ---- also noticed: zero-width, bidi and control characters in records -------------------------
+
+
+def test_invisible_characters_are_kept_with_a_warning_naming_the_field() -> None:
+    from indexer.records import validate_record
+
+    raw = {**GOOD, "title": "Safe\u202eexe.txt", "authors": ["Doe,\u200b J"],
+           "findings": [{"marker": "IL-6\x1b[0m", "direction": "mixed"}]}  # fmt: skip
+    record, problems = validate_record(raw, "f.json")
+    assert record is not None and record["title"] == "Safe\u202eexe.txt"
+    tail = "that can hide or reorder text where it is shown; kept as written"
+    assert [str(p) for p in problems] == [
+        f"f.json: good-2020-study: title: warning: holds an invisible character (U+202E) {tail}",
+        f"f.json: good-2020-study: authors[0]: warning: holds an invisible character (U+200B) "
+        f"{tail}",
+        f"f.json: good-2020-study: findings[0].marker: warning: holds an invisible character "
+        f"(U+001B) {tail}",
+    ]
