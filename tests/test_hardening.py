@@ -502,3 +502,24 @@ def test_invisible_characters_are_kept_with_a_warning_naming_the_field() -> None
         f"f.json: good-2020-study: findings[0].marker: warning: holds an invisible character "
         f"(U+001B) {tail}",
     ]
+
+
+# ---- 5: the API keeps to its OpenAPI document (see also tests/test_schemathesis.py) ------------
+
+
+@pytest.mark.parametrize("pair", ["page=--5", "year_from=--1", "year=--2", "per_page=%2B3"])
+def test_signs_before_numbers_are_read_not_crashed_on(client, pair: str) -> None:  # type: ignore[no-untyped-def]
+    # `"--5".lstrip("-").isdigit()` let int("--5") raise: a 500 on every route
+    assert client.get(f"/search?{pair}").status_code == 200
+    assert client.get(f"/api/v1/search?{pair}").status_code == 400
+
+
+def test_year_to_beyond_the_documented_maximum_is_a_400_on_the_api(client) -> None:  # type: ignore[no-untyped-def]
+    for route in ("/api/v1/search", "/api/v1/facets", "/search.csv", "/search.atom"):
+        response = client.get(f"{route}?year_to=2101")
+        assert response.status_code == 400, route
+    page = client.get("/search?year_to=2101")
+    assert page.status_code == 200
+    assert "Ignored year_to=&#39;2101&#39;: expected a year between 1900 and 2100." in (
+        page.get_data(as_text=True)
+    )
