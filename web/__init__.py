@@ -33,7 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_HOSTS": None,
     "LISTEN_HOST": None,
 }
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+# Werkzeug cannot match an IPv6 literal ([::1]) in a Host header: name such hosts instead.
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
 ALL_INTERFACES = ("0.0.0.0", "::", "")
 
 
