@@ -38,6 +38,21 @@ class _LazyGroup(click.Group):
         command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
 
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Worked out when help is shown, not when a command starts.
+        from search.schema import BUNDLED_STUDIES, IS_CHECKOUT, default_data_dir, default_index_dir
+
+        where = "this checkout" if IS_CHECKOUT else "the per-user data directory (installed)"
+        formatter.write_paragraph()
+        formatter.write_text(f"Where things are (defaults in {where}):")
+        for label, path, override in (
+            ("index", default_index_dir(), "$ATLAS_INDEX, --index"),
+            ("private data", default_data_dir(), "$ATLAS_DATA"),
+            ("bundled studies", BUNDLED_STUDIES, "$ATLAS_SOURCE, --source"),
+        ):
+            # written as is, not wrapped: a path split over two lines cannot be copied
+            formatter.write(f"  {label + ':':<17}{path} (or {override})\n")
+
 
 def _is_present(target: str) -> bool:
     return importlib.util.find_spec(target.partition(":")[0]) is not None

@@ -76,11 +76,21 @@ def test_search_hits_carry_escaped_snippets(client) -> None:  # type: ignore[no-
 
 
 def test_notices_are_in_the_json(client) -> None:  # type: ignore[no-untyped-def]
-    body = client.get("/api/v1/search?sort=sideways").get_json()
-    assert body["notices"] == [
-        "Ignored sort='sideways': expected one of relevance, newest, oldest, title."
-    ]
-    assert body["total"] == 8
+    body = client.get("/api/v1/search?year_from=2020&year_to=2010").get_json()
+    assert body["notices"] == ["year_from was after year_to; the two were swapped."]
+
+
+def test_invalid_values_are_a_400_on_the_api(client) -> None:  # type: ignore[no-untyped-def]
+    # The pages ignore them with a notice; a program's misspelt filter must not widen its search.
+    response = client.get("/api/v1/search?sort=sideways&pem=maybe")
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "error": "Bad request",
+        "messages": [
+            "pem='maybe': expected one of required, not-required, unknown. "
+            "sort='sideways': expected one of relevance, newest, oldest, title."
+        ],
+    }
 
 
 def test_study_is_the_full_record_with_related_slugs(client) -> None:  # type: ignore[no-untyped-def]

@@ -333,7 +333,7 @@ def test_invalid_values_are_ignored_with_a_visible_notice(client) -> None:  # ty
         ("page=1001", "page: at most 1000"),
         (
             "&".join(["topic=x"] * (MAX_FILTER_VALUES + 1)),
-            "too many filter values; at most 50 are allowed",
+            "topic: at most 50 values are allowed",
         ),
     ],
 )
@@ -447,7 +447,8 @@ def test_fuzzed_query_strings_never_fail(client, pairs: list[tuple[str, str]]) -
 @pytest.mark.parametrize("raw", ["q=%ff%fe", "q=%", "pem=%E2%28%A1", "&&&=&=", "q=a&q=b&q=%00"])
 def test_undecodable_query_strings_never_fail(client, raw: str) -> None:  # type: ignore[no-untyped-def]
     assert client.get(f"/search?{raw}").status_code == 200
-    assert client.get(f"/api/v1/search?{raw}").status_code == 200
+    # the API refuses a pem value it cannot read; undecodable text elsewhere is searched
+    assert client.get(f"/api/v1/search?{raw}").status_code == (400 if "pem" in raw else 200)
 
 
 # ---- the study page --------------------------------------------------------------------------

@@ -463,7 +463,8 @@ def search() -> str:
 
 def _export() -> tuple[list[dict[str, Any]], int]:
     """Return the records of the requested search's whole result set, and its total."""
-    params = parse(request.args.to_dict(flat=False))
+    # strict, as the API: downloads are fetched by programs as often as by people
+    params = parse(request.args.to_dict(flat=False), strict=True)
     return result_records(get_atlas(), params, current_app.config["EXPORT_LIMIT"])
 
 
@@ -512,7 +513,7 @@ def search_ris() -> Response:
 @conditional
 def search_atom() -> Response:
     atlas = get_atlas()
-    params = whole_set(parse(request.args.to_dict(flat=False)))
+    params = whole_set(parse(request.args.to_dict(flat=False), strict=True))
     records, _ = result_records(atlas, params, FEED_ENTRIES, sort="newest")
     what = f"“{params.q}”" if params.q else "all studies"
     body = atom_feed(
