@@ -303,7 +303,13 @@ def test_retracted_hits_are_marked(client) -> None:  # type: ignore[no-untyped-d
     doc = page(client, "/search?q=oxford")
     hit = doc.find("li", cls="hit")
     assert "hit--retracted" in hit.classes
-    assert hit.find("p", cls="retracted-label").text == "Retracted"
+    pem = hit.find("div", cls="hit__tags").find("details", cls="explain")
+    assert pem.find("summary").text == "?What “PEM not required” means"
+    assert hit.find("span", cls="retracted-label").text == "Retracted"
+    assert hit.find("div", cls="hit__retracted").find("details", cls="explain").text == (
+        "?What “Retracted” meansThe journal or the authors withdrew this study. It stays "
+        "listed so that citations to it can be checked; do not rely on its findings."
+    )
 
 
 # ---- notices, bounds and canonical URLs -----------------------------------------------------
@@ -474,6 +480,23 @@ def test_study_page_shows_the_record(client) -> None:  # type: ignore[no-untyped
     assert pem.find("span", cls="badge").text == "PEM required"
     assert "every participant had to have it" in pem.text
     facts = doc.find_all("dl", cls="facts")[0]
+    explained = {
+        dt.text: dd.find("details", cls="explain").find("span", cls="explain__text").text
+        for dt, dd in zip(facts.find_all("dt"), facts.find_all("dd"), strict=True)
+        if dd.find_all("details")
+    }
+    assert explained == {
+        "Design": "Compares people who have ME/CFS with people who do not, at one time. It "
+        "shows differences, not what causes them.",
+        "Evidence level": "A grade from E0 to E3 that the publishing atlas gave the study's "
+        "evidence when it read the paper. It is the publisher's grade, not a verdict on whether "
+        "the findings are true.",
+        "Confidence": "How sure the publishing atlas is of its reading of the paper: low, "
+        "moderate or high.",
+        "Peer reviewed": "Other researchers checked the paper before it was published.",
+    }
+    for details in facts.find_all("details"):
+        details.children.clear()  # compare the values alone
     pairs = dict(
         zip(
             [dt.text for dt in facts.find_all("dt")],
@@ -896,7 +919,7 @@ def test_retractions_lists_every_retracted_study_and_is_linked(client) -> None: 
     doc = page(client, "/retractions")
     hits = doc.find("ul", cls="hits").find_all("li", cls="hit--retracted")
     assert [h.find("a").attrs["href"] for h in hits] == ["/studies/oxford-2005-cbt-trial"]
-    assert hits[0].find("p", cls="retracted-label").text == "Retracted"
+    assert hits[0].find("span", cls="retracted-label").text == "Retracted"
     assert "1 study in the atlas has been retracted." in doc.find("main").text
     for url in ("/", "/search?q=il-6", "/about", "/studies/mueller-2019-tnf-alpha-exercise"):
         assert page(client, url).find("footer").find_all("a", href="/retractions"), url

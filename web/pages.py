@@ -82,6 +82,38 @@ SNAPSHOT_NOTE = (
     "The atlas snapshot reference further down is only for referring to the atlas's reading "
     "of the paper on the date it shows."
 )
+# Short explanations shown in place beside each evidence label (issue #15).
+DESIGN_EXPLANATIONS = {
+    "case-control": "Compares people who have ME/CFS with people who do not, at one time. It "
+    "shows differences, not what causes them.",
+    "cohort": "Follows a group of people over time to see what happens to them.",
+    "cross-sectional": "Looks at a group of people once, at one point in time.",
+    "rct": "Participants were put into treatment groups by chance, the fairest way to compare "
+    "treatments.",
+    "non-randomised-trial": "Tests a treatment without putting participants into groups by "
+    "chance, so the groups may differ in other ways.",
+    "systematic-review": "Finds and weighs all studies on one question by a set method.",
+    "meta-analysis": "Combines the numbers of several studies into one overall result.",
+    "review": "Sums up other studies, without a set method for choosing them.",
+    "case-report": "Describes one patient or a few.",
+    "qualitative": "Asks people about their experience, in their own words.",
+    "other": "A design that is none of the usual kinds.",
+}
+EVIDENCE_LEVEL_EXPLANATION = (
+    "A grade from E0 to E3 that the publishing atlas gave the study's evidence when it read "
+    "the paper. It is the publisher's grade, not a verdict on whether the findings are true."
+)
+CONFIDENCE_EXPLANATION = (
+    "How sure the publishing atlas is of its reading of the paper: low, moderate or high."
+)
+PEER_REVIEW_EXPLANATIONS = {
+    True: "Other researchers checked the paper before it was published.",
+    False: "No other researchers had checked the paper when it was read (a preprint, for example).",
+}
+RETRACTED_EXPLANATION = (
+    "The journal or the authors withdrew this study. It stays listed so that citations to it "
+    "can be checked; do not rely on its findings."
+)
 FACET_TITLES = {
     "pem": "PEM as inclusion criterion",
     "criteria": "Diagnostic criteria",
@@ -226,6 +258,10 @@ class StudyView:
     pem_label: str
     pem_explanation: str
     pem_note: str
+    design_note: str | None
+    evidence_note: str
+    confidence_note: str
+    peer_review_note: str | None
     criteria: tuple[CriterionLink, ...]
     design: Link | None
     participants: str | None
@@ -266,6 +302,16 @@ bp.add_app_template_global(study_url, "study_url")
 @bp.app_template_filter("pem_label")
 def pem_label(pem: str) -> str:
     return PEM_LABELS.get(pem, PEM_LABELS["unknown"])
+
+
+@bp.app_template_filter("pem_explanation")
+def pem_explanation(pem: str) -> str:
+    return PEM_EXPLANATIONS.get(pem, PEM_EXPLANATIONS["unknown"])
+
+
+@bp.app_template_global("retracted_explanation")
+def retracted_explanation() -> str:
+    return RETRACTED_EXPLANATION
 
 
 def value_label(name: str, value: str) -> str:
@@ -579,6 +625,14 @@ def study_view(record: dict[str, Any], atlas: Atlas) -> StudyView:
         pem_label=pem_label(pem),
         pem_explanation=PEM_EXPLANATIONS.get(pem, PEM_EXPLANATIONS["unknown"]),
         pem_note=PEM_BADGE_NOTE,
+        design_note=DESIGN_EXPLANATIONS.get(record.get("design") or ""),
+        evidence_note=EVIDENCE_LEVEL_EXPLANATION,
+        confidence_note=CONFIDENCE_EXPLANATION,
+        peer_review_note=(
+            PEER_REVIEW_EXPLANATIONS[bool(record["peer_reviewed"])]
+            if record.get("peer_reviewed") is not None
+            else None
+        ),
         criteria=tuple(
             CriterionLink(c, filter_url("criteria", c), c in PEM_REQUIRING)
             for c in record.get("criteria") or ()
