@@ -944,3 +944,45 @@ def test_retractions_of_the_bundled_corpus(corpus_client) -> None:  # type: igno
     doc = page(corpus_client, "/retractions")
     links = [h.find("a").attrs["href"] for h in doc.find_all("li", cls="hit--retracted")]
     assert links == ["/studies/lo-2010-detection-mlv"]
+
+
+# ---- reading settings -------------------------------------------------------------------------
+
+
+def test_reading_settings_panel_on_every_page_and_in_step_with_its_script(client) -> None:  # type: ignore[no-untyped-def]
+    script = (WEB / "static" / "reading.js").read_text(encoding="utf-8")
+    choices = {
+        name: re.findall(r'"([a-z]+)"', values)
+        for name, values in re.findall(r"(\w+): \[([^\]]*)\]", script)
+    }
+    assert list(choices) == ["theme", "text", "spacing", "short"]
+    for url in ("/", "/search?q=il-6", "/about", "/retractions", ROERINK):
+        doc = page(client, url)
+        head_scripts = [s.attrs for s in doc.find("head").find_all("script")]
+        assert head_scripts[0]["src"].startswith("/static/reading.js?v=")
+        assert "defer" not in head_scripts[0] and "async" not in head_scripts[0]  # before paint
+        toggle = doc.find("button", cls="reading__toggle")
+        assert "hidden" in toggle.attrs and toggle.attrs["aria-controls"] == "reading-panel"
+        panel = doc.find("div", id="reading-panel")
+        groups = {
+            f.find("legend").text: [i.attrs["value"] for i in f.find_all("input")]
+            for f in panel.find_all("fieldset")
+        }
+        assert groups == {
+            "Colours": ["system", "light", "dark"],
+            "Text size": ["standard", "large", "larger"],
+            "Line spacing": ["standard", "wide"],
+            "Short view: summaries first, other sections fold": ["phones", "always", "never"],
+        }
+        by_setting = {
+            name: [i.attrs["value"] for i in panel.find_all("input", **{"data-setting": name})]
+            for name in choices
+        }
+        assert by_setting == choices  # the panel offers exactly what reading.js accepts
+
+
+def test_stylesheet_follows_the_system_without_javascript() -> None:
+    css = (WEB / "static" / "app.css").read_text(encoding="utf-8")
+    for query in ("prefers-color-scheme: dark", "prefers-reduced-motion", "prefers-contrast: more"):
+        assert f"@media ({query}" in css
+    assert ':root:not([data-theme="light"])' in css and ':root[data-theme="dark"]' in css

@@ -172,6 +172,19 @@ HOME_FACET_VALUES = 12
 RECENT_STUDIES = 5
 PAGE_WINDOW = 2  # page links shown either side of the current page
 
+# The reading settings panel (base.html, static/reading.js): each setting, its legend and its
+# choices; the first choice is the default. The values must match reading.js's CHOICES.
+READING_SETTINGS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    ("theme", "Colours", (("system", "Follow my device"), ("light", "Light"), ("dark", "Dark"))),
+    ("text", "Text size", (("standard", "Standard"), ("large", "Large"), ("larger", "Larger"))),
+    ("spacing", "Line spacing", (("standard", "Standard"), ("wide", "Wide"))),
+    (
+        "short",
+        "Short view: summaries first, other sections fold",
+        (("phones", "On phones"), ("always", "Always"), ("never", "Never")),
+    ),
+)
+
 # ---- what templates receive -----------------------------------------------------------------
 
 
@@ -297,6 +310,7 @@ def _short_authors(authors: Sequence[str]) -> str:
 
 
 bp.add_app_template_global(study_url, "study_url")
+bp.add_app_template_global(READING_SETTINGS, "reading_settings")
 
 
 @bp.app_template_filter("pem_label")

@@ -2,6 +2,7 @@
 // - Ticking a filter box applies it at once: the results are fetched, swapped in and the
 //   URL updated (history.pushState), so the address bar always holds the current search.
 // - Copy buttons copy a citation or BibTeX to the clipboard.
+// - The reading settings panel (its choices are applied by reading.js, before first paint).
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -84,4 +85,39 @@
       );
     });
   });
+
+  // ---- reading settings ----------------------------------------------------------------
+  var reading = window.atlasReading;
+  var toggle = document.querySelector(".reading__toggle");
+  var panel = document.getElementById("reading-panel");
+  if (reading && toggle && panel) {
+    var settings = reading.load();
+    panel.querySelectorAll("input[data-setting]").forEach(function (input) {
+      input.checked = settings[input.dataset.setting] === input.value;
+    });
+    toggle.hidden = false;
+    var setOpen = function (open) {
+      panel.hidden = !open;
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) {
+        var first = panel.querySelector("input:checked") || panel.querySelector("input");
+        if (first) first.focus();
+      }
+    };
+    toggle.addEventListener("click", function () { setOpen(panel.hidden); });
+    panel.querySelector(".reading__close").addEventListener("click", function () {
+      setOpen(false);
+      toggle.focus();
+    });
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { setOpen(false); toggle.focus(); }
+    });
+    panel.addEventListener("change", function (event) {
+      var input = event.target;
+      if (!(input instanceof HTMLInputElement) || !input.dataset.setting) return;
+      settings[input.dataset.setting] = input.value;
+      reading.save(settings);
+      announce("Reading settings saved.");
+    });
+  }
 })();
