@@ -986,3 +986,35 @@ def test_stylesheet_follows_the_system_without_javascript() -> None:
     for query in ("prefers-color-scheme: dark", "prefers-reduced-motion", "prefers-contrast: more"):
         assert f"@media ({query}" in css
     assert ':root:not([data-theme="light"])' in css and ':root[data-theme="dark"]' in css
+
+
+# ---- short view ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        ("One. Two. Three.", "One. Two."),
+        ("Short first, e.g. this. Then more. And more.", "Short first, e.g. this. Then more."),
+        ("A" * 170 + ". Second.", "A" * 170 + "."),
+        ("Only one sentence", "Only one sentence"),
+        ("  ", None),
+    ],
+)
+def test_in_short_is_the_first_sentence_or_two(summary: str, expected: str | None) -> None:
+    from web.pages import in_short
+
+    assert in_short(summary) == expected
+
+
+def test_study_page_has_in_short_and_foldable_sections(client) -> None:  # type: ignore[no-untyped-def]
+    doc = page(client, ROERINK)
+    assert doc.find("section", cls="in-short").find("p").text == (
+        "Blood cytokines of 50 women with ME/CFS were compared with 48 healthy women; IL-12p40 "
+        "and CSF-1 were higher in patients. Four weeks of anakinra did not change cytokine levels."
+    )
+    folds = [s.find_all("h2")[0].text for s in doc.find_all("section", cls="foldable")]
+    assert folds == ["Summary", "Why it matters", "What it does not prove", "PEM unknown",
+                     "About the study", "Markers and findings", "Cite this study",
+                     "Other fields", "Related studies", "Suggest a correction"]  # fmt: skip
+    assert not page(client, "/studies/minimal-1998-record").find_all("section", cls="in-short")

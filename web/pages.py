@@ -7,6 +7,7 @@ Each view parses, asks `search` and responds. What a template shows is worked ou
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -282,6 +283,7 @@ class StudyView:
     findings: tuple[FindingRow, ...]
     interventions: tuple[Link, ...]
     topics: tuple[Link, ...]
+    in_short: str | None  # the first sentence or two of the summary, for the short view
     citation: str
     citation_note: str
     styles: tuple[StyledCitation, ...]  # APA, Vancouver, AMA, Harvard
@@ -614,6 +616,21 @@ def participants_line(record: Mapping[str, Any]) -> str | None:
     return ", ".join(parts) or None
 
 
+IN_SHORT_CHARS = 160  # a second sentence is added while the first is shorter than this
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
+
+
+def in_short(summary: str) -> str | None:
+    """Return the first sentence of a summary, and the second when the first is short."""
+    sentences = _SENTENCE_END.split(" ".join(summary.split()))
+    if not sentences or not sentences[0]:
+        return None
+    text = sentences[0]
+    if len(text) < IN_SHORT_CHARS and len(sentences) > 1:
+        text += " " + sentences[1]
+    return text
+
+
 def other_fields(record: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     """Return the record's top-level fields the record format does not define, as text."""
     out = []
@@ -661,6 +678,7 @@ def study_view(record: dict[str, Any], atlas: Atlas) -> StudyView:
         findings=finding_rows(record, atlas),
         interventions=_links("intervention", record.get("interventions")),
         topics=_links("topic", record.get("topics")),
+        in_short=in_short(record.get("summary") or ""),
         citation=primary_citation(record),
         styles=styled_citations(record),
         citation_note=CITATION_NOTE + (" " + SNAPSHOT_NOTE if snapshot else ""),

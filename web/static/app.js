@@ -3,6 +3,7 @@
 //   URL updated (history.pushState), so the address bar always holds the current search.
 // - Copy buttons copy a citation or BibTeX to the clipboard.
 // - The reading settings panel (its choices are applied by reading.js, before first paint).
+// - Short view: a study page's sections fold behind their headings (disclosure buttons).
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -86,6 +87,46 @@
     });
   });
 
+  // ---- short view: sections fold -------------------------------------------------------
+  function foldSections() {
+    var isShort = root.getAttribute("data-short") === "on";
+    document.querySelectorAll(".foldable").forEach(function (section) {
+      var heading = section.querySelector("h2");
+      if (!heading) return;
+      var button = heading.querySelector(".fold-button");
+      if (isShort && !button) {
+        button = document.createElement("button");
+        button.type = "button";
+        button.className = "fold-button";
+        button.setAttribute("aria-expanded", section.classList.contains("is-open") ? "true" : "false");
+        while (heading.firstChild) button.appendChild(heading.firstChild);
+        heading.appendChild(button);
+        button.addEventListener("click", function () {
+          var open = !section.classList.contains("is-open");
+          section.classList.toggle("is-open", open);
+          button.setAttribute("aria-expanded", open ? "true" : "false");
+        });
+      } else if (!isShort && button) {
+        while (button.firstChild) heading.insertBefore(button.firstChild, button);
+        heading.removeChild(button);
+      }
+    });
+  }
+
+  function openTarget() {
+    // A link to a folded section (#cite, #suggest-correction) opens it.
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    var section = target && target.closest(".foldable");
+    if (!section || section.classList.contains("is-open")) return;
+    section.classList.add("is-open");
+    var button = section.querySelector(".fold-button");
+    if (button) button.setAttribute("aria-expanded", "true");
+  }
+
+  foldSections();
+  openTarget();
+  window.addEventListener("hashchange", openTarget);
+
   // ---- reading settings ----------------------------------------------------------------
   var reading = window.atlasReading;
   var toggle = document.querySelector(".reading__toggle");
@@ -117,6 +158,7 @@
       if (!(input instanceof HTMLInputElement) || !input.dataset.setting) return;
       settings[input.dataset.setting] = input.value;
       reading.save(settings);
+      foldSections();
       announce("Reading settings saved.");
     });
   }
