@@ -741,9 +741,9 @@ def test_no_etag_on_errors_or_for_visitors_with_a_session(client) -> None:  # ty
 def test_static_files_have_hashed_urls_and_long_cache(client) -> None:  # type: ignore[no-untyped-def]
     doc = page(client, "/")
     css = doc.find("link", rel="stylesheet").attrs["href"]
-    js = doc.find("script").attrs["src"]
-    for url in (css, js):
-        assert re.fullmatch(r"/static/app\.(css|js)\?v=[0-9a-f]{12}", url), url
+    scripts = [s.attrs["src"] for s in doc.find_all("script")]
+    for url in (css, *scripts):
+        assert re.fullmatch(r"/static/(app|reading)\.(css|js)\?v=[0-9a-f]{12}", url), url
         response = client.get(url)
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"

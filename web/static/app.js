@@ -4,6 +4,7 @@
 // - Copy buttons copy a citation or BibTeX to the clipboard.
 // - The reading settings panel (its choices are applied by reading.js, before first paint).
 // - Short view: a study page's sections fold behind their headings (disclosure buttons).
+// - Listen: the browser's own speech synthesis reads a study aloud (nothing leaves the page).
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -126,6 +127,66 @@
   foldSections();
   openTarget();
   window.addEventListener("hashchange", openTarget);
+
+  // ---- listen ---------------------------------------------------------------------------
+  var listen = document.querySelector(".listen");
+  var speech = window.speechSynthesis;
+  if (listen && speech && typeof window.SpeechSynthesisUtterance === "function") {
+    var play = listen.querySelector(".listen__play");
+    var pause = listen.querySelector(".listen__pause");
+    var stop = listen.querySelector(".listen__stop");
+    var status = listen.querySelector(".listen__status");
+    var speaking = false;
+    var show = function (isSpeaking, message) {
+      speaking = isSpeaking;
+      play.hidden = isSpeaking;
+      pause.hidden = !isSpeaking;
+      stop.hidden = !isSpeaking;
+      pause.textContent = "Pause";
+      status.textContent = message;
+    };
+    var parts = function () {
+      var title = document.getElementById(listen.dataset.listenTitle);
+      var texts = [title ? title.textContent : ""];
+      document.querySelectorAll("section[data-listen]").forEach(function (section) {
+        texts.push(section.textContent);
+      });
+      return texts.map(function (t) { return t.replace(/\s+/g, " ").trim(); }).filter(Boolean);
+    };
+    listen.hidden = false;
+    play.addEventListener("click", function () {
+      speech.cancel();
+      var texts = parts();
+      texts.forEach(function (text, i) {
+        // One utterance per section: some browsers cut off long ones.
+        var utterance = new window.SpeechSynthesisUtterance(text);
+        utterance.lang = document.documentElement.lang || "en";
+        if (i === texts.length - 1) {
+          utterance.addEventListener("end", function () { if (speaking) show(false, "Finished reading."); });
+        }
+        speech.speak(utterance);
+      });
+      show(true, "Reading aloud.");
+      pause.focus();
+    });
+    pause.addEventListener("click", function () {
+      if (speech.paused) {
+        speech.resume();
+        pause.textContent = "Pause";
+        status.textContent = "Reading aloud.";
+      } else {
+        speech.pause();
+        pause.textContent = "Resume";
+        status.textContent = "Paused.";
+      }
+    });
+    stop.addEventListener("click", function () {
+      show(false, "Stopped.");
+      speech.cancel();
+      play.focus();
+    });
+    window.addEventListener("pagehide", function () { speech.cancel(); });
+  }
 
   // ---- reading settings ----------------------------------------------------------------
   var reading = window.atlasReading;
