@@ -293,3 +293,21 @@ def test_short_view_on_phones_folds_and_opens_sections(tab_for, artifacts: Path)
     wide.goto(ROERINK)
     assert wide.locator("html").get_attribute("data-short") is None
     assert wide.locator(".in-short").is_hidden()
+
+
+LAYOUT_SHIFTS = """
+window.__shift = 0;
+new PerformanceObserver(list => {
+  for (const entry of list.getEntries()) if (!entry.hadRecentInput) window.__shift += entry.value;
+}).observe({type: "layout-shift", buffered: true});
+"""
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_no_layout_shift_while_pages_load(tab_for, width: int) -> None:  # type: ignore[no-untyped-def]
+    tab = tab_for({"theme": "dark", "text": "larger"}, width=width, init=LAYOUT_SHIFTS)
+    for url in (ROERINK, "/search?q=cytokines", "/"):
+        tab.goto(url)
+        tab.wait_for_load_state("load")
+        tab.wait_for_timeout(300)
+        assert tab.evaluate("window.__shift") == 0, url

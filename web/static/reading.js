@@ -43,4 +43,10 @@
 
   window.atlasReading = { choices: CHOICES, load: load, save: save, apply: apply };
   apply(load());
+  // What app.js will add is given its room now, so nothing moves when it arrives.
+  var root = document.documentElement;
+  root.className = root.className.replace("no-js", "js");
+  if (window.speechSynthesis && typeof window.SpeechSynthesisUtterance === "function") {
+    root.setAttribute("data-speech", "");
+  }
 })();
