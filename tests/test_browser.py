@@ -143,7 +143,8 @@ def test_search_filter_reload_open_and_copy_bibtex(page, server: str, artifacts:
     assert copy.is_visible()
     copy.click()
     # The page's CSP forbids eval, so waits use locators rather than wait_for_function.
-    sync_api.expect(page.locator(".copy-status").nth(1)).to_have_text("Copied.")
+    status = page.locator("#bibtex-text + p .copy-status")
+    sync_api.expect(status).to_have_text("Copied.")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.locator("#bibtex-text").text_content()
     assert copied.startswith("@article{mecfsatlas-roerink-2017-cytokine-signatures,\n")

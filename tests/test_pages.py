@@ -303,7 +303,13 @@ def test_retracted_hits_are_marked(client) -> None:  # type: ignore[no-untyped-d
     doc = page(client, "/search?q=oxford")
     hit = doc.find("li", cls="hit")
     assert "hit--retracted" in hit.classes
-    assert hit.find("p", cls="retracted-label").text == "Retracted"
+    pem = hit.find("div", cls="hit__tags").find("details", cls="explain")
+    assert pem.find("summary").text == "?What “PEM not required” means"
+    assert hit.find("span", cls="retracted-label").text == "Retracted"
+    assert hit.find("div", cls="hit__retracted").find("details", cls="explain").text == (
+        "?What “Retracted” meansThe journal or the authors withdrew this study. It stays "
+        "listed so that citations to it can be checked; do not rely on its findings."
+    )
 
 
 # ---- notices, bounds and canonical URLs -----------------------------------------------------
@@ -475,6 +481,23 @@ def test_study_page_shows_the_record(client) -> None:  # type: ignore[no-untyped
     assert pem.find("span", cls="badge").text == "PEM required"
     assert "every participant had to have it" in pem.text
     facts = doc.find_all("dl", cls="facts")[0]
+    explained = {
+        dt.text: dd.find("details", cls="explain").find("span", cls="explain__text").text
+        for dt, dd in zip(facts.find_all("dt"), facts.find_all("dd"), strict=True)
+        if dd.find_all("details")
+    }
+    assert explained == {
+        "Design": "Compares people who have ME/CFS with people who do not, at one time. It "
+        "shows differences, not what causes them.",
+        "Evidence level": "A grade from E0 to E3 that the publishing atlas gave the study's "
+        "evidence when it read the paper. It is the publisher's grade, not a verdict on whether "
+        "the findings are true.",
+        "Confidence": "How sure the publishing atlas is of its reading of the paper: low, "
+        "moderate or high.",
+        "Peer reviewed": "Other researchers checked the paper before it was published.",
+    }
+    for details in facts.find_all("details"):
+        details.children.clear()  # compare the values alone
     pairs = dict(
         zip(
             [dt.text for dt in facts.find_all("dt")],
@@ -719,9 +742,9 @@ def test_no_etag_on_errors_or_for_visitors_with_a_session(client) -> None:  # ty
 def test_static_files_have_hashed_urls_and_long_cache(client) -> None:  # type: ignore[no-untyped-def]
     doc = page(client, "/")
     css = doc.find("link", rel="stylesheet").attrs["href"]
-    js = doc.find("script").attrs["src"]
-    for url in (css, js):
-        assert re.fullmatch(r"/static/app\.(css|js)\?v=[0-9a-f]{12}", url), url
+    scripts = [s.attrs["src"] for s in doc.find_all("script")]
+    for url in (css, *scripts):
+        assert re.fullmatch(r"/static/(app|reading)\.(css|js)\?v=[0-9a-f]{12}", url), url
         response = client.get(url)
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
@@ -897,7 +920,7 @@ def test_retractions_lists_every_retracted_study_and_is_linked(client) -> None: 
     doc = page(client, "/retractions")
     hits = doc.find("ul", cls="hits").find_all("li", cls="hit--retracted")
     assert [h.find("a").attrs["href"] for h in hits] == ["/studies/oxford-2005-cbt-trial"]
-    assert hits[0].find("p", cls="retracted-label").text == "Retracted"
+    assert hits[0].find("span", cls="retracted-label").text == "Retracted"
     assert "1 study in the atlas has been retracted." in doc.find("main").text
     for url in ("/", "/search?q=il-6", "/about", "/studies/mueller-2019-tnf-alpha-exercise"):
         assert page(client, url).find("footer").find_all("a", href="/retractions"), url
@@ -922,3 +945,77 @@ def test_retractions_of_the_bundled_corpus(corpus_client) -> None:  # type: igno
     doc = page(corpus_client, "/retractions")
     links = [h.find("a").attrs["href"] for h in doc.find_all("li", cls="hit--retracted")]
     assert links == ["/studies/lo-2010-detection-mlv"]
+
+
+# ---- reading settings -------------------------------------------------------------------------
+
+
+def test_reading_settings_panel_on_every_page_and_in_step_with_its_script(client) -> None:  # type: ignore[no-untyped-def]
+    script = (WEB / "static" / "reading.js").read_text(encoding="utf-8")
+    choices = {
+        name: re.findall(r'"([a-z]+)"', values)
+        for name, values in re.findall(r"(\w+): \[([^\]]*)\]", script)
+    }
+    assert list(choices) == ["theme", "text", "spacing", "short"]
+    for url in ("/", "/search?q=il-6", "/about", "/retractions", ROERINK):
+        doc = page(client, url)
+        head_scripts = [s.attrs for s in doc.find("head").find_all("script")]
+        assert head_scripts[0]["src"].startswith("/static/reading.js?v=")
+        assert "defer" not in head_scripts[0] and "async" not in head_scripts[0]  # before paint
+        toggle = doc.find("button", cls="reading__toggle")
+        assert "hidden" in toggle.attrs and toggle.attrs["aria-controls"] == "reading-panel"
+        panel = doc.find("div", id="reading-panel")
+        groups = {
+            f.find("legend").text: [i.attrs["value"] for i in f.find_all("input")]
+            for f in panel.find_all("fieldset")
+        }
+        assert groups == {
+            "Colours": ["system", "light", "dark"],
+            "Text size": ["standard", "large", "larger"],
+            "Line spacing": ["standard", "wide"],
+            "Short view: summaries first, other sections fold": ["phones", "always", "never"],
+        }
+        by_setting = {
+            name: [i.attrs["value"] for i in panel.find_all("input", **{"data-setting": name})]
+            for name in choices
+        }
+        assert by_setting == choices  # the panel offers exactly what reading.js accepts
+
+
+def test_stylesheet_follows_the_system_without_javascript() -> None:
+    css = (WEB / "static" / "app.css").read_text(encoding="utf-8")
+    for query in ("prefers-color-scheme: dark", "prefers-reduced-motion", "prefers-contrast: more"):
+        assert f"@media ({query}" in css
+    assert ':root:not([data-theme="light"])' in css and ':root[data-theme="dark"]' in css
+
+
+# ---- short view ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        ("One. Two. Three.", "One. Two."),
+        ("Short first, e.g. this. Then more. And more.", "Short first, e.g. this. Then more."),
+        ("A" * 170 + ". Second.", "A" * 170 + "."),
+        ("Only one sentence", "Only one sentence"),
+        ("  ", None),
+    ],
+)
+def test_in_short_is_the_first_sentence_or_two(summary: str, expected: str | None) -> None:
+    from web.pages import in_short
+
+    assert in_short(summary) == expected
+
+
+def test_study_page_has_in_short_and_foldable_sections(client) -> None:  # type: ignore[no-untyped-def]
+    doc = page(client, ROERINK)
+    assert doc.find("section", cls="in-short").find("p").text == (
+        "Blood cytokines of 50 women with ME/CFS were compared with 48 healthy women; IL-12p40 "
+        "and CSF-1 were higher in patients. Four weeks of anakinra did not change cytokine levels."
+    )
+    folds = [s.find_all("h2")[0].text for s in doc.find_all("section", cls="foldable")]
+    assert folds == ["Summary", "Why it matters", "What it does not prove", "PEM unknown",
+                     "About the study", "Markers and findings", "Cite this study",
+                     "Other fields", "Related studies", "Suggest a correction"]  # fmt: skip
+    assert not page(client, "/studies/minimal-1998-record").find_all("section", cls="in-short")
