@@ -13,6 +13,7 @@ from whoosh.lang.porter import stem
 from whoosh.system import pack_uint
 
 from search.markers import GREEK
+from search.spelling import american
 
 # A letters-hyphen-digits compound (CSF-1, IL-6, SF-36) stays one word, so "CSF" does not
 # match inside "CSF-1"; other hyphens split words ("post-exertional" -> post, exertional).
@@ -139,11 +140,15 @@ def name_analyzer() -> TermTokenizer:
 
 @lru_cache(maxsize=200_000)
 def prose_term(word: str) -> str | None:
-    """Return the indexed form of one word of prose, or None for a stop word."""
+    """Return the indexed form of one word of prose, or None for a stop word.
+
+    British spellings are folded to American ones first (search/spelling.py), so either finds
+    both.
+    """
     folded = fold_word(word)
     if folded in STOP_WORDS:
         return None
-    return stem(folded)
+    return stem(american(folded))
 
 
 def placed_prose_terms(text: str) -> list[tuple[int, str]]:

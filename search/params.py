@@ -39,7 +39,7 @@ _CLOSED: dict[str, tuple[str, ...]] = {
 }
 _BOOLEAN_WORDS = {"yes": "true", "no": "false", "1": "true", "0": "false"}
 # The order of parameters in canonical URLs.
-PARAM_ORDER = ("q", *FACETS, "year_from", "year_to", "sort", "page", "per_page")
+PARAM_ORDER = ("q", *FACETS, "year_from", "year_to", "sort", "page", "per_page", "as_typed")
 
 
 class ParamError(ValueError):
@@ -57,6 +57,7 @@ class SearchParams:
     sort: str | None = None  # None: relevance with a query, newest without
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    as_typed: bool = False  # search the words as typed, never a corrected spelling
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -90,6 +91,8 @@ class SearchParams:
             pairs.append(("page", str(self.page)))
         if self.per_page != DEFAULT_PER_PAGE:
             pairs.append(("per_page", str(self.per_page)))
+        if self.as_typed:
+            pairs.append(("as_typed", "1"))
         return pairs
 
 
@@ -219,6 +222,14 @@ def parse(args: Mapping[str, str | Sequence[str]]) -> SearchParams:
         else:
             per_page = value
 
+    as_typed = False
+    raw = first("as_typed")
+    if raw is not None:
+        flag = _BOOLEAN_WORDS.get(raw.strip().lower(), raw.strip().lower())
+        if flag not in ("true", "false"):
+            notices.append(f"Ignored as_typed={raw!r}: expected 1 or 0.")
+        as_typed = flag == "true"
+
     return SearchParams(
         q=q,
         filters=_canonical_filters(filters),
@@ -227,5 +238,6 @@ def parse(args: Mapping[str, str | Sequence[str]]) -> SearchParams:
         sort=sort,
         page=page,
         per_page=per_page,
+        as_typed=as_typed,
         notices=tuple(notices),
     )
