@@ -86,6 +86,55 @@ def _close_quietly(searcher: Any, ix: Any, *fds: int) -> None:
             action()
 
 
+class IndexLexicon(query_language.Lexicon):
+    """A generation's terms, looked up as queries need them (nothing is loaded up front).
+
+    Reads the term tables of the postings kept beside the index (in memory already), or
+    Whoosh's term index when there are none.
+    """
+
+    is_empty = False
+    CACHE = 100_000
+
+    def __init__(self, scorer: Scorer, lock: threading.Lock) -> None:
+        self.scorer = scorer
+        self.lock = lock
+        self._known: dict[tuple[str, str], bool] = {}
+
+    def _has(self, fields: Sequence[str], text: str) -> bool:
+        key = (fields[0], text)
+        known = self._known.get(key)
+        if known is not None:
+            return known
+        data = text.encode("utf-8")
+        kept = self.scorer.kept
+        if kept is not None:
+            known = any((f, data) in segment.terms for segment in kept for f in fields)
+        else:
+            with self.lock:
+                known = any((f, text) in leaf for leaf, _ in self.scorer.leaves for f in fields)
+        if len(self._known) >= self.CACHE:
+            self._known.clear()
+        self._known[key] = known
+        return known
+
+    def has_prose(self, term: str) -> bool:
+        return self._has(query_language.PROSE_FIELDS, term)
+
+    def has_author(self, word: str) -> bool:
+        return self._has(("authors",), word)
+
+    def author_words(self) -> set[str]:
+        """Return every word of the index's author names."""
+        kept = self.scorer.kept
+        if kept is not None:
+            return {
+                t.decode("utf-8") for segment in kept for f, t in segment.terms if f == "authors"
+            }
+        with self.lock:
+            return {t for leaf, _ in self.scorer.leaves for t in leaf.field_terms("authors")}
+
+
 class Generation:
     """One built index generation, loaded and ready to answer."""
 
@@ -145,7 +194,7 @@ class Generation:
         )
         self._speller: Speller | None = None
         self._speller_lock = threading.Lock()
-        self._lexicon: query_language.Lexicon | None = None
+        self._lexicon = IndexLexicon(self.scorer, self.lock)
         weakref.finalize(
             self, _close_quietly, self.searcher, self.ix, self.records_fd, self.snippets_fd
         )
@@ -183,24 +232,14 @@ class Generation:
 
     def lexicon(self) -> query_language.Lexicon:
         """Return what the index knows for reading queries: prose terms and author words."""
-        with self._speller_lock:
-            if self._lexicon is None:
-                reader = self.searcher.reader()
-                with self.lock:
-                    prose = frozenset(
-                        t for f in query_language.PROSE_FIELDS for t in reader.field_terms(f)
-                    )
-                    authors = frozenset(reader.field_terms("authors"))
-                self._lexicon = query_language.Lexicon(prose, authors)
-            return self._lexicon
+        return self._lexicon
 
     def speller(self) -> Speller:
-        lexicon = self.lexicon()
         with self._speller_lock:
             if self._speller is None:
                 vocabulary = dict(self.tables.vocabulary)
                 # authors' names too (`Natelsen` -> Natelson), counted once each
-                for word in lexicon.authors:
+                for word in self._lexicon.author_words():
                     if word.isalpha() and len(word) >= 4:
                         vocabulary.setdefault(word, 1)
                 self._speller = Speller(vocabulary)
@@ -491,10 +530,12 @@ class Generation:
         if parsed is None or not parsed.plain_words:
             return None
         vocabulary = self.tables.vocabulary
-        authors = self.lexicon().authors
+        lexicon = self.lexicon()
         words = [(w, query_language.fold_name(w)) for w in parsed.plain_words]
         unknown = [
-            (w, f) for w, f in words if f.isalpha() and f not in vocabulary and f not in authors
+            (w, f)
+            for w, f in words
+            if f.isalpha() and f not in vocabulary and not lexicon.has_author(f)
         ]
         if not unknown:
             return None

@@ -193,20 +193,27 @@ class Parsed:
     clauses: list[tuple[wq.Query, bool]] = field(default_factory=list)
 
 
-@dataclass(frozen=True)
 class Lexicon:
     """What an index knows, for reading queries: its prose terms and the words of its authors.
 
-    Empty, queries are read literally (no joined or split words, no citations).
+    This base knows nothing, and queries are read literally (no joined or split words, no
+    citations, no thesaurus); the engine passes one that looks in its index.
     """
 
-    prose: frozenset[str] = frozenset()
-    authors: frozenset[str] = frozenset()
+    is_empty = True
+
+    def has_prose(self, term: str) -> bool:
+        """Return whether a term (an indexed form) occurs in the index's prose."""
+        return False
+
+    def has_author(self, word: str) -> bool:
+        """Return whether a folded word occurs in the index's author names."""
+        return False
 
     def knows(self, text: str) -> bool:
         """Return whether every indexed word of a text is in the index's prose."""
         terms = [t for _, t in placed_prose_terms(text)]
-        return bool(terms) and all(t in self.prose for t in terms)
+        return bool(terms) and all(self.has_prose(t) for t in terms)
 
 
 # ---- reading text into a tree ------------------------------------------------------------
@@ -469,11 +476,11 @@ def _citations(
 ) -> list[tuple[str, tuple[wq.Query | None, str] | list[str]]]:
     """Split a run of words into citations (surnames then a year) and the words between."""
     out: list[tuple[str, tuple[wq.Query | None, str] | list[str]]] = []
-    authors = ctx.lexicon.authors
+    lexicon = ctx.lexicon
     rest: list[str] = []
     i = 0
     while i < len(words):
-        m = _YEAR_TOKEN.match(words[i]) if authors else None
+        m = _YEAR_TOKEN.match(words[i]) if not lexicon.is_empty else None
         if m is None:
             rest.append(words[i])
             i += 1
@@ -490,7 +497,7 @@ def _citations(
             folded = name_terms(word)
             if (
                 folded
-                and all(t in authors for t in folded)
+                and all(lexicon.has_author(t) for t in folded)
                 and fold_word(word) not in STOP_WORDS
                 or word.casefold() in PARTICLES
                 and current
@@ -618,7 +625,7 @@ def _merge_joined(words: list[str], ctx: _Context) -> list[str]:
 def _joined(first: str, second: str, ctx: _Context) -> str | None:
     """Return two words written as one ("neuro inflammation", "HHV 6") when the index has it."""
     lexicon = ctx.lexicon
-    if not lexicon.prose or not first.isalnum() or not second.isalnum():
+    if lexicon.is_empty or not first.isalnum() or not second.isalnum():
         return None
     if first.isdigit():
         return None
@@ -627,7 +634,7 @@ def _joined(first: str, second: str, ctx: _Context) -> str | None:
         candidates.insert(0, f"{first}-{second}")
     for candidate in candidates:
         term = prose_term(candidate)
-        if term is not None and term in lexicon.prose and len(WORD.findall(candidate)) == 1:
+        if term is not None and lexicon.has_prose(term) and len(WORD.findall(candidate)) == 1:
             return candidate
     return None
 
@@ -635,7 +642,7 @@ def _joined(first: str, second: str, ctx: _Context) -> str | None:
 def _word_forms(word: str, ctx: _Context) -> list[str]:
     """Return the other forms of a word that the index knows (`postviral`, `post viral`)."""
     lexicon = ctx.lexicon
-    if not lexicon.prose:
+    if lexicon.is_empty:
         return []
     folded = fold_word(word)
     forms: list[str] = []
@@ -647,7 +654,7 @@ def _word_forms(word: str, ctx: _Context) -> list[str]:
     elif len(pieces) > 1 and all(p.isalpha() for p in pieces):
         forms.append("".join(pieces))
     elif folded.isalpha() and len(folded) >= 5:
-        known = prose_term(folded) in lexicon.prose
+        known = lexicon.has_prose(prose_term(folded) or "")
         for cut in range(1, len(folded) - 2):
             left, right = folded[:cut], folded[cut:]
             if known and left not in PREFIXES:
@@ -666,7 +673,7 @@ def _word_query(word: str, ctx: _Context) -> wq.Query | None:
     if ctx.positive and any(ch.isalpha() for ch in word) and not forms:
         folded = fold_word(word)
         term = prose_term(word)
-        if not (term in lexicon.prose or folded in lexicon.authors):
+        if not ((term and lexicon.has_prose(term)) or lexicon.has_author(folded)):
             ctx.parsed.plain_words.append(word)
     # A typed word that splits in two ("ME/CFS", "post-exertional") needs both parts in one
     # field, not adjacent: checking positions of words found in nearly every study was the
@@ -791,7 +798,7 @@ def build(
     if not text:
         return parsed
     lexicon = lexicon or Lexicon()
-    ctx = _Context(markers, years, parsed, lexicon, thesaurus() if lexicon.prose else None)
+    ctx = _Context(markers, years, parsed, lexicon, None if lexicon.is_empty else thesaurus())
     m = DOI_ALONE.match(text)
     if m:
         parsed.query = wq.Term("doi", m.group(1).lower())
