@@ -20,6 +20,13 @@ from search.spelling import american
 WORD = re.compile(r"[^\W\d_]+-\d\w*|\w+(?:\.?\w+)*")
 
 
+# Letters that are not a base letter plus an accent, so Unicode cannot strip them; written
+# without them in English (`Oster` finds `Øster`, `Lukasz` finds `Łukasz`).
+_PLAIN_LETTERS = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"}
+)
+
+
 @lru_cache(maxsize=200_000)
 def fold_word(word: str) -> str:
     """Return a word lowercased, without accents, with Greek letters spelled out."""
@@ -28,6 +35,7 @@ def fold_word(word: str) -> str:
         text = "".join(GREEK.get(ch, ch) for ch in text)
     if text.isascii():
         return text
+    text = text.translate(_PLAIN_LETTERS)
     return "".join(
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
     )

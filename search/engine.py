@@ -348,8 +348,8 @@ class Generation:
         """Return the documents matching every required clause and most of the optional ones,
         scored so that more matched clauses come first.
 
-        Kept: the documents matching at least half of the optional clauses (or as many as any
-        document does).
+        Kept: the documents matching every required clause and at least half of the optional
+        ones (or as many as any document does).
         """
         with self.lock:
             found = [(self.scorer.evaluate(c), optional) for c, optional in clauses]
@@ -360,10 +360,10 @@ class Generation:
         optional_found = [m for m, optional in found if optional]
         count = np.sum([m.mask & allowed for m in optional_found], axis=0)
         best = int(count.max()) if len(optional_found) else 0
-        if best == 0:
+        if best == 0 and len(optional_found) == len(found):
             return 0, np.zeros(self.tables.doc_count)
         floor = min(best, -(-len(optional_found) // 2))
-        mask = count >= floor
+        mask = (count >= floor) & allowed
         scores = np.sum([m.scores for m, _ in found], axis=0)
         # each clause matched outweighs any score difference
         scores = (count * (float(scores.max()) + 1.0) + scores) * mask
@@ -545,6 +545,8 @@ class Generation:
         for word, folded in unknown:
             better = speller.correct(folded)
             if better is not None:
+                if word[:1].isupper() and word[1:2].islower():
+                    better = better.capitalize()  # a name stays a name
                 # the word itself, not the same letters inside another word ("cytokine cytokin")
                 whole_word = rf"(?<!\w){re.escape(word)}(?!\w)"
                 suggestion = re.sub(whole_word, better.replace("\\", r"\\"), suggestion, count=1)
