@@ -579,7 +579,8 @@ def _concept_clauses(words: list[str], ctx: _Context) -> list[tuple[wq.Query | N
         out.extend(_plain_clauses(plain, ctx))
         plain = []
         typed = " ".join(words[i:end])
-        query = _prose_query(typed, ctx, phrase=False)
+        # as typed, each word may be in any field, as without the thesaurus
+        query = _and([_prose_query(w, ctx, phrase=False) for w in words[i:end]])
         alternatives = [
             _prose_query(e, ctx, phrase=False, scale=EXPANSION_WEIGHT) for e in expansions
         ]
