@@ -1,7 +1,8 @@
 """Relevance over the bundled studies: our engine must keep finding what the relevance set asks.
 
 The thresholds are set from a measured run of `make eval` (BENCHMARKS.md), a little below it,
-so a change that makes searches find less fails here rather than in users' hands.
+so a change that makes searches find less fails here rather than in users' hands. Plain BM25
+(tantivy) scored 57-100% per class and 85% in all on the same queries.
 """
 
 from __future__ import annotations
@@ -14,18 +15,20 @@ from bench.relevance import ndcg, ours, read_relevance, score
 from indexer.build import build
 from search.schema import BUNDLED_STUDIES
 
-# success@10 per query class, and over all queries.
+# success@10 per query class, and over all queries: the run of 2026-12-01 (BENCHMARKS.md,
+# "Relevance") found 95-100% per class and 99% in all; the floors leave room for the corpus
+# prose being rewritten, never for a marker or field query to loosen.
 THRESHOLDS = {
-    "citation": 0.0,
-    "wordform": 0.45,
-    "spelling": 0.2,
-    "fullname": 0.35,
-    "abbreviation": 0.5,
-    "lay": 0.25,
-    "typo": 0.2,
-    "question": 0.4,
+    "citation": 0.9,
+    "wordform": 0.9,
+    "spelling": 0.85,
+    "fullname": 0.9,
+    "abbreviation": 0.9,
+    "lay": 0.9,
+    "typo": 0.9,
+    "question": 0.9,
     "exact": 1.0,
-    "all": 0.35,
+    "all": 0.95,
 }
 
 
