@@ -70,5 +70,10 @@ bench: $(VENV)/.installed-bench
 bench-quick: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run --sizes 1000 --quick
 
+# Relevance over the bundled studies (bench/relevance.tsv): ours beside plain BM25 (tantivy).
+.PHONY: eval
+eval: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.relevance --misses
+
 clean:
 	rm -rf $(VENV) index/gen-* index/CURRENT index/.build-* tests/artifacts .cache

@@ -40,7 +40,7 @@ _CLOSED: dict[str, tuple[str, ...]] = {
 }
 _BOOLEAN_WORDS = {"yes": "true", "no": "false", "1": "true", "0": "false"}
 # The order of parameters in canonical URLs.
-PARAM_ORDER = ("q", *FACETS, "year_from", "year_to", "sort", "page", "per_page")
+PARAM_ORDER = ("q", *FACETS, "year_from", "year_to", "sort", "page", "per_page", "as_typed")
 
 
 class ParamError(ValueError):
@@ -58,6 +58,7 @@ class SearchParams:
     sort: str | None = None  # None: relevance with a query, newest without
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    as_typed: bool = False  # search the words as typed, never a corrected spelling
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -91,6 +92,8 @@ class SearchParams:
             pairs.append(("page", str(self.page)))
         if self.per_page != DEFAULT_PER_PAGE:
             pairs.append(("per_page", str(self.per_page)))
+        if self.as_typed:
+            pairs.append(("as_typed", "1"))
         return pairs
 
 
@@ -226,6 +229,13 @@ def parse(args: Mapping[str, str | Sequence[str]], strict: bool = False) -> Sear
         else:
             per_page = value
 
+    as_typed = False
+    raw = first("as_typed")
+    if raw is not None:
+        flag = _BOOLEAN_WORDS.get(raw.strip().lower(), raw.strip().lower())
+        if flag not in ("true", "false"):
+            ignore(f"as_typed={raw!r}: expected 1 or 0.")
+        as_typed = flag == "true"
     if invalid:
         raise ParamError(" ".join(invalid))
     return SearchParams(
@@ -236,5 +246,6 @@ def parse(args: Mapping[str, str | Sequence[str]], strict: bool = False) -> Sear
         sort=sort,
         page=page,
         per_page=per_page,
+        as_typed=as_typed,
         notices=tuple(notices),
     )

@@ -102,7 +102,7 @@ def configured_sources() -> list[Path]:
 
 
 # Bump when the index schema or the tables change shape: older generations are then rebuilt.
-INDEX_FORMAT = 10
+INDEX_FORMAT = 11
 
 # Layout of an index directory: CURRENT names the served generation, a folder beside it.
 CURRENT_FILE = "CURRENT"

@@ -56,6 +56,7 @@ def test_search_with_no_results_whole_value(client, atlas) -> None:  # type: ign
         },
         "facet_totals": {**{name: 0 for name in NO_FACETS}, "pem": 2},
         "suggestion": None,
+        "corrected": None,
         "evidence": [],
         "read_as": "marker:IL-12p40",
         "notices": [],

@@ -276,11 +276,22 @@ def test_year_histogram_geometry() -> None:
     assert short is not None and (short.axis_from, short.axis_to) == (2001, 2020)
 
 
-def test_did_you_mean_links_to_the_suggestion(client) -> None:  # type: ignore[no-untyped-def]
+def test_a_query_that_finds_nothing_shows_the_corrected_query_results(client) -> None:  # type: ignore[no-untyped-def]
     doc = page(client, "/search?q=cytokin&pem=required")
+    corrected = doc.find("p", cls="corrected")
+    assert corrected.text == "Showing results for cytokine. Search instead for cytokin"
+    assert corrected.find("a").attrs["href"] == "/search?q=cytokin&pem=required&as_typed=1"
+    assert doc.find("p", cls="suggestion") is corrected  # no second "Did you mean"
+    assert doc.find("h1").text.startswith("1 study for")
+
+
+def test_did_you_mean_links_to_the_suggestion_when_searching_as_typed(client) -> None:  # type: ignore[no-untyped-def]
+    doc = page(client, "/search?q=cytokin&pem=required&as_typed=1")
+    assert doc.find_all("p", cls="corrected") == []
     suggestion = doc.find("p", cls="suggestion")
     assert suggestion.text == "Did you mean cytokine?"
     assert suggestion.find("a").attrs["href"] == "/search?q=cytokine&pem=required"
+    assert doc.find("h1").text.startswith("No studies for")
 
 
 def test_exports_and_feed_are_linked_for_the_whole_result_set(client) -> None:  # type: ignore[no-untyped-def]

@@ -107,6 +107,11 @@ class SearchResponseSchema(Schema):
         fields.Integer(metadata={"description": "Values with a count, before long facets are cut"})
     )
     suggestion = fields.String(required=True, allow_none=True)
+    corrected = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The corrected query searched instead of `query`, or null"},
+    )
     evidence = fields.List(fields.Nested(EvidenceSchema), required=True)
     read_as = fields.String(required=True)
     notices = fields.List(fields.String(), required=True)

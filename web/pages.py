@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -247,6 +247,7 @@ class SearchView:
     years: tuple[FacetOption, ...]  # the selected years, so they can be unticked
     first_page_url: str
     suggestion_url: str | None
+    as_typed_url: str | None  # when a corrected query was searched: the words as typed
     exports: tuple[Link, ...]
     feed_url: str
     json_url: str
@@ -488,7 +489,14 @@ def search_view(result: SearchResult) -> SearchView:
         ),
         first_page_url=search_url(changed(params, "page", "1")),
         suggestion_url=(
-            search_url(changed(params, "q", result.suggestion)) if result.suggestion else None
+            search_url(replace(changed(params, "q", result.suggestion), as_typed=False))
+            if result.suggestion and not result.corrected
+            else None
+        ),
+        as_typed_url=(
+            search_url(replace(changed(params, "page", "1"), as_typed=True))
+            if result.corrected
+            else None
         ),
         exports=exports,
         feed_url=search_url(whole, "pages.search_atom"),
