@@ -72,6 +72,8 @@ def default_index_dir() -> Path:
 def default_data_dir() -> Path:
     """Return the private data directory (reader corrections, secret) used when none is set."""
     return PROJECT_ROOT / "instance" if IS_CHECKOUT else user_data_dir() / "instance"
+
+
 CURATED_DIR_NAME = "curated"  # accepted drafts, under the data directory unless configured
 
 

@@ -259,10 +259,12 @@ def test_api_shows_the_fallback_notice(client) -> None:  # type: ignore[no-untyp
     assert answer["total"] == 2
 
 
-def test_bad_as_typed_values_are_ignored_with_a_notice(client) -> None:  # type: ignore[no-untyped-def]
-    answer = client.get("/api/v1/search?q=cytokin&as_typed=maybe").get_json()
-    assert "Ignored as_typed='maybe': expected 1 or 0." in answer["notices"]
-    assert answer["corrected"] == "cytokine"
+def test_bad_as_typed_values_are_refused_by_the_api_and_ignored_by_pages(client) -> None:  # type: ignore[no-untyped-def]
+    refused = client.get("/api/v1/search?q=cytokin&as_typed=maybe")
+    assert refused.status_code == 400
+    assert refused.get_json()["messages"] == ["as_typed='maybe': expected 1 or 0."]
+    page = client.get("/search?q=cytokin&as_typed=maybe").get_data(as_text=True)
+    assert "Ignored as_typed=&#39;maybe&#39;: expected 1 or 0." in page
 
 
 def test_page_shows_the_citation_reading_and_escapes_the_typed_query(client) -> None:  # type: ignore[no-untyped-def]

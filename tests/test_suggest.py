@@ -104,7 +104,7 @@ def test_participants(abstract: str, participants: dict | None) -> None:
 @pytest.mark.parametrize(
     ("abstract", "markers"),
     [
-        ("Serum IL-6 and IL-16 were measured.", ["IL-6"]),  # IL-16 is not IL-6
+        ("Serum IL-6 and IL-16 were measured.", ["IL-6", "IL-16"]),  # two markers, kept apart
         ("TNF alpha and interferon gamma rose.", ["TNF-α", "IFN-γ"]),
         ("Cerebrospinal fluid (CSF) was sampled.", None),  # CSF here is not CSF-1
         ("IL12p40 and M-CSF were higher.", ["IL-12p40", "CSF-1"]),
