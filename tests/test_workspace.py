@@ -554,3 +554,74 @@ def test_a_draft_is_rejected_with_a_note_and_hostile_text_is_escaped(
     )
     assert done.status_code == 303
     assert "rejected" in client.get("/curate/drafts/1").text.lower()
+
+
+# --- editing a published study ----------------------------------------------------------------
+
+
+def test_a_published_study_is_edited_audited_and_republished(
+    publishing_app: Flask, tmp_path: Path
+) -> None:
+    from curation.record_form import FIELDS
+
+    client = publishing_app.test_client()
+    sign_in(client)
+    slug = "roerink-2017-cytokine-signatures"
+    page = client.get(f"/curate/studies/{slug}/edit")
+    assert page.status_code == 200
+    version = re.search(r'name="version" value="([^"]+)"', page.text)[1]
+    token = token_in(page.text)
+    record = json.loads(next((tmp_path / "records").glob(f"**/{slug}.json")).read_text())
+    from curation.record_form import form_values
+
+    fields = form_values(record)
+    fields["pem"] = "required"
+    bad = client.post(
+        f"/curate/studies/{slug}/edit",
+        data={**fields, "year": "20x", "csrf_token": token, "version": version},
+    )
+    assert bad.status_code == 400 and "must be a whole number" in bad.text
+    renamed = client.post(
+        f"/curate/studies/{slug}/edit",
+        data={**fields, "slug": "other-slug", "csrf_token": token, "version": version},
+    )
+    assert renamed.status_code == 400 and "keeps its slug" in renamed.text
+    done = client.post(
+        f"/curate/studies/{slug}/edit", data={**fields, "csrf_token": token, "version": version}
+    )
+    assert done.status_code == 303
+    from web.workspace import publisher
+
+    with publishing_app.app_context():
+        job = publisher().wait(int(done.headers["Location"].rsplit("/", 1)[1]), 120)
+    assert job is not None and job.state == "done", job
+    written = json.loads(next((tmp_path / "records").glob(f"**/{slug}.json")).read_text())
+    assert written["pem"] == "required"
+    assert {k: v for k, v in written.items() if k != "pem"} == {
+        k: v for k, v in record.items() if k != "pem"
+    }  # nothing else changed, unknown fields kept
+    entry = next(e for e in AuditLog(publishing_app.config["DATA_DIR"]).list() if e.target == slug)
+    assert (entry.actor, entry.action, entry.changes) == (
+        "ada",
+        "edit-study",
+        {"pem": [record.get("pem"), "required"]},
+    )
+    stale = client.post(
+        f"/curate/studies/{slug}/edit", data={**fields, "csrf_token": token, "version": version}
+    )
+    assert stale.status_code == 409 and "changed this study after you opened it" in stale.text
+    assert len(FIELDS) > 20
+    assert client.get("/curate/studies/no-such-study/edit").status_code == 404
+
+
+def test_a_study_in_a_json_lines_file_is_not_edited_here(publishing_app: Flask) -> None:
+    client = publishing_app.test_client()
+    sign_in(client)
+    from tests.conftest import SOURCES
+
+    lines = SOURCES[1].read_text(encoding="utf-8").splitlines()
+    slug = json.loads(lines[0])["slug"]
+    publishing_app.config["SOURCES"] = [str(s) for s in SOURCES]
+    publishing_app.extensions.pop("workspace.publisher", None)
+    answer = client.get(f"/curate/studies/{slug}/edit")
+    assert answer.status_code == 409 and "JSON Lines" in answer.text

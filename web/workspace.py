@@ -14,6 +14,7 @@ from __future__ import annotations
 import hmac
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -95,28 +96,33 @@ def _audit() -> AuditLog:
     return log
 
 
+def publish_sources() -> Callable[[], list[Path]]:
+    """Return a function listing the sources a publication builds from, usable off-request."""
+    from search.schema import configured_sources
+
+    configured = current_app.config.get("SOURCES")
+    curated = curated_dir()
+
+    def sources() -> list[Path]:  # runs on the publisher's thread too: no app context there
+        paths = [Path(p) for p in configured] if configured else configured_sources()
+        if curated.is_dir() and curated not in paths:
+            paths.append(curated)  # where accepted drafts are written
+        return paths
+
+    return sources
+
+
 def publisher() -> Publisher:
     """Return the app's publisher: background builds of the served index from its sources."""
     found = current_app.extensions.get("workspace.publisher")
     if found is None:
-        from search.schema import configured_sources
-
-        configured = current_app.config.get("SOURCES")
         audit = _audit()
-
-        curated = curated_dir()
-
-        def sources() -> list[Path]:  # runs on the publisher's thread: no app context here
-            paths = [Path(p) for p in configured] if configured else configured_sources()
-            if curated.is_dir() and curated not in paths:
-                paths.append(curated)  # where accepted drafts are written
-            return paths
 
         def finished(job: Job) -> None:
             audit.record(job.requested_by, f"publish-{job.state}", f"publish:{job.id}",
                          note=job.reason)  # fmt: skip
 
-        found = Publisher(Path(current_app.config["INDEX_DIR"]), sources, finished)
+        found = Publisher(Path(current_app.config["INDEX_DIR"]), publish_sources(), finished)
         current_app.extensions["workspace.publisher"] = found
     return found
 
