@@ -589,7 +589,7 @@ def test_study_page_markers_without_findings_snapshot_and_other_fields(client) -
         ["IL-12p40", "Increased", "plasma"],
         ["CSF-1", "Increased", "plasma"],
         ["TGF-β", "No difference", "plasma"],
-        ["IL-1Ra", "Measured; direction not recorded", ""],
+        ["IL-1Ra", "Measured; no direction given", ""],
     ]
     other = doc.find("section", **{"aria-labelledby": "other-heading"}).find("dl")
     assert [
@@ -603,7 +603,7 @@ def test_minimal_record_page(client) -> None:  # type: ignore[no-untyped-def]
     doc = page(client, "/studies/minimal-1998-record")
     assert doc.find("p", cls="study__byline").text == "Solo, A · 1998"
     facts = doc.find_all("dl", cls="facts")[0]
-    assert [dd.text for dd in facts.find_all("dd")] == ["Not recorded"] * 4
+    assert [dd.text for dd in facts.find_all("dd")] == ["Not known"] * 4
     assert (
         doc.find("p", id="citation-text").text
         == "Solo A. A minimal record with only the required fields. 1998."

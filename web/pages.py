@@ -259,7 +259,7 @@ class SearchView:
 class FindingRow:
     marker: str
     url: str
-    direction: str | None  # None: measured, direction not recorded
+    direction: str | None  # None: measured, no direction given
     direction_label: str
     sample: str | None
 
@@ -623,7 +623,7 @@ def finding_rows(record: Mapping[str, Any], atlas: Atlas) -> tuple[FindingRow, .
         if key not in reported:
             reported.add(key)
             rows.append(FindingRow(marker, filter_url("marker", marker), None,
-                                   "Measured; direction not recorded", None))  # fmt: skip
+                                   "Measured; no direction given", None))  # fmt: skip
     return tuple(rows)
 
 
