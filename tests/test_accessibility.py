@@ -311,3 +311,24 @@ def test_no_layout_shift_while_pages_load(tab_for, width: int) -> None:  # type:
         tab.wait_for_load_state("load")
         tab.wait_for_timeout(300)
         assert tab.evaluate("window.__shift") == 0, url
+
+
+@pytest.mark.parametrize(("motion", "behaviour"), [("reduce", "auto"), ("no-preference", "smooth")])
+def test_motion_only_when_not_reduced(browser, server: str, motion: str, behaviour: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    context = browser.new_context(base_url=server, reduced_motion=motion)
+    tab = context.new_page()
+    tab.goto("/about")
+    assert tab.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == behaviour
+    context.close()
+
+
+def test_higher_contrast_makes_secondary_text_as_dark_as_body_text(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    context = browser.new_context(base_url=server, contrast="more")
+    tab = context.new_page()
+    tab.goto(ROERINK)
+    colours = tab.evaluate(
+        "[getComputedStyle(document.body).color,"
+        " getComputedStyle(document.querySelector('.study__byline')).color]"
+    )
+    assert colours[0] == colours[1]
+    context.close()
