@@ -163,7 +163,7 @@ def test_without_javascript_the_system_dark_mode_is_followed(browser, server: st
     context.close()
 
 
-@pytest.mark.parametrize("width", [320, 390])
+@pytest.mark.parametrize("width", [320, 390, 640])  # 640: 1280 px at 200% zoom
 def test_reflow_at_320_px_and_large_text_without_sideways_scrolling(tab_for, width: int) -> None:  # type: ignore[no-untyped-def]
     tab = tab_for({"text": "larger", "short": "never"}, width=width)
     for url in PAGES.values():
@@ -332,3 +332,29 @@ def test_higher_contrast_makes_secondary_text_as_dark_as_body_text(browser, serv
     )
     assert colours[0] == colours[1]
     context.close()
+
+
+@pytest.mark.parametrize("variant", ["light", "dark"])
+def test_focus_is_visible_on_everything_the_keyboard_reaches(tab_for, variant: str) -> None:  # type: ignore[no-untyped-def]
+    tab = tab_for(VARIANTS[variant])
+    for url in (ROERINK, "/search?q=cytokines"):
+        tab.goto(url)
+        tab.get_by_role("button", name="Reading settings").click()  # its radios too
+        tab.locator("body").evaluate("b => document.activeElement.blur()")
+        seen = set()
+        for _ in range(120):
+            tab.keyboard.press("Tab")
+            html, visible = tab.evaluate(
+                """(() => {
+                  const e = document.activeElement, s = getComputedStyle(e);
+                  const bar = e.querySelector(".histogram__target");  // an SVG histogram bar
+                  const ring = bar ? getComputedStyle(bar).stroke !== "none"
+                    : s.outlineStyle === "solid" && parseFloat(s.outlineWidth) >= 3;
+                  return [e.outerHTML.slice(0, 80), ring];
+                })()"""
+            )
+            if html in seen or html.startswith("<body"):
+                continue  # Tab went past the last element, to the browser
+            seen.add(html)
+            assert visible, (url, html)
+        assert len(seen) > 30, url
