@@ -358,3 +358,13 @@ def test_focus_is_visible_on_everything_the_keyboard_reaches(tab_for, variant: s
             seen.add(html)
             assert visible, (url, html)
         assert len(seen) > 30, url
+
+
+def test_short_view_prints_every_section(tab_for) -> None:  # type: ignore[no-untyped-def]
+    tab = tab_for(width=390)
+    tab.goto(ROERINK)
+    summary_text = tab.locator("section[aria-labelledby=summary-heading] > p").first
+    assert summary_text.is_hidden()
+    tab.emulate_media(media="print")
+    assert summary_text.is_visible()
+    assert tab.locator(".in-short").is_hidden()
