@@ -163,7 +163,7 @@ def test_without_javascript_the_system_dark_mode_is_followed(browser, server: st
     context.close()
 
 
-@pytest.mark.parametrize("width", [320, 390])
+@pytest.mark.parametrize("width", [320, 390, 640])  # 640: 1280 px at 200% zoom
 def test_reflow_at_320_px_and_large_text_without_sideways_scrolling(tab_for, width: int) -> None:  # type: ignore[no-untyped-def]
     tab = tab_for({"text": "larger", "short": "never"}, width=width)
     for url in PAGES.values():
@@ -311,3 +311,60 @@ def test_no_layout_shift_while_pages_load(tab_for, width: int) -> None:  # type:
         tab.wait_for_load_state("load")
         tab.wait_for_timeout(300)
         assert tab.evaluate("window.__shift") == 0, url
+
+
+@pytest.mark.parametrize(("motion", "behaviour"), [("reduce", "auto"), ("no-preference", "smooth")])
+def test_motion_only_when_not_reduced(browser, server: str, motion: str, behaviour: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    context = browser.new_context(base_url=server, reduced_motion=motion)
+    tab = context.new_page()
+    tab.goto("/about")
+    assert tab.evaluate("getComputedStyle(document.documentElement).scrollBehavior") == behaviour
+    context.close()
+
+
+def test_higher_contrast_makes_secondary_text_as_dark_as_body_text(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+    context = browser.new_context(base_url=server, contrast="more")
+    tab = context.new_page()
+    tab.goto(ROERINK)
+    colours = tab.evaluate(
+        "[getComputedStyle(document.body).color,"
+        " getComputedStyle(document.querySelector('.study__byline')).color]"
+    )
+    assert colours[0] == colours[1]
+    context.close()
+
+
+@pytest.mark.parametrize("variant", ["light", "dark"])
+def test_focus_is_visible_on_everything_the_keyboard_reaches(tab_for, variant: str) -> None:  # type: ignore[no-untyped-def]
+    tab = tab_for(VARIANTS[variant])
+    for url in (ROERINK, "/search?q=cytokines"):
+        tab.goto(url)
+        tab.get_by_role("button", name="Reading settings").click()  # its radios too
+        tab.locator("body").evaluate("b => document.activeElement.blur()")
+        seen = set()
+        for _ in range(120):
+            tab.keyboard.press("Tab")
+            html, visible = tab.evaluate(
+                """(() => {
+                  const e = document.activeElement, s = getComputedStyle(e);
+                  const bar = e.querySelector(".histogram__target");  // an SVG histogram bar
+                  const ring = bar ? getComputedStyle(bar).stroke !== "none"
+                    : s.outlineStyle === "solid" && parseFloat(s.outlineWidth) >= 3;
+                  return [e.outerHTML.slice(0, 80), ring];
+                })()"""
+            )
+            if html in seen or html.startswith("<body"):
+                continue  # Tab went past the last element, to the browser
+            seen.add(html)
+            assert visible, (url, html)
+        assert len(seen) > 30, url
+
+
+def test_short_view_prints_every_section(tab_for) -> None:  # type: ignore[no-untyped-def]
+    tab = tab_for(width=390)
+    tab.goto(ROERINK)
+    summary_text = tab.locator("section[aria-labelledby=summary-heading] > p").first
+    assert summary_text.is_hidden()
+    tab.emulate_media(media="print")
+    assert summary_text.is_visible()
+    assert tab.locator(".in-short").is_hidden()

@@ -1031,3 +1031,12 @@ def test_study_page_has_in_short_and_foldable_sections(client) -> None:  # type:
                      "About the study", "Markers and findings", "Cite this study",
                      "Other fields", "Related studies", "Suggest a correction"]  # fmt: skip
     assert not page(client, "/studies/minimal-1998-record").find_all("section", cls="in-short")
+
+
+def test_about_lists_what_every_label_means(client) -> None:  # type: ignore[no-untyped-def]
+    from web.pages import DESIGN_LABELS
+
+    section = page(client, "/about").find("section", id="labels")
+    terms = [dt.text for dt in section.find_all("dt")]
+    assert terms == [*DESIGN_LABELS.values(), "Evidence level (E0–E3)", "Confidence",
+                     "Peer reviewed", "Not peer reviewed", "Retracted"]  # fmt: skip

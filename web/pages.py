@@ -782,4 +782,12 @@ def about() -> str:
         pem_labels=PEM_LABELS,
         pem_explanations=PEM_EXPLANATIONS,
         directions=[(d, DIRECTION_LABELS[d]) for d in DIRECTIONS],
+        designs=[(DESIGN_LABELS[d], text) for d, text in DESIGN_EXPLANATIONS.items()],
+        other_labels=[
+            ("Evidence level (E0–E3)", EVIDENCE_LEVEL_EXPLANATION),
+            ("Confidence", CONFIDENCE_EXPLANATION),
+            ("Peer reviewed", PEER_REVIEW_EXPLANATIONS[True]),
+            ("Not peer reviewed", PEER_REVIEW_EXPLANATIONS[False]),
+            ("Retracted", RETRACTED_EXPLANATION),
+        ],
     )
