@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8080
 
-.PHONY: serve test test-fast typecheck index lint format bench bench-quick browser clean
+.PHONY: serve test test-fast typecheck index lint format bench bench-quick browser axe clean
 
 # The stamp files make installs happen once, and again whenever pyproject.toml changes.
 $(VENV)/.installed: pyproject.toml
@@ -38,7 +38,20 @@ browser:
 	      || echo "warning: could not install chromium; browser tests will be skipped"; \
 	  else echo "warning: chromium missing and cannot be installed here; browser tests will be skipped"; fi; }
 
-test: $(VENV)/.installed-test browser
+# axe-core for the accessibility tests, from the npm registry (never a CDN), into .cache/axe;
+# npm comes from Debian when we can install it. Without it the axe tests skip and say why.
+AXE_JS := .cache/axe/node_modules/axe-core/axe.min.js
+axe: $(AXE_JS)
+$(AXE_JS):
+	@command -v npm >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q nodejs npm >/dev/null) \
+	      || echo "warning: could not install npm; the axe tests will be skipped"; \
+	  else echo "warning: npm missing and cannot be installed here; the axe tests will be skipped"; fi; }
+	@command -v npm >/dev/null 2>&1 && npm install --silent --no-save --no-audit --no-fund \
+	  --prefix .cache/axe axe-core@4.14.1 || echo "warning: could not install axe-core from npm"
+
+test: $(VENV)/.installed-test browser $(AXE_JS)
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest --cov --cov-report=
@@ -67,5 +80,10 @@ bench: $(VENV)/.installed-bench
 bench-quick: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run --sizes 1000 --quick
 
+# Relevance over the bundled studies (bench/relevance.tsv): ours beside plain BM25 (tantivy).
+.PHONY: eval
+eval: $(VENV)/.installed-bench
+	$(BIN)/python -m bench.relevance --misses
+
 clean:
-	rm -rf $(VENV) index/gen-* index/CURRENT index/.build-* tests/artifacts .coverage
+	rm -rf $(VENV) index/gen-* index/CURRENT index/.build-* tests/artifacts .cache .coverage

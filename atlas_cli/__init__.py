@@ -11,7 +11,9 @@ import click
 # runs or help lists it: `atlas index build` then starts without loading Flask and the web
 # layer, a third of its start-up time.
 COMMANDS = {
+    "audit": "atlas_cli.curators:audit_group",
     "contributions": "atlas_cli.contributions:contributions_group",  # curators', when present
+    "curators": "atlas_cli.curators:curators_group",
     "drafts": "atlas_cli.drafts:drafts_group",
     "import": "atlas_cli.imports:import_group",
     "index": "atlas_cli.index:index_group",
@@ -35,6 +37,26 @@ class _LazyGroup(click.Group):
         module, _, attribute = target.partition(":")
         command: click.Command = getattr(importlib.import_module(module), attribute)
         return command
+
+    def format_epilog(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        # Worked out when help is shown, not when a command starts.
+        from search.settings import (
+            BUNDLED_STUDIES,
+            IS_CHECKOUT,
+            default_data_dir,
+            default_index_dir,
+        )
+
+        where = "this checkout" if IS_CHECKOUT else "the per-user data directory (installed)"
+        formatter.write_paragraph()
+        formatter.write_text(f"Where things are (defaults in {where}):")
+        for label, path, override in (
+            ("index", default_index_dir(), "$ATLAS_INDEX, --index"),
+            ("private data", default_data_dir(), "$ATLAS_DATA"),
+            ("bundled studies", BUNDLED_STUDIES, "$ATLAS_SOURCE, --source"),
+        ):
+            # written as is, not wrapped: a path split over two lines cannot be copied
+            formatter.write(f"  {label + ':':<17}{path} (or {override})\n")
 
 
 def _is_present(target: str) -> bool:

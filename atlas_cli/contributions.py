@@ -28,8 +28,8 @@ def data_option(func):  # type: ignore[no-untyped-def]
         "data_dir",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
-        help="Data directory holding the corrections (default: $ATLAS_DATA or instance/ in "
-        "the project, as the web app uses).",
+        help="Data directory holding the corrections (default: $ATLAS_DATA, or the private "
+        "data directory `atlas --help` shows, as the web app uses).",
     )(func)
 
 

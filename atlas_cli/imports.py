@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import click
@@ -14,9 +15,11 @@ from atlas_cli.curation_options import (
     open_store,
 )
 from atlas_cli.output import as_json, visible
+from curation.eutils import EutilsClient, EutilsConfig, EutilsError
 from curation.formats import read_papers
 from curation.importing import Importer, ImportReport
 from curation.papers import Paper, UnreadableFile
+from curation.pubmed_import import PubmedImport
 
 
 @click.group("import")
@@ -85,3 +88,76 @@ def file_command(
     store = open_store(data_dir)
     report = Importer(store, atlas_records(sources, data_dir)).import_papers(papers)
     _print_report(report, json_output)
+
+
+def _day(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date such as 2024-01-31", param_hint=option
+        ) from None
+
+
+@import_group.command("pubmed")
+@click.argument("term")
+@click.option("--since", metavar="YYYY-MM-DD", help="Records added to PubMed on or after this day.")
+@click.option(
+    "--until", metavar="YYYY-MM-DD", help="Records added on or before this day (default today)."
+)
+@click.option(
+    "--max", "max_ids", type=click.IntRange(min=1), help="Import at most N records, newest first."
+)
+@click.option(
+    "--json", "json_output", is_flag=True, help="Print what was drafted and skipped as JSON."
+)
+@data_option
+@atlas_source_option
+def pubmed_command(
+    term: str,
+    since: str | None,
+    until: str | None,
+    max_ids: int | None,
+    json_output: bool,
+    data_dir: Path | None,
+    sources: tuple[Path, ...],
+) -> None:
+    """Draft the PubMed records a search matches, through NCBI E-utilities.
+
+    Dates are Entrez dates (when a record was added to PubMed). Stopped midway (even by
+    kill -9), the same command again goes on where it stopped. Set $ATLAS_NCBI_EMAIL (NCBI
+    asks for it) and $NCBI_API_KEY for 10 requests a second instead of 3.
+    """
+    if not term.strip():
+        raise click.BadParameter("give a search term", param_hint="TERM")
+    first, last = _day(since, "--since"), _day(until, "--until")
+    if first and last and first > last:
+        raise click.BadParameter("--since is after --until", param_hint="--since")
+    config = EutilsConfig.from_env()
+    if not config.email:
+        click.echo("warning: set ATLAS_NCBI_EMAIL so NCBI can reach you about heavy use", err=True)
+    store = open_store(data_dir)
+    importer = Importer(store, atlas_records(sources, data_dir))
+    say = (lambda m: None) if json_output else (lambda m: click.echo(m, err=True))
+    client = EutilsClient(config, on_retry=lambda m: click.echo(f"warning: {m}", err=True))
+    try:
+        report = PubmedImport(store, importer, client, say).run(term, first, last, max_ids)
+    except EutilsError as exc:
+        fail(f"{exc}; run the same command again to go on where it stopped")
+    if json_output:
+        click.echo(as_json(report.to_json()))
+        return
+    _print_report(report.imported, False)
+    if report.done_before:
+        click.echo(
+            f"({report.done_before:,} of {report.matched:,} records were done by an earlier run.)"
+        )
+    for pmid in report.missing:
+        click.echo(f"warning: PubMed did not return PMID {pmid}", err=True)
+    for day in report.truncated:
+        click.echo(
+            f"warning: more than 10,000 records on {day}: only the first 10,000 were imported",
+            err=True,
+        )

@@ -19,7 +19,7 @@ def index_option(func):  # type: ignore[no-untyped-def]
         "index_dir",
         type=click.Path(file_okay=False, path_type=Path),
         default=None,
-        help="Index directory (default: $ATLAS_INDEX or index/ in the project).",
+        help="Index directory (default: $ATLAS_INDEX, or the one `atlas --help` shows).",
     )(func)
 
 

@@ -62,6 +62,9 @@ def _filters(values: tuple[str, ...]) -> dict[str, list[str]]:
 @click.option("--per-page", type=int, default=20, show_default=True)
 @index_option
 @click.option("--json", "as_json", is_flag=True, help="Print the result as one JSON object.")
+@click.option(
+    "--as-typed", is_flag=True, help="Search the words as typed, never a corrected spelling."
+)
 def search_command(
     query: str,
     filters: tuple[str, ...],
@@ -70,10 +73,13 @@ def search_command(
     per_page: int,
     index_dir: Path | None,
     as_json: bool,
+    as_typed: bool,
 ) -> None:
     """Search the studies. An empty QUERY lists every study, newest first."""
     args: dict[str, Any] = _filters(filters)
     args.update(q=[query], page=[str(page)], per_page=[str(per_page)])
+    if as_typed:
+        args["as_typed"] = ["1"]
     if sort:
         args["sort"] = [sort]
     try:
@@ -101,7 +107,12 @@ def search_command(
             details.append("criteria: " + ", ".join(hit.criteria))
         echo("     " + " · ".join(d for d in details if d))
         echo(f"     {hit.slug}")
-    if result.suggestion:
+    if result.corrected:
+        echo(
+            f"\nShowing results for: {result.corrected}"
+            f" (search instead for {query!r} with --as-typed)"
+        )
+    elif result.suggestion:
         echo(f"\nDid you mean: {result.suggestion}")
 
 

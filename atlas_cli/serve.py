@@ -123,10 +123,11 @@ def serve_command(
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     index_dir = resolve_index(index_dir)
+    source_paths = resolve_sources(sources)
     if not is_current_format(index_dir):
         echo(f"No usable index at {index_dir}; building it first.", err=True)
         try:
-            report = build(index_dir, resolve_sources(sources))
+            report = build(index_dir, source_paths)
         except BuildLocked as exc:
             echo(f"error: {exc}", err=True)
             sys.exit(EXIT_BUSY)
@@ -139,7 +140,15 @@ def serve_command(
             echo("error: the records are invalid; nothing to serve", err=True)
             sys.exit(EXIT_FAILED)
     try:
-        app = create_app({"INDEX_DIR": str(index_dir), "LISTEN_HOST": host})
+        # The workspace publishes by rebuilding from the --source paths the server was given,
+        # else from the configured sources as they are at each build (curated/ may appear).
+        app = create_app(
+            {
+                "INDEX_DIR": str(index_dir),
+                "LISTEN_HOST": host,
+                "SOURCES": [str(p) for p in sources] or None,
+            }
+        )
     except ValueError as exc:  # a malformed setting: say which, no traceback
         echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)

@@ -10,6 +10,10 @@ from typing import Any
 
 from bench.mix import KINDS, QUERY_MIX
 
+# Sections other benchmark scripts write (bench/suggestions.py, bench/imports.py), kept in
+# BENCHMARKS.md whenever it is rendered again.
+SECTIONS = Path(__file__).parent / "sections"
+
 Entry = dict[str, Any]
 
 
@@ -568,6 +572,8 @@ def render(results: dict[str, Any]) -> str:
         out += ["## Where the build spends its time", ""]
         out += _hotspots(built[-1], "build_profile", "build_profile")
         out.append("")
+    for section in sorted(SECTIONS.glob("*.md")):
+        out += [section.read_text(encoding="utf-8").rstrip(), ""]
     return "\n".join(out)
 
 
@@ -577,3 +583,19 @@ def write_report(results: dict[str, Any], path: Path) -> None:
     if not results.get("sizes"):
         text += f"\n_{dt.date.today()}_\n"
     path.write_text(text, encoding="utf-8")
+
+
+def write_section(name: str, text: str, report: Path) -> None:
+    """Keep a section another script measured: in bench/sections/NAME.md and in the report."""
+    SECTIONS.mkdir(exist_ok=True)
+    body = f"<!-- section: {name} -->\n{text.strip()}\n<!-- /section: {name} -->"
+    (SECTIONS / f"{name}.md").write_text(body + "\n", encoding="utf-8")
+    current = report.read_text(encoding="utf-8") if report.exists() else "# Benchmarks\n"
+    start, end = f"<!-- section: {name} -->", f"<!-- /section: {name} -->"
+    if start in current and end in current:
+        before, _, rest = current.partition(start)
+        _, _, after = rest.partition(end)
+        current = before + body + after
+    else:
+        current = current.rstrip() + "\n\n" + body + "\n"
+    report.write_text(current, encoding="utf-8")

@@ -1,5 +1,10 @@
-"""Curation: papers from PubMed and reference managers become drafts that curators review.
+"""Curation: what curators bring in and keep in the instance data, outside the index.
+
+Papers from PubMed and reference managers become drafts that curators review (drafts,
+importing, suggest); curator accounts and sessions (accounts), the audit trail (audit) and
+background publishing (publish) serve the web workspace and the `atlas` commands alike.
 
 Imports go one way: this package uses `search` (vocabularies, marker names) and `indexer`
-(the record schema, sources); nothing in `search` or `indexer` imports it. The CLI wires it.
+(the record schema, sources); nothing in `search` or `indexer` imports it, and it imports no
+Flask. The CLI and web/workspace.py wire it.
 """

@@ -64,6 +64,29 @@ def _surrogate_errors(value: Any) -> dict[Any, Any] | list[str] | None:
     return None
 
 
+# Characters that show nothing but change what is shown: controls (ESC starts terminal escape
+# sequences), bidi embeddings, overrides and isolates (they reorder the text after them) and
+# zero-width spaces. Kept as written (the format promises text unchanged; pages escape it and
+# the CLI spells it out), but a curator is told, since they are almost never meant.
+_INVISIBLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b\u202a-\u202e\u2060\u2066-\u2069\ufeff]")
+
+
+def _invisible_fields(value: Any, path: str = "") -> list[tuple[str, str]]:
+    """Return (field path, first invisible character) for each string that holds one."""
+    if isinstance(value, str):
+        found = _INVISIBLE.search(value)
+        return [(path, found.group())] if found else []
+    if isinstance(value, list):
+        return [hit for i, v in enumerate(value) for hit in _invisible_fields(v, f"{path}[{i}]")]
+    if isinstance(value, dict):
+        return [
+            hit
+            for k, v in value.items()
+            for hit in _invisible_fields(v, f"{path}.{k}" if path else str(k))
+        ]
+    return []
+
+
 def _web_url(value: str) -> None:
     scheme, sep, rest = value.partition(":")
     if not sep or scheme.lower() not in URL_SCHEMES or not rest.startswith("//") or len(rest) < 3:
@@ -305,7 +328,8 @@ def validate_record(
 
 
 def record_warnings(record: dict[str, Any], file: str, line: int | None) -> list[Problem]:
-    """Return the warnings for a valid record: unknown criteria, PEM/criteria mismatch."""
+    """Return the warnings for a valid record: unknown criteria, invisible characters,
+    PEM/criteria mismatch."""
     slug = record["slug"]
     out = []
     criteria = record.get("criteria") or []
@@ -321,6 +345,18 @@ def record_warnings(record: dict[str, Any], file: str, line: int | None) -> list
                     True,
                 )
             )
+    for name, char in _invisible_fields(record):
+        out.append(
+            Problem(
+                file,
+                line,
+                slug,
+                name,
+                f"holds an invisible character (U+{ord(char):04X}) that can hide or reorder "
+                "text where it is shown; kept as written",
+                True,
+            )
+        )
     known = [c for c in criteria if canonical_criterion(c)]
     pem = record.get("pem", "unknown")
     if known and pem == "required" and not any(c in PEM_REQUIRING for c in known):

@@ -13,10 +13,18 @@ from whoosh.lang.porter import stem
 from whoosh.system import pack_uint
 
 from search.markers import GREEK
+from search.spelling import american
 
 # A letters-hyphen-digits compound (CSF-1, IL-6, SF-36) stays one word, so "CSF" does not
 # match inside "CSF-1"; other hyphens split words ("post-exertional" -> post, exertional).
 WORD = re.compile(r"[^\W\d_]+-\d\w*|\w+(?:\.?\w+)*")
+
+
+# Letters that are not a base letter plus an accent, so Unicode cannot strip them; written
+# without them in English (`Oster` finds `Øster`, `Lukasz` finds `Łukasz`).
+_PLAIN_LETTERS = str.maketrans(
+    {"ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th", "æ": "ae", "œ": "oe", "ı": "i"}
+)
 
 
 @lru_cache(maxsize=200_000)
@@ -27,6 +35,7 @@ def fold_word(word: str) -> str:
         text = "".join(GREEK.get(ch, ch) for ch in text)
     if text.isascii():
         return text
+    text = text.translate(_PLAIN_LETTERS)
     return "".join(
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
     )
@@ -139,11 +148,15 @@ def name_analyzer() -> TermTokenizer:
 
 @lru_cache(maxsize=200_000)
 def prose_term(word: str) -> str | None:
-    """Return the indexed form of one word of prose, or None for a stop word."""
+    """Return the indexed form of one word of prose, or None for a stop word.
+
+    British spellings are folded to American ones first (search/spelling.py), so either finds
+    both.
+    """
     folded = fold_word(word)
     if folded in STOP_WORDS:
         return None
-    return stem(folded)
+    return stem(american(folded))
 
 
 def placed_prose_terms(text: str) -> list[tuple[int, str]]:

@@ -13,6 +13,7 @@ import re
 import threading
 import time
 from collections import OrderedDict
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +25,7 @@ from search.facets import FacetCounter, union
 from search.params import SearchParams
 from search.reader import GenerationReader, IndexUnavailable
 from search.results import Hit, SearchResult
-from search.scoring import mask_to_bits
+from search.scoring import Scorer, mask_to_bits
 from search.store.current import read_current
 from search.store.meta import META_FILE
 from search.suggest import Speller
@@ -33,6 +34,56 @@ from search.vocabularies import criterion_key, tag_key
 log = logging.getLogger(__name__)
 
 CACHE_SIZE = 1024
+MOST_WORDS = "No study has every word; showing studies with most of them."
+
+
+class IndexLexicon(query_language.Lexicon):
+    """A generation's terms, looked up as queries need them (nothing is loaded up front).
+
+    Reads the term tables of the postings kept beside the index (in memory already), or
+    Whoosh's term index when there are none.
+    """
+
+    is_empty = False
+    CACHE = 100_000
+
+    def __init__(self, scorer: Scorer, lock: threading.Lock) -> None:
+        self.scorer = scorer
+        self.lock = lock
+        self._known: dict[tuple[str, str], bool] = {}
+
+    def _has(self, fields: Sequence[str], text: str) -> bool:
+        key = (fields[0], text)
+        known = self._known.get(key)
+        if known is not None:
+            return known
+        data = text.encode("utf-8")
+        kept = self.scorer.kept
+        if kept is not None:
+            known = any((f, data) in segment.terms for segment in kept for f in fields)
+        else:
+            with self.lock:
+                known = any((f, text) in leaf for leaf, _ in self.scorer.leaves for f in fields)
+        if len(self._known) >= self.CACHE:
+            self._known.clear()
+        self._known[key] = known
+        return known
+
+    def has_prose(self, term: str) -> bool:
+        return self._has(query_language.PROSE_FIELDS, term)
+
+    def has_author(self, word: str) -> bool:
+        return self._has(("authors",), word)
+
+    def author_words(self) -> set[str]:
+        """Return every word of the index's author names."""
+        kept = self.scorer.kept
+        if kept is not None:
+            return {
+                t.decode("utf-8") for segment in kept for f, t in segment.terms if f == "authors"
+            }
+        with self.lock:
+            return {t for leaf, _ in self.scorer.leaves for t in leaf.field_terms("authors")}
 
 
 class Generation:
@@ -50,6 +101,7 @@ class Generation:
         self.live = reader.live
         self._speller: Speller | None = None
         self._speller_lock = threading.Lock()
+        self._lexicon = IndexLexicon(self.scorer, self.lock)
 
     # -- filters -------------------------------------------------------------------------
 
@@ -63,10 +115,18 @@ class Generation:
             return tag_key(value)
         return value
 
+    def lexicon(self) -> query_language.Lexicon:
+        """Return what the index knows for reading queries: prose terms and author words."""
+        return self._lexicon
+
     def speller(self) -> Speller:
         with self._speller_lock:
             if self._speller is None:
                 vocabulary = dict(self.tables.vocabulary)
+                # authors' names too (`Natelsen` -> Natelson), counted once each
+                for word in self._lexicon.author_words():
+                    if word.isalpha() and len(word) >= 4:
+                        vocabulary.setdefault(word, 1)
                 self._speller = Speller(vocabulary)
             return self._speller
 
@@ -102,14 +162,70 @@ class Generation:
         return constraint, selected, resolved
 
     def _parse(self, params: SearchParams) -> query_language.Parsed | None:
-        return query_language.build(params.q, self.markers, self.years) if params.q else None
+        return self.parse_text(params.q) if params.q else None
+
+    def parse_text(self, text: str) -> query_language.Parsed:
+        """Return a query text read against this generation (its markers, years, lexicon)."""
+        return query_language.build(text, self.markers, self.years, self.lexicon())
+
+    def answer(
+        self, params: SearchParams
+    ) -> tuple[query_language.Parsed | None, int, np.ndarray | None, str | None, list[str]]:
+        """Return how the text was read, its match set and scores, the corrected query (or
+        None) and notices: the typed words first; a corrected spelling when they find nothing;
+        the studies matching most of the words when no study has them all."""
+        parsed = self._parse(params)
+        matched, scores = self.match(parsed)
+        if parsed is None or parsed.query is None or matched:
+            return parsed, matched, scores, None, []
+        corrected = None
+        if not params.as_typed:
+            suggestion = self._suggestion(params.q, parsed)
+            if suggestion is not None:
+                fixed = self.parse_text(suggestion)
+                fixed_matched, fixed_scores = self.match(fixed)
+                if fixed_matched:
+                    return fixed, fixed_matched, fixed_scores, suggestion, []
+                if fixed.clauses:
+                    parsed, corrected = fixed, suggestion
+        if len(parsed.clauses) < 2 or not any(optional for _, optional in parsed.clauses):
+            return parsed, matched, scores, corrected, []
+        matched, scores = self.match_most(parsed.clauses)
+        if not matched:
+            return parsed, matched, scores, corrected, []
+        return parsed, matched, scores, corrected, [MOST_WORDS]
+
+    def match_most(self, clauses: Sequence[tuple[Any, bool]]) -> tuple[int, np.ndarray]:
+        """Return the documents matching every required clause and most of the optional ones,
+        scored so that more matched clauses come first.
+
+        Kept: the documents matching every required clause and at least half of the optional
+        ones (or as many as any document does).
+        """
+        with self.lock:
+            found = [(self.scorer.evaluate(c), optional) for c, optional in clauses]
+        allowed = self.live.copy()
+        for match, optional in found:
+            if not optional:
+                allowed &= match.mask
+        optional_found = [m for m, optional in found if optional]
+        count = np.sum([m.mask & allowed for m in optional_found], axis=0)
+        best = int(count.max()) if len(optional_found) else 0
+        if best == 0 and len(optional_found) == len(found):
+            return 0, np.zeros(self.tables.doc_count)
+        floor = min(best, -(-len(optional_found) // 2))
+        mask = (count >= floor) & allowed
+        scores = np.sum([m.scores for m, _ in found], axis=0)
+        # each clause matched outweighs any score difference
+        scores = (count * (float(scores.max()) + 1.0) + scores) * mask
+        return mask_to_bits(mask), scores
 
     def records(self, params: SearchParams, limit: int) -> tuple[list[dict[str, Any]], int]:
         """Return the full records of a search's whole result set (at most `limit`), and its total.
 
         No facets, snippets or caching: this is what exports need.
         """
-        matched, scores = self.match(self._parse(params))
+        _, matched, scores, _, _ = self.answer(params)
         constraint, _, _ = self._constraints(params)
         for bits in constraint.values():
             matched &= bits
@@ -124,11 +240,11 @@ class Generation:
 
     def search(self, params: SearchParams) -> SearchResult:
         """Return one page of results with facets, evidence table and suggestion."""
-        parsed = self._parse(params)
+        parsed, matched, scores, corrected, more = self.answer(params)
         notices = list(params.notices)
         if parsed is not None and parsed.notice:
             notices.append(parsed.notice)
-        matched, scores = self.match(parsed)
+        notices.extend(more)
         constraint, selected, resolved = self._constraints(params)
 
         filtered = matched
@@ -153,7 +269,7 @@ class Generation:
             counts,
             parsed.marker_keys if parsed else [],
         )
-        suggestion = self._suggestion(params.q, parsed)
+        suggestion = corrected or self._suggestion(params.q, parsed)
         resolved_params = params.with_filters(resolved)
         searched = dict.fromkeys(
             [self.markers.display.get(k, k) for k in (parsed.marker_keys if parsed else [])]
@@ -167,6 +283,7 @@ class Generation:
             facet_value_counts=distinct,
             evidence=evidence,
             suggestion=suggestion,
+            corrected=corrected,
             read_as=parsed.read_as if parsed else "",
             notices=tuple(notices),
             generation=self.name,
@@ -178,8 +295,13 @@ class Generation:
         if parsed is None or not parsed.plain_words:
             return None
         vocabulary = self.tables.vocabulary
+        lexicon = self.lexicon()
         words = [(w, query_language.fold_name(w)) for w in parsed.plain_words]
-        unknown = [(w, f) for w, f in words if f.isalpha() and f not in vocabulary]
+        unknown = [
+            (w, f)
+            for w, f in words
+            if f.isalpha() and f not in vocabulary and not lexicon.has_author(f)
+        ]
         if not unknown:
             return None
         speller = self.speller()
@@ -188,6 +310,8 @@ class Generation:
         for word, folded in unknown:
             better = speller.correct(folded)
             if better is not None:
+                if word[:1].isupper() and word[1:2].islower():
+                    better = better.capitalize()  # a name stays a name
                 # the word itself, not the same letters inside another word ("cytokine cytokin")
                 whole_word = rf"(?<!\w){re.escape(word)}(?!\w)"
                 suggestion = re.sub(whole_word, better.replace("\\", r"\\"), suggestion, count=1)

@@ -7,6 +7,7 @@ Malformed values are dropped or clamped here and nowhere else. Values that are m
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -26,7 +27,7 @@ YEAR_MIN, YEAR_MAX = 1900, 2100
 _CLOSED = CLOSED_FILTERS
 _BOOLEAN_WORDS = {"yes": "true", "no": "false", "1": "true", "0": "false"}
 # The order of parameters in canonical URLs.
-PARAM_ORDER = ("q", *FACETS, "year_from", "year_to", "sort", "page", "per_page")
+PARAM_ORDER = ("q", *FACETS, "year_from", "year_to", "sort", "page", "per_page", "as_typed")
 
 
 class ParamError(ValueError):
@@ -44,6 +45,7 @@ class SearchParams:
     sort: str | None = None  # None: relevance with a query, newest without
     page: int = 1
     per_page: int = DEFAULT_PER_PAGE
+    as_typed: bool = False  # search the words as typed, never a corrected spelling
     notices: tuple[str, ...] = field(default=(), compare=False)
 
     @property
@@ -77,6 +79,8 @@ class SearchParams:
             pairs.append(("page", str(self.page)))
         if self.per_page != DEFAULT_PER_PAGE:
             pairs.append(("per_page", str(self.per_page)))
+        if self.as_typed:
+            pairs.append(("as_typed", "1"))
         return pairs
 
 
@@ -99,60 +103,70 @@ def _as_list(value: str | Sequence[str] | None) -> list[str]:
     return [v for v in value if isinstance(v, str)]
 
 
+_INTEGER = re.compile(r"-?[0-9]{1,10}")
+
+
 def _int(raw: str) -> int | None:
     raw = raw.strip()
-    # isdigit() alone accepts "²" and other digits int() refuses
-    if raw.isascii() and raw.lstrip("-").isdigit() and len(raw) < 12:
-        return int(raw)
-    return None
+    # isdigit() alone accepts "²" and other digits int() refuses; "--5" passed lstrip("-")
+    return int(raw) if _INTEGER.fullmatch(raw) else None
 
 
-def parse(args: Mapping[str, str | Sequence[str]]) -> SearchParams:
+def parse(args: Mapping[str, str | Sequence[str]], strict: bool = False) -> SearchParams:
     """Return the search parameters of a query string given as {name: [values]}.
 
     Unknown names are ignored. Raises ParamError for values beyond the service's bounds.
+    Invalid values are ignored with a notice; with `strict` (the API and downloads, which
+    programs call and whose OpenAPI document says what is valid) they raise ParamError too.
     """
     notices: list[str] = []
+    invalid: list[str] = []
+
+    def ignore(problem: str) -> None:
+        (invalid if strict else notices).append(problem if strict else f"Ignored {problem}")
 
     def first(name: str) -> str | None:
-        values = [v for v in _as_list(args.get(name)) if v.strip()]
+        given = _as_list(args.get(name))
+        values = [v for v in given if v.strip()]
+        if strict and given and not values:
+            ignore(f"{name}='': expected a value")
         return values[0] if values else None
 
     qs = _as_list(args.get("q"))
-    q = " ".join(" ".join(v.split()) for v in qs if v.strip())
-    if len(q) > MAX_QUERY_CHARS:
+    sent = sum(len(v) for v in qs) + max(0, len(qs) - 1)  # the bound is on what was sent
+    if sent > MAX_QUERY_CHARS:
         raise ParamError(
-            f"q: the query is {len(q)} characters long; at most {MAX_QUERY_CHARS} are allowed"
+            f"q: the query is {sent} characters long; at most {MAX_QUERY_CHARS} are allowed"
         )
+    q = " ".join(" ".join(v.split()) for v in qs if v.strip())
     if any(ch in q for ch in "\x00"):
         q = q.replace("\x00", "")
 
     filters: dict[str, list[str]] = {}
-    count = 0
     for name in FACETS:
-        for raw in _as_list(args.get(name)):
+        raws = _as_list(args.get(name))
+        if len(raws) > MAX_FILTER_VALUES:
+            raise ParamError(f"{name}: at most {MAX_FILTER_VALUES} values are allowed")
+        for raw in raws:
+            if len(raw) > MAX_VALUE_CHARS:
+                raise ParamError(f"{name}: a value is longer than {MAX_VALUE_CHARS} characters")
             value = " ".join(raw.split())
             if not value:
+                if strict and (name in _CLOSED or name == "year"):
+                    ignore(f"{name}='': expected a value")
                 continue
-            count += 1
-            if count > MAX_FILTER_VALUES:
-                raise ParamError(f"too many filter values; at most {MAX_FILTER_VALUES} are allowed")
-            if len(value) > MAX_VALUE_CHARS:
-                raise ParamError(f"{name}: a value is longer than {MAX_VALUE_CHARS} characters")
             if name in _CLOSED:
                 folded = value.lower() if name != "evidence_level" else value.upper()
                 folded = _BOOLEAN_WORDS.get(folded, folded) if name == "peer_reviewed" else folded
                 folded = "-".join(folded.split()) if name == "design" else folded
                 if folded not in _CLOSED[name]:
-                    notices.append(
-                        f"Ignored {name}={value!r}: expected one of {', '.join(_CLOSED[name])}."
-                    )
+                    ignore(f"{name}={value!r}: expected one of {', '.join(_CLOSED[name])}.")
                     continue
                 value = folded
             elif name == "year":
                 year = _int(value)
                 if year is None or not YEAR_MIN <= year <= YEAR_MAX:
-                    notices.append(f"Ignored year={value!r}: expected a year such as 2017.")
+                    ignore(f"year={value!r}: expected a year such as 2017.")
                     continue
                 value = str(year)
             filters.setdefault(name, []).append(value)
@@ -165,9 +179,7 @@ def parse(args: Mapping[str, str | Sequence[str]]) -> SearchParams:
             continue
         year = _int(raw)
         if year is None or not YEAR_MIN <= year <= YEAR_MAX:
-            notices.append(
-                f"Ignored {name}={raw!r}: expected a year between {YEAR_MIN} and {YEAR_MAX}."
-            )
+            ignore(f"{name}={raw!r}: expected a year between {YEAR_MIN} and {YEAR_MAX}.")
             continue
         bounds[name] = year
     year_from, year_to = bounds["year_from"], bounds["year_to"]
@@ -179,7 +191,7 @@ def parse(args: Mapping[str, str | Sequence[str]]) -> SearchParams:
     if sort is not None:
         sort = sort.strip().lower()
         if sort not in SORTS:
-            notices.append(f"Ignored sort={sort!r}: expected one of {', '.join(SORTS)}.")
+            ignore(f"sort={sort!r}: expected one of {', '.join(SORTS)}.")
             sort = None
 
     page = 1
@@ -187,7 +199,7 @@ def parse(args: Mapping[str, str | Sequence[str]]) -> SearchParams:
     if raw is not None:
         value = _int(raw)
         if value is None or value < 1:
-            notices.append(f"Ignored page={raw!r}: expected a whole number from 1.")
+            ignore(f"page={raw!r}: expected a whole number from 1.")
         elif value > MAX_PAGE:
             raise ParamError(f"page: at most {MAX_PAGE}")
         else:
@@ -198,14 +210,21 @@ def parse(args: Mapping[str, str | Sequence[str]]) -> SearchParams:
     if raw is not None:
         value = _int(raw)
         if value is None or value < 1:
-            notices.append(
-                f"Ignored per_page={raw!r}: expected a whole number from 1 to {MAX_PER_PAGE}."
-            )
+            ignore(f"per_page={raw!r}: expected a whole number from 1 to {MAX_PER_PAGE}.")
         elif value > MAX_PER_PAGE:
             raise ParamError(f"per_page: at most {MAX_PER_PAGE}")
         else:
             per_page = value
 
+    as_typed = False
+    raw = first("as_typed")
+    if raw is not None:
+        flag = _BOOLEAN_WORDS.get(raw.strip().lower(), raw.strip().lower())
+        if flag not in ("true", "false"):
+            ignore(f"as_typed={raw!r}: expected 1 or 0.")
+        as_typed = flag == "true"
+    if invalid:
+        raise ParamError(" ".join(invalid))
     return SearchParams(
         q=q,
         filters=_canonical_filters(filters),
@@ -214,5 +233,6 @@ def parse(args: Mapping[str, str | Sequence[str]]) -> SearchParams:
         sort=sort,
         page=page,
         per_page=per_page,
+        as_typed=as_typed,
         notices=tuple(notices),
     )

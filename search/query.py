@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
-from search.analysis import fold_word, name_terms, placed_prose_terms
+from search.analysis import STOP_WORDS, WORD, fold_word, name_terms, placed_prose_terms, prose_term
+from search.concepts import Thesaurus, thesaurus
 from search.markers import GREEK, MarkerDictionary, find_mentions, fold
 from search.vocabularies import criterion_key
 
@@ -51,6 +52,87 @@ _ID_LIKE = re.compile(r"\d")
 # Parentheses and NOTs nest at most this deep; deeper text is read as plain words. Each level
 # costs a few Python frames, and 250 of them used to exhaust the interpreter's stack.
 MAX_DEPTH = 32
+# How much a match through the thesaurus counts beside a match of the words as typed.
+EXPANSION_WEIGHT = 0.3
+# Words of a question that need not match ("what is the kynurenine pathway"): dropped when
+# the query has other words. Not "me": ME is the illness.
+QUESTION_WORDS = frozenset(
+    [
+        "what",
+        "which",
+        "who",
+        "whom",
+        "whose",
+        "why",
+        "how",
+        "where",
+        "when",
+        "does",
+        "do",
+        "did",
+        "is",
+        "are",
+        "was",
+        "were",
+        "can",
+        "could",
+        "should",
+        "would",
+        "will",
+        "there",
+        "any",
+        "about",
+        "tell",
+        "show",
+        "shows",
+        "i",
+        "my",
+        "our",
+        "there's",
+        "what's",
+    ]
+)
+# A year in a citation: 2017, 2017a, (2017), 2017, 2017;
+_YEAR_TOKEN = re.compile(r"^\(?((?:18|19|20)\d\d)[a-z]?\)?[,;.:]*$")
+_ET_AL = frozenset({"et", "al", "al.", "al.,", "al,", "et.", "&", "and", "y"})
+# Lower-case words inside surnames ("van der Meer", "de Vega", "Manuel y Keenoy").
+PARTICLES = frozenset(
+    [
+        "van",
+        "der",
+        "den",
+        "de",
+        "du",
+        "da",
+        "di",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "von",
+        "vom",
+        "zu",
+        "le",
+        "la",
+        "los",
+        "y",
+        "ten",
+        "ter",
+        "op",
+        "st",
+        "al",
+        "el",
+        "bin",
+    ]
+)
+# Prefixes written joined, hyphenated or spaced ("postviral", "post-viral", "post viral").
+PREFIXES = (
+    "post", "pre", "non", "anti", "long", "self", "cross", "low", "high", "multi", "over",
+    "under", "inter", "intra", "sub", "super", "hyper", "hypo", "neuro", "immuno", "cardio",
+    "auto", "bio", "co", "counter", "mid", "semi", "well", "whole", "micro", "macro", "peri",
+    "para", "poly", "pseudo", "ultra", "extra", "trans", "bottom", "top",
+)  # fmt: skip
+_LETTERS_DIGITS = re.compile(r"^([^\W\d_]+)-?(\d+)$")
 
 
 class Malformed(Exception):
@@ -108,6 +190,33 @@ class Parsed:
     name_terms: set[str] = field(default_factory=set)
     marker_keys: list[str] = field(default_factory=list)
     plain_words: list[str] = field(default_factory=list)  # candidates for spelling suggestions
+    # the query's parts, when it is a plain AND of them, each with whether it may be left
+    # out: a search that finds nothing with every part falls back to the studies matching
+    # most of the optional ones (plain words) and all of the others (markers, numbers, fields)
+    clauses: list[tuple[wq.Query, bool]] = field(default_factory=list)
+
+
+class Lexicon:
+    """What an index knows, for reading queries: its prose terms and the words of its authors.
+
+    This base knows nothing, and queries are read literally (no joined or split words, no
+    citations, no thesaurus); the engine passes one that looks in its index.
+    """
+
+    is_empty = True
+
+    def has_prose(self, term: str) -> bool:
+        """Return whether a term (an indexed form) occurs in the index's prose."""
+        return False
+
+    def has_author(self, word: str) -> bool:
+        """Return whether a folded word occurs in the index's author names."""
+        return False
+
+    def knows(self, text: str) -> bool:
+        """Return whether every indexed word of a text is in the index's prose."""
+        terms = [t for _, t in placed_prose_terms(text)]
+        return bool(terms) and all(self.has_prose(t) for t in terms)
 
 
 # ---- reading text into a tree ------------------------------------------------------------
@@ -265,7 +374,11 @@ class _Context:
     markers: MarkerDictionary
     years: Sequence[int]
     parsed: Parsed
+    lexicon: Lexicon = field(default_factory=Lexicon)
+    concepts: Thesaurus | None = None
     positive: bool = True
+    questions_dropped: bool = False
+    optional: set[int] = field(default_factory=set)  # ids of parts the fallback may leave out
 
 
 def _or(queries: list[wq.Query]) -> wq.Query | None:
@@ -314,6 +427,7 @@ def _prose_query(
     fields: Sequence[str] = PROSE_FIELDS,
     with_names: bool = True,
     phrase: bool = True,
+    scale: float = 1.0,
 ) -> wq.Query | None:
     placed = placed_prose_terms(text)
     if not placed:
@@ -325,10 +439,10 @@ def _prose_query(
         ctx.parsed.prose_terms.update(terms)
         if with_names:
             ctx.parsed.name_terms.update(names)
-    parts = [_field_terms(f, terms, WEIGHTS[f], phrase, offsets) for f in fields]
+    parts = [_field_terms(f, terms, WEIGHTS[f] * scale, phrase, offsets) for f in fields]
     if with_names:
-        parts.append(_field_terms("authors", names, WEIGHTS["authors"], phrase))
-        parts.append(_field_terms("journal", names, WEIGHTS["journal"], phrase))
+        parts.append(_field_terms("authors", names, WEIGHTS["authors"] * scale, phrase))
+        parts.append(_field_terms("journal", names, WEIGHTS["journal"] * scale, phrase))
     return _or([p for p in parts if p is not None])
 
 
@@ -347,36 +461,245 @@ def _marker_query(key: str, ctx: _Context, mentions: bool = True) -> wq.Query:
 
 def _words_query(text: str, ctx: _Context) -> tuple[wq.Query | None, str]:
     """AND of the words, with marker names (in any spelling, even over two words) found first."""
+    pairs = _word_clauses(text, ctx)
+    return _and([q for q, _ in pairs]), " AND ".join(s for _, s in pairs)
+
+
+def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
+    """Return the required parts of a run of plain words, each with how it was read.
+
+    In order: citations (`Keller et al. 2024`), marker names, thesaurus concepts, then words,
+    each matched in any of its forms (joined, hyphenated, spaced).
+    """
+    words = text.split()
+    content = [w for w in words if w.casefold().strip("?,.!") not in QUESTION_WORDS]
+    if content and len(content) < len(words):
+        ctx.questions_dropped = True
+        words = content
+    out: list[tuple[wq.Query | None, str]] = []
+    for kind, value in _citations(words, ctx):
+        if kind == "cite":
+            out.append(value)  # type: ignore[arg-type]
+        else:
+            out.extend(_marker_clauses(" ".join(value), ctx))  # type: ignore[arg-type]
+    return [(q, s) for q, s in out if q is not None and any(ch.isalnum() for ch in s)]
+
+
+def _citations(
+    words: list[str], ctx: _Context
+) -> list[tuple[str, tuple[wq.Query | None, str] | list[str]]]:
+    """Split a run of words into citations (surnames then a year) and the words between."""
+    out: list[tuple[str, tuple[wq.Query | None, str] | list[str]]] = []
+    lexicon = ctx.lexicon
+    rest: list[str] = []
+    i = 0
+    while i < len(words):
+        m = _YEAR_TOKEN.match(words[i]) if not lexicon.is_empty else None
+        if m is None:
+            rest.append(words[i])
+            i += 1
+            continue
+        # back from the year: "et al.", then surnames joined by "and" / "&"
+        j = len(rest)
+        while j > 0 and rest[j - 1].casefold().rstrip(",") in _ET_AL - {"and", "&", "y"}:
+            j -= 1
+        surnames: list[list[str]] = []
+        current: list[str] = []
+        k = j
+        while k > 0:
+            word = rest[k - 1].rstrip(",")
+            folded = name_terms(word)
+            if (
+                folded
+                and all(lexicon.has_author(t) for t in folded)
+                and fold_word(word) not in STOP_WORDS
+                or word.casefold() in PARTICLES
+                and current
+            ):
+                current.insert(0, word)
+            elif word.casefold() in ("and", "&") and current:
+                surnames.insert(0, current)
+                current = []
+            else:
+                break
+            k -= 1
+        if current:
+            surnames.insert(0, current)
+        if not surnames:
+            rest.append(words[i])
+            i += 1
+            continue
+        if rest[:k]:
+            out.append(("words", rest[:k]))
+        rest = []
+        out.append(("cite", _citation_query(surnames, m.group(1), ctx)))
+        i += 1
+    if rest:
+        out.append(("words", rest))
+    return out
+
+
+def _citation_query(
+    surnames: list[list[str]], year: str, ctx: _Context
+) -> tuple[wq.Query | None, str]:
     parts: list[wq.Query | None] = []
-    shown: list[str] = []
+    shown = []
+    for surname in surnames:
+        name = " ".join(surname)
+        terms = name_terms(name)
+        if ctx.positive:
+            ctx.parsed.name_terms.update(terms)
+        parts.append(_field_terms("authors", terms, WEIGHTS["authors"]))
+        shown.append(f'author:"{name}"' if len(surname) > 1 else f"author:{name}")
+    year_query = _year_query(year, ctx.years)
+    ctx.optional.add(id(year_query))
+    parts.append(year_query)
+    shown.append(f"year:{year}")
+    return _and(parts), " ".join(shown)
+
+
+def _marker_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query | None, str]]:
+    out: list[tuple[wq.Query | None, str]] = []
     pos = 0
     for mention in find_mentions(text, ctx.markers):
-        for word in text[pos : mention.start].split():
-            parts.append(_word_query(word, ctx))
-            shown.append(word)
+        out.extend(_concept_clauses(text[pos : mention.start].split(), ctx))
         span = text[mention.start : mention.end]
         query = _marker_query(mention.key, ctx)
         if not _is_id_like(span):
             # a marker that is also ordinary words ("heart rate") matches the words too
             query = _or([query, _prose_query(span, ctx)])
-        parts.append(query)
-        shown.append(f"marker:{ctx.markers.display.get(mention.key, span)}")
+        out.append((query, f"marker:{ctx.markers.display.get(mention.key, span)}"))
         pos = mention.end
-    for word in text[pos:].split():
-        parts.append(_word_query(word, ctx))
-        shown.append(word)
-    shown = [w for w in shown if any(ch.isalnum() for ch in w)]
-    parts = [p for p in parts if p is not None]
-    return _and(parts), " AND ".join(shown)
+    out.extend(_concept_clauses(text[pos:].split(), ctx))
+    return out
+
+
+def _concept_clauses(words: list[str], ctx: _Context) -> list[tuple[wq.Query | None, str]]:
+    """Return the parts of words with no marker: concepts of the thesaurus, then words."""
+    if not words:
+        return []
+    words = _merge_joined(words, ctx)
+    concepts = ctx.concepts
+    terms = [tuple(t for _, t in placed_prose_terms(w)) for w in words]
+    out: list[tuple[wq.Query | None, str]] = []
+    plain: list[str] = []
+    i = 0
+    while i < len(words):
+        end, expansions = concepts.longest(terms, i) if concepts else (i, ())
+        if not expansions:
+            plain.append(words[i])
+            i += 1
+            continue
+        out.extend(_plain_clauses(plain, ctx))
+        plain = []
+        typed = " ".join(words[i:end])
+        # as typed, each word may be in any field, as without the thesaurus
+        query = _and([_prose_query(w, ctx, phrase=False) for w in words[i:end]])
+        alternatives = [
+            _prose_query(e, ctx, phrase=False, scale=EXPANSION_WEIGHT) for e in expansions
+        ]
+        also = ", ".join(f'"{e}"' if " " in e else e for e in expansions)
+        clause = _or([query, *alternatives])
+        ctx.optional.add(id(clause))
+        out.append((clause, f"{typed} (also: {also})"))
+        i = end
+    out.extend(_plain_clauses(plain, ctx))
+    return out
+
+
+def _plain_clauses(words: list[str], ctx: _Context) -> list[tuple[wq.Query | None, str]]:
+    """Return one part per word; words without digits (and years) may be left out."""
+    out: list[tuple[wq.Query | None, str]] = []
+    for word in words:
+        query = _word_query(word, ctx)
+        if query is not None and (not _ID_LIKE.search(word) or _YEAR_TOKEN.match(word)):
+            ctx.optional.add(id(query))
+        shown = word
+        forms = _word_forms(word, ctx)
+        if forms:
+            shown = f"{word} (or: {', '.join(forms)})"
+        out.append((query, shown))
+    return out
+
+
+def _merge_joined(words: list[str], ctx: _Context) -> list[str]:
+    """Return the words with each two the index knows as one written as one (`HHV 6`)."""
+    out: list[str] = []
+    i = 0
+    while i < len(words):
+        joined = _joined(words[i], words[i + 1], ctx) if i + 1 < len(words) else None
+        if joined is None:
+            out.append(words[i])
+            i += 1
+        else:
+            out.append(joined)
+            i += 2
+    return out
+
+
+def _joined(first: str, second: str, ctx: _Context) -> str | None:
+    """Return two words written as one ("neuro inflammation", "HHV 6") when the index has it."""
+    lexicon = ctx.lexicon
+    if lexicon.is_empty or not first.isalnum() or not second.isalnum():
+        return None
+    if first.isdigit():
+        return None
+    candidates = [first + second]
+    if second.isdigit() and first.isalpha():
+        candidates.insert(0, f"{first}-{second}")
+    for candidate in candidates:
+        term = prose_term(candidate)
+        if term is not None and lexicon.has_prose(term) and len(WORD.findall(candidate)) == 1:
+            return candidate
+    return None
+
+
+def _word_forms(word: str, ctx: _Context) -> list[str]:
+    """Return the other forms of a word that the index knows (`postviral`, `post viral`)."""
+    lexicon = ctx.lexicon
+    if lexicon.is_empty:
+        return []
+    folded = fold_word(word)
+    forms: list[str] = []
+    pieces = WORD.findall(word)
+    m = _LETTERS_DIGITS.match(folded)
+    if m:
+        letters, digits = m.groups()
+        forms += [f"{letters}-{digits}", f"{letters}{digits}", f"{letters} {digits}"]
+    elif len(pieces) > 1 and all(p.isalpha() for p in pieces):
+        forms.append("".join(pieces))
+    elif folded.isalpha() and len(folded) >= 5:
+        known = lexicon.has_prose(prose_term(folded) or "")
+        for cut in range(1, len(folded) - 2):
+            left, right = folded[:cut], folded[cut:]
+            if known and left not in PREFIXES:
+                continue
+            if (len(left) == 1 or left in PREFIXES or len(left) >= 3) and lexicon.knows(
+                f"{left} {right}"
+            ):
+                forms.append(f"{left} {right}")
+                break
+    return [f for f in forms if fold_word(f) != folded and lexicon.knows(f)]
 
 
 def _word_query(word: str, ctx: _Context) -> wq.Query | None:
-    if ctx.positive and any(ch.isalpha() for ch in word):
-        ctx.parsed.plain_words.append(word)
+    forms = _word_forms(word, ctx)
+    lexicon = ctx.lexicon
+    if ctx.positive and any(ch.isalpha() for ch in word) and not forms:
+        folded = fold_word(word)
+        term = prose_term(word)
+        if not ((term and lexicon.has_prose(term)) or lexicon.has_author(folded)):
+            ctx.parsed.plain_words.append(word)
     # A typed word that splits in two ("ME/CFS", "post-exertional") needs both parts in one
     # field, not adjacent: checking positions of words found in nearly every study was the
     # slowest thing a search could do. Quoted phrases are matched exactly.
-    return _prose_query(word, ctx, phrase=False)
+    query = _prose_query(word, ctx, phrase=False)
+    if forms:
+        query = _or([query, *(_prose_query(f, ctx, phrase=False) for f in forms)])
+    if _YEAR_TOKEN.match(word) and ctx.years:
+        # a year on its own may be the year of the study
+        query = _or([query, _year_query(_YEAR_TOKEN.match(word).group(1), ctx.years)])  # type: ignore[union-attr]
+    return query
 
 
 def year_range(value: str) -> tuple[int, int] | None:
@@ -474,31 +797,52 @@ def _combine_and(queries: list[wq.Query]) -> wq.Query | None:
     return base
 
 
-def build(text: str, markers: MarkerDictionary, years: Sequence[int] = ()) -> Parsed:
-    """Return the Whoosh query for the user's text (None when it holds nothing searchable)."""
+def build(
+    text: str,
+    markers: MarkerDictionary,
+    years: Sequence[int] = (),
+    lexicon: Lexicon | None = None,
+) -> Parsed:
+    """Return the Whoosh query for the user's text (None when it holds nothing searchable).
+
+    With a lexicon (what the index knows), words are also matched in their other forms,
+    surnames before a year read as a citation, and thesaurus concepts expanded.
+    """
     parsed = Parsed(query=None, read_as="")
     text = text.strip()
     if not text:
         return parsed
-    ctx = _Context(markers, years, parsed)
+    lexicon = lexicon or Lexicon()
+    ctx = _Context(markers, years, parsed, lexicon, None if lexicon.is_empty else thesaurus())
     m = DOI_ALONE.match(text)
     if m:
         parsed.query = wq.Term("doi", m.group(1).lower())
         parsed.read_as = f"doi:{m.group(1)}"
         return parsed
-    node, notice = read(text)
+    # "Surname (2017)": the brackets hold a year, not a group
+    node, notice = read(_BRACKETED_YEAR.sub(r" \1 ", text))
     parsed.notice = notice
     if node is None:
         parsed.read_as = ""
         if not notice:
             parsed.notice = "The query holds no words to search for."
         return parsed
-    query, shown = _convert(node, ctx)
+    parts = _top_parts(node, ctx)
+    if parts is not None:
+        query = _and([q for q, _ in parts])
+        shown = " AND ".join(s for _, s in parts)
+        for part, _ in parts:
+            # a citation is its authors and a year: the fallback may leave out the year
+            for clause in part.subqueries if isinstance(part, wq.And) else [part]:
+                parsed.clauses.append((clause, id(clause) in ctx.optional))
+    else:
+        query, shown = _convert(node, ctx)
     if isinstance(query, wq.Not):
         query = wq.AndNot(wq.Every(), query.query)
     m = PMID_ALONE.match(text)
     if m:
         query = _or([wq.Term("pmid", m.group(1), boost=10.0), query])
+        parsed.clauses = []
     if shown.startswith("(") and shown.endswith(")") and isinstance(node, All | Any_):
         shown = shown[1:-1]
     parsed.query = query
@@ -506,6 +850,26 @@ def build(text: str, markers: MarkerDictionary, years: Sequence[int] = ()) -> Pa
     if query is None and not parsed.notice:
         parsed.notice = "The query holds only common words; showing every study."
     return parsed
+
+
+_BRACKETED_YEAR = re.compile(r"\(((?:18|19|20)\d\d[a-z]?)\)")
+
+
+def _top_parts(node: Node, ctx: _Context) -> list[tuple[wq.Query, str]] | None:
+    """Return the required parts of a query that is a plain AND (no NOT, no OR at the top)."""
+    if isinstance(node, Words):
+        return _word_clauses(node.text, ctx)
+    if not isinstance(node, All) or any(isinstance(n, Not) for n in node.nodes):
+        return None
+    parts: list[tuple[wq.Query, str]] = []
+    for child in node.nodes:
+        if isinstance(child, Words):
+            parts.extend(_word_clauses(child.text, ctx))
+        else:
+            query, shown = _convert(child, ctx)
+            if query is not None:
+                parts.append((query, shown))
+    return parts
 
 
 def fold_name(text: str) -> str:

@@ -99,6 +99,7 @@ class SearchResult:
     generation: str
     sort: str
     searched_markers: tuple[str, ...] = ()  # markers asked for, in the text or by filter
+    corrected: str | None = None  # the corrected query searched instead of the typed one
 
     @property
     def page_count(self) -> int:
@@ -116,6 +117,7 @@ class SearchResult:
             "facets": {name: [v.to_json() for v in values] for name, values in self.facets.items()},
             "facet_totals": dict(self.facet_value_counts),  # distinct values before capping
             "suggestion": self.suggestion,
+            "corrected": self.corrected,
             "evidence": [e.to_json() for e in self.evidence],
             "read_as": self.read_as,
             "notices": list(self.notices),

@@ -8,15 +8,49 @@ test or a command sees the environment it runs in.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from pathlib import Path
 
-# Where things are when nothing is configured: the project's own folders.
+# Where things are when nothing is configured. Run from a checkout: the project's index/,
+# instance/ and data/studies/. Installed (pip install ., a wheel): the studies shipped as the
+# package data of `atlas_studies` (pyproject.toml maps data/ to it), and the index and private
+# data in a per-user data directory (platformdirs: ~/.local/share/mecfs-atlas-search on Linux).
+APP_NAME = "mecfs-atlas-search"
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_INDEX_DIR = PROJECT_ROOT / "index"
-BUNDLED_STUDIES = PROJECT_ROOT / "data" / "studies"
-DEFAULT_DATA_DIR = PROJECT_ROOT / "instance"
+IS_CHECKOUT = (PROJECT_ROOT / "pyproject.toml").is_file() and (
+    PROJECT_ROOT / "data" / "studies"
+).is_dir()
 CURATED_DIR_NAME = "curated"  # accepted drafts, under the data directory unless configured
+
+
+def user_data_dir() -> Path:
+    """Return the per-user directory an installed atlas keeps its index and private data in."""
+    import platformdirs
+
+    return platformdirs.user_data_path(APP_NAME, appauthor=False)
+
+
+def _installed_studies() -> Path:
+    spec = importlib.util.find_spec("atlas_studies")
+    for location in (spec.submodule_search_locations or []) if spec else []:
+        if (Path(location) / "studies").is_dir():
+            return Path(location) / "studies"
+    return PROJECT_ROOT / "atlas_studies" / "studies"  # reported as missing by the CLI
+
+
+BUNDLED_STUDIES = PROJECT_ROOT / "data" / "studies" if IS_CHECKOUT else _installed_studies()
+
+
+def default_index_dir() -> Path:
+    """Return the index directory used when none is configured."""
+    return PROJECT_ROOT / "index" if IS_CHECKOUT else user_data_dir() / "index"
+
+
+def default_data_dir() -> Path:
+    """Return the private data directory (reader corrections, secret) used when none is set."""
+    return PROJECT_ROOT / "instance" if IS_CHECKOUT else user_data_dir() / "instance"
+
 
 INDEX = "ATLAS_INDEX"
 SOURCE = "ATLAS_SOURCE"
@@ -41,13 +75,13 @@ def _get(name: str) -> str:
 
 
 def configured_index_dir() -> Path:
-    """Return the index directory: $ATLAS_INDEX, else index/ in the project."""
-    return Path(_get(INDEX) or DEFAULT_INDEX_DIR)
+    """Return the index directory: $ATLAS_INDEX, else the default (see default_index_dir)."""
+    return Path(_get(INDEX) or default_index_dir())
 
 
 def configured_data_dir() -> Path:
-    """Return the private instance data directory: $ATLAS_DATA, else instance/ in the project."""
-    return Path(_get(DATA) or DEFAULT_DATA_DIR)
+    """Return the private instance data directory: $ATLAS_DATA, else the default one."""
+    return Path(_get(DATA) or default_data_dir())
 
 
 def configured_curated_dir() -> Path:

@@ -56,6 +56,7 @@ def test_search_with_no_results_whole_value(client, atlas) -> None:  # type: ign
         },
         "facet_totals": {**{name: 0 for name in NO_FACETS}, "pem": 2},
         "suggestion": None,
+        "corrected": None,
         "evidence": [],
         "read_as": "marker:IL-12p40",
         "notices": [],
@@ -76,11 +77,21 @@ def test_search_hits_carry_escaped_snippets(client) -> None:  # type: ignore[no-
 
 
 def test_notices_are_in_the_json(client) -> None:  # type: ignore[no-untyped-def]
-    body = client.get("/api/v1/search?sort=sideways").get_json()
-    assert body["notices"] == [
-        "Ignored sort='sideways': expected one of relevance, newest, oldest, title."
-    ]
-    assert body["total"] == 8
+    body = client.get("/api/v1/search?year_from=2020&year_to=2010").get_json()
+    assert body["notices"] == ["year_from was after year_to; the two were swapped."]
+
+
+def test_invalid_values_are_a_400_on_the_api(client) -> None:  # type: ignore[no-untyped-def]
+    # The pages ignore them with a notice; a program's misspelt filter must not widen its search.
+    response = client.get("/api/v1/search?sort=sideways&pem=maybe")
+    assert response.status_code == 400
+    assert response.get_json() == {
+        "error": "Bad request",
+        "messages": [
+            "pem='maybe': expected one of required, not-required, unknown. "
+            "sort='sideways': expected one of relevance, newest, oldest, title."
+        ],
+    }
 
 
 def test_study_is_the_full_record_with_related_slugs(client) -> None:  # type: ignore[no-untyped-def]
@@ -293,7 +304,7 @@ def test_health_without_an_index_is_a_json_503(tmp_path) -> None:  # type: ignor
 
 def test_openapi_parameters_list_every_search_parameter(document: dict[str, Any]) -> None:
     names = [p["name"] for p in document["paths"]["/api/v1/search"]["get"]["parameters"]]
-    assert names == ["q", *FACETS, "year_from", "year_to", "sort", "page", "per_page"]
+    assert names == ["q", *FACETS, "year_from", "year_to", "sort", "page", "per_page", "as_typed"]
 
 
 def test_without_an_index_pages_say_so_and_about_still_renders(tmp_path) -> None:  # type: ignore[no-untyped-def]

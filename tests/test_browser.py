@@ -143,7 +143,7 @@ def test_search_filter_reload_open_and_copy_bibtex(page, server: str, artifacts:
     assert copy.is_visible()
     copy.click()
     # The page's CSP forbids eval, so waits use locators rather than wait_for_function.
-    status = copy.locator("xpath=following-sibling::span[contains(@class, 'copy-status')]")
+    status = page.locator("#bibtex-text + p .copy-status")
     sync_api.expect(status).to_have_text("Copied.")
     copied = page.evaluate("navigator.clipboard.readText()")
     assert copied == page.locator("#bibtex-text").text_content()

@@ -7,6 +7,8 @@ from typing import Any
 
 import bibtexparser
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from pybtex.database import parse_string as pybtex_parse
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
@@ -190,3 +192,24 @@ def test_every_shipped_style_is_attributed() -> None:
     shipped = sorted(p.name for p in CSL_DIR.glob("*.csl"))
     assert shipped == sorted(s.filename for s in STYLES)
     assert all(f"`{name}`" in notice for name in shipped)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    title=st.text(min_size=1, max_size=60),
+    authors=st.lists(st.text(min_size=1, max_size=20), min_size=1, max_size=8),
+    journal=st.none() | st.text(max_size=30),
+    doi=st.none() | st.text(min_size=1, max_size=30).map(lambda s: "10." + s),
+)
+def test_any_record_renders_in_every_style_and_parses_as_bibtex(
+    title, authors, journal, doi
+) -> None:  # type: ignore[no-untyped-def]
+    record = {"slug": "any-2000-x", "title": title, "authors": authors, "year": 2000}
+    if journal:
+        record["journal"] = journal
+    if doi:
+        record["doi"] = doi
+    assert len(styled_citations(record)) == len(STYLES)
+    entry = bibtex(record)
+    assert list(pybtex_parse(entry, "bibtex").entries) == ["mecfsatlas-any-2000-x"]
+    assert not bibtexparser.parse_string(entry).failed_blocks

@@ -456,7 +456,7 @@ def test_trusted_hosts_and_base_url_from_the_environment(
     monkeypatch.delenv("ATLAS_TRUSTED_HOSTS")
     monkeypatch.setenv("ATLAS_HOST", "10.1.2.3")
     assert _app(index_dir, tmp_path).config["TRUSTED_HOSTS"] == [
-        "localhost", "127.0.0.1", "::1", "a.example", "10.1.2.3",
+        "localhost", "127.0.0.1", "a.example", "10.1.2.3",
     ]  # fmt: skip
 
 
@@ -481,4 +481,45 @@ def test_about_and_openapi_answer_304_with_or_without_an_index(
         assert again.status_code == 304
     assert first.headers.get("Access-Control-Allow-Origin") == (
         "*" if route.startswith("/api/") else None
+    )
+
+
+# ---- also noticed: zero-width, bidi and control characters in records -------------------------
+
+
+def test_invisible_characters_are_kept_with_a_warning_naming_the_field() -> None:
+    from indexer.records import validate_record
+
+    raw = {**GOOD, "title": "Safe\u202eexe.txt", "authors": ["Doe,\u200b J"],
+           "findings": [{"marker": "IL-6\x1b[0m", "direction": "mixed"}]}  # fmt: skip
+    record, problems = validate_record(raw, "f.json")
+    assert record is not None and record["title"] == "Safe\u202eexe.txt"
+    tail = "that can hide or reorder text where it is shown; kept as written"
+    assert [str(p) for p in problems] == [
+        f"f.json: good-2020-study: title: warning: holds an invisible character (U+202E) {tail}",
+        f"f.json: good-2020-study: authors[0]: warning: holds an invisible character (U+200B) "
+        f"{tail}",
+        f"f.json: good-2020-study: findings[0].marker: warning: holds an invisible character "
+        f"(U+001B) {tail}",
+    ]
+
+
+# ---- 5: the API keeps to its OpenAPI document (see also tests/test_schemathesis.py) ------------
+
+
+@pytest.mark.parametrize("pair", ["page=--5", "year_from=--1", "year=--2", "per_page=%2B3"])
+def test_signs_before_numbers_are_read_not_crashed_on(client, pair: str) -> None:  # type: ignore[no-untyped-def]
+    # `"--5".lstrip("-").isdigit()` let int("--5") raise: a 500 on every route
+    assert client.get(f"/search?{pair}").status_code == 200
+    assert client.get(f"/api/v1/search?{pair}").status_code == 400
+
+
+def test_year_to_beyond_the_documented_maximum_is_a_400_on_the_api(client) -> None:  # type: ignore[no-untyped-def]
+    for route in ("/api/v1/search", "/api/v1/facets", "/search.csv", "/search.atom"):
+        response = client.get(f"{route}?year_to=2101")
+        assert response.status_code == 400, route
+    page = client.get("/search?year_to=2101")
+    assert page.status_code == 200
+    assert "Ignored year_to=&#39;2101&#39;: expected a year between 1900 and 2100." in (
+        page.get_data(as_text=True)
     )

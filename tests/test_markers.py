@@ -92,3 +92,39 @@ def mentions_with(markers: MarkerDictionary, text: str) -> list[str]:
 )
 def test_mention_keys_agrees_with_find_mentions(text: str) -> None:
     assert mention_keys(text, TABLE) == {m.key for m in find_mentions(text, TABLE)}
+
+
+@pytest.mark.parametrize(
+    ("full", "short"),
+    [
+        ("interleukin 1 beta", "IL-1β"),
+        ("interleukin-1β", "IL1B"),
+        ("monocyte chemoattractant protein 1", "MCP-1"),
+        ("monocyte chemoattractant protein-1", "CCL2"),
+        ("tumour necrosis factor alpha", "TNF-α"),
+        ("transforming growth factor beta", "TGF-β"),
+        ("interleukin 12 p40", "IL-12p40"),
+        ("toll-like receptor 4", "TLR4"),
+        ("catechol-O-methyltransferase", "COMT"),
+        ("maximal oxygen uptake", "VO2max"),
+        ("peak oxygen uptake", "VO2peak"),
+        ("MCP-1 (MCAF)", "MCP-1"),
+    ],
+)
+def test_full_marker_names_have_the_key_of_the_marker(full: str, short: str) -> None:
+    markers = MarkerDictionary.from_table()
+    assert markers.key_of(full) == markers.key_of(short)
+
+
+@pytest.mark.parametrize(
+    ("one", "other"),
+    [
+        ("IL-6", "IL-16"),
+        ("interleukin 6", "interleukin 16"),
+        ("VO2max", "VO2peak"),
+        ("TLR3", "TLR4"),
+    ],
+)
+def test_full_names_keep_markers_apart(one: str, other: str) -> None:
+    markers = MarkerDictionary.from_table()
+    assert markers.key_of(one) != markers.key_of(other)

@@ -277,11 +277,22 @@ def test_year_histogram_geometry() -> None:
     assert short is not None and (short.axis_from, short.axis_to) == (2001, 2020)
 
 
-def test_did_you_mean_links_to_the_suggestion(client) -> None:  # type: ignore[no-untyped-def]
+def test_a_query_that_finds_nothing_shows_the_corrected_query_results(client) -> None:  # type: ignore[no-untyped-def]
     doc = page(client, "/search?q=cytokin&pem=required")
+    corrected = doc.find("p", cls="corrected")
+    assert corrected.text == "Showing results for cytokine. Search instead for cytokin"
+    assert corrected.find("a").attrs["href"] == "/search?q=cytokin&pem=required&as_typed=1"
+    assert doc.find("p", cls="suggestion") is corrected  # no second "Did you mean"
+    assert doc.find("h1").text.startswith("1 study for")
+
+
+def test_did_you_mean_links_to_the_suggestion_when_searching_as_typed(client) -> None:  # type: ignore[no-untyped-def]
+    doc = page(client, "/search?q=cytokin&pem=required&as_typed=1")
+    assert doc.find_all("p", cls="corrected") == []
     suggestion = doc.find("p", cls="suggestion")
     assert suggestion.text == "Did you mean cytokine?"
     assert suggestion.find("a").attrs["href"] == "/search?q=cytokine&pem=required"
+    assert doc.find("h1").text.startswith("No studies for")
 
 
 def test_exports_and_feed_are_linked_for_the_whole_result_set(client) -> None:  # type: ignore[no-untyped-def]
@@ -304,7 +315,13 @@ def test_retracted_hits_are_marked(client) -> None:  # type: ignore[no-untyped-d
     doc = page(client, "/search?q=oxford")
     hit = doc.find("li", cls="hit")
     assert "hit--retracted" in hit.classes
-    assert hit.find("p", cls="retracted-label").text == "Retracted"
+    pem = hit.find("div", cls="hit__tags").find("details", cls="explain")
+    assert pem.find("summary").text == "?What “PEM not required” means"
+    assert hit.find("span", cls="retracted-label").text == "Retracted"
+    assert hit.find("div", cls="hit__retracted").find("details", cls="explain").text == (
+        "?What “Retracted” meansThe journal or the authors withdrew this study. It stays "
+        "listed so that citations to it can be checked; do not rely on its findings."
+    )
 
 
 # ---- notices, bounds and canonical URLs -----------------------------------------------------
@@ -334,7 +351,7 @@ def test_invalid_values_are_ignored_with_a_visible_notice(client) -> None:  # ty
         ("page=1001", "page: at most 1000"),
         (
             "&".join(["topic=x"] * (MAX_FILTER_VALUES + 1)),
-            "too many filter values; at most 50 are allowed",
+            "topic: at most 50 values are allowed",
         ),
     ],
 )
@@ -448,7 +465,8 @@ def test_fuzzed_query_strings_never_fail(client, pairs: list[tuple[str, str]]) -
 @pytest.mark.parametrize("raw", ["q=%ff%fe", "q=%", "pem=%E2%28%A1", "&&&=&=", "q=a&q=b&q=%00"])
 def test_undecodable_query_strings_never_fail(client, raw: str) -> None:  # type: ignore[no-untyped-def]
     assert client.get(f"/search?{raw}").status_code == 200
-    assert client.get(f"/api/v1/search?{raw}").status_code == 200
+    # the API refuses a pem value it cannot read; undecodable text elsewhere is searched
+    assert client.get(f"/api/v1/search?{raw}").status_code == (400 if "pem" in raw else 200)
 
 
 # ---- the study page --------------------------------------------------------------------------
@@ -475,6 +493,23 @@ def test_study_page_shows_the_record(client) -> None:  # type: ignore[no-untyped
     assert pem.find("span", cls="badge").text == "PEM required"
     assert "every participant had to have it" in pem.text
     facts = doc.find_all("dl", cls="facts")[0]
+    explained = {
+        dt.text: dd.find("details", cls="explain").find("span", cls="explain__text").text
+        for dt, dd in zip(facts.find_all("dt"), facts.find_all("dd"), strict=True)
+        if dd.find_all("details")
+    }
+    assert explained == {
+        "Design": "Compares people who have ME/CFS with people who do not, at one time. It "
+        "shows differences, not what causes them.",
+        "Evidence level": "A grade from E0 to E3 that the publishing atlas gave the study's "
+        "evidence when it read the paper. It is the publisher's grade, not a verdict on whether "
+        "the findings are true.",
+        "Confidence": "How sure the publishing atlas is of its reading of the paper: low, "
+        "moderate or high.",
+        "Peer reviewed": "Other researchers checked the paper before it was published.",
+    }
+    for details in facts.find_all("details"):
+        details.children.clear()  # compare the values alone
     pairs = dict(
         zip(
             [dt.text for dt in facts.find_all("dt")],
@@ -555,7 +590,7 @@ def test_study_page_markers_without_findings_snapshot_and_other_fields(client) -
         ["IL-12p40", "Increased", "plasma"],
         ["CSF-1", "Increased", "plasma"],
         ["TGF-β", "No difference", "plasma"],
-        ["IL-1Ra", "Measured; direction not recorded", ""],
+        ["IL-1Ra", "Measured; no direction given", ""],
     ]
     other = doc.find("section", **{"aria-labelledby": "other-heading"}).find("dl")
     assert [
@@ -569,7 +604,7 @@ def test_minimal_record_page(client) -> None:  # type: ignore[no-untyped-def]
     doc = page(client, "/studies/minimal-1998-record")
     assert doc.find("p", cls="study__byline").text == "Solo, A · 1998"
     facts = doc.find_all("dl", cls="facts")[0]
-    assert [dd.text for dd in facts.find_all("dd")] == ["Not recorded"] * 4
+    assert [dd.text for dd in facts.find_all("dd")] == ["Not known"] * 4
     assert (
         doc.find("p", id="citation-text").text
         == "Solo A. A minimal record with only the required fields. 1998."
@@ -626,8 +661,9 @@ def test_only_snippets_are_marked_safe() -> None:
     marked = sorted(
         name for name, text in sources.items() if re.search(r"\bMarkup\(|\|\s*safe\b", text)
     )
-    # snippets (pages.py) and the histogram's bars, made of numbers and escaped URLs
-    assert marked == ["histogram.py", "pages.py"]
+    # snippets (pages.py), the histogram's bars, made of numbers and escaped URLs, and the
+    # evidence marks in a draft's abstract (the workspace), which escape everything else
+    assert marked == ["highlight_evidence.py", "histogram.py", "pages.py"]
     assert sources["pages.py"].count("Markup(") == 1
     assert sources["histogram.py"].count("Markup(") == 1
 
@@ -719,9 +755,9 @@ def test_no_etag_on_errors_or_for_visitors_with_a_session(client) -> None:  # ty
 def test_static_files_have_hashed_urls_and_long_cache(client) -> None:  # type: ignore[no-untyped-def]
     doc = page(client, "/")
     css = doc.find("link", rel="stylesheet").attrs["href"]
-    js = doc.find("script").attrs["src"]
-    for url in (css, js):
-        assert re.fullmatch(r"/static/app\.(css|js)\?v=[0-9a-f]{12}", url), url
+    scripts = [s.attrs["src"] for s in doc.find_all("script")]
+    for url in (css, *scripts):
+        assert re.fullmatch(r"/static/(app|reading)\.(css|js)\?v=[0-9a-f]{12}", url), url
         response = client.get(url)
         assert response.status_code == 200
         assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
@@ -897,7 +933,7 @@ def test_retractions_lists_every_retracted_study_and_is_linked(client) -> None: 
     doc = page(client, "/retractions")
     hits = doc.find("ul", cls="hits").find_all("li", cls="hit--retracted")
     assert [h.find("a").attrs["href"] for h in hits] == ["/studies/oxford-2005-cbt-trial"]
-    assert hits[0].find("p", cls="retracted-label").text == "Retracted"
+    assert hits[0].find("span", cls="retracted-label").text == "Retracted"
     assert "1 study in the atlas has been retracted." in doc.find("main").text
     for url in ("/", "/search?q=il-6", "/about", "/studies/mueller-2019-tnf-alpha-exercise"):
         assert page(client, url).find("footer").find_all("a", href="/retractions"), url
@@ -922,3 +958,86 @@ def test_retractions_of_the_bundled_corpus(corpus_client) -> None:  # type: igno
     doc = page(corpus_client, "/retractions")
     links = [h.find("a").attrs["href"] for h in doc.find_all("li", cls="hit--retracted")]
     assert links == ["/studies/lo-2010-detection-mlv"]
+
+
+# ---- reading settings -------------------------------------------------------------------------
+
+
+def test_reading_settings_panel_on_every_page_and_in_step_with_its_script(client) -> None:  # type: ignore[no-untyped-def]
+    script = (WEB / "static" / "reading.js").read_text(encoding="utf-8")
+    choices = {
+        name: re.findall(r'"([a-z]+)"', values)
+        for name, values in re.findall(r"(\w+): \[([^\]]*)\]", script)
+    }
+    assert list(choices) == ["theme", "text", "spacing", "short"]
+    for url in ("/", "/search?q=il-6", "/about", "/retractions", ROERINK):
+        doc = page(client, url)
+        head_scripts = [s.attrs for s in doc.find("head").find_all("script")]
+        assert head_scripts[0]["src"].startswith("/static/reading.js?v=")
+        assert "defer" not in head_scripts[0] and "async" not in head_scripts[0]  # before paint
+        toggle = doc.find("button", cls="reading__toggle")
+        assert "hidden" in toggle.attrs and toggle.attrs["aria-controls"] == "reading-panel"
+        panel = doc.find("div", id="reading-panel")
+        groups = {
+            f.find("legend").text: [i.attrs["value"] for i in f.find_all("input")]
+            for f in panel.find_all("fieldset")
+        }
+        assert groups == {
+            "Colours": ["system", "light", "dark"],
+            "Text size": ["standard", "large", "larger"],
+            "Line spacing": ["standard", "wide"],
+            "Short view: summaries first, other sections fold": ["phones", "always", "never"],
+        }
+        by_setting = {
+            name: [i.attrs["value"] for i in panel.find_all("input", **{"data-setting": name})]
+            for name in choices
+        }
+        assert by_setting == choices  # the panel offers exactly what reading.js accepts
+
+
+def test_stylesheet_follows_the_system_without_javascript() -> None:
+    css = (WEB / "static" / "app.css").read_text(encoding="utf-8")
+    for query in ("prefers-color-scheme: dark", "prefers-reduced-motion", "prefers-contrast: more"):
+        assert f"@media ({query}" in css
+    assert ':root:not([data-theme="light"])' in css and ':root[data-theme="dark"]' in css
+
+
+# ---- short view ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("summary", "expected"),
+    [
+        ("One. Two. Three.", "One. Two."),
+        ("Short first, e.g. this. Then more. And more.", "Short first, e.g. this. Then more."),
+        ("A" * 170 + ". Second.", "A" * 170 + "."),
+        ("Only one sentence", "Only one sentence"),
+        ("  ", None),
+    ],
+)
+def test_in_short_is_the_first_sentence_or_two(summary: str, expected: str | None) -> None:
+    from web.pages import in_short
+
+    assert in_short(summary) == expected
+
+
+def test_study_page_has_in_short_and_foldable_sections(client) -> None:  # type: ignore[no-untyped-def]
+    doc = page(client, ROERINK)
+    assert doc.find("section", cls="in-short").find("p").text == (
+        "Blood cytokines of 50 women with ME/CFS were compared with 48 healthy women; IL-12p40 "
+        "and CSF-1 were higher in patients. Four weeks of anakinra did not change cytokine levels."
+    )
+    folds = [s.find_all("h2")[0].text for s in doc.find_all("section", cls="foldable")]
+    assert folds == ["Summary", "Why it matters", "What it does not prove", "PEM unknown",
+                     "About the study", "Markers and findings", "Cite this study",
+                     "Other fields", "Related studies", "Suggest a correction"]  # fmt: skip
+    assert not page(client, "/studies/minimal-1998-record").find_all("section", cls="in-short")
+
+
+def test_about_lists_what_every_label_means(client) -> None:  # type: ignore[no-untyped-def]
+    from web.pages import DESIGN_LABELS
+
+    section = page(client, "/about").find("section", id="labels")
+    terms = [dt.text for dt in section.find_all("dt")]
+    assert terms == [*DESIGN_LABELS.values(), "Evidence level (E0–E3)", "Confidence",
+                     "Peer reviewed", "Not peer reviewed", "Retracted"]  # fmt: skip

@@ -5,18 +5,19 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask
 
-from search.settings import configured_index_dir
+from search.settings import configured_index_dir, default_data_dir
 
 # Working defaults for every setting; the environment (ATLAS_*) and test_config override them.
 DEFAULTS: dict[str, Any] = {
-    "INDEX_DIR": None,  # None: $ATLAS_INDEX or index/ in the project
-    "DATA_DIR": None,  # None: $ATLAS_DATA or instance/ in the project (reader corrections)
+    # None: $ATLAS_INDEX, or index/ in a checkout, or the per-user data directory installed
+    "INDEX_DIR": None,
+    # None: $ATLAS_DATA, or instance/ in a checkout, or the per-user data directory installed
+    "DATA_DIR": None,  # reader corrections and the form secret
     "MAX_CONTENT_LENGTH": 64 * 1024,  # request bodies: a correction is at most a few KB
     "SEARCH_CACHE_SIZE": 1024,
     "ANSWER_CACHE_SIZE": 512,  # rendered pages and API answers kept in memory
@@ -32,8 +33,11 @@ DEFAULTS: dict[str, Any] = {
     # listening host (LISTEN_HOST, set by `atlas serve`, or $ATLAS_HOST) and localhost.
     "TRUSTED_HOSTS": None,
     "LISTEN_HOST": None,
+    "CURATE_SECURE_COOKIE": None,  # None: Secure when the request came over HTTPS
+    "SOURCES": None,  # record sources the workspace publishes from; None: as `atlas index build`
 }
-LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1")
+# Werkzeug cannot match an IPv6 literal ([::1]) in a Host header: name such hosts instead.
+LOCAL_HOSTS = ("localhost", "127.0.0.1")
 ALL_INTERFACES = ("0.0.0.0", "::", "")
 
 
@@ -112,7 +116,7 @@ def trusted_hosts(config: Mapping[str, Any]) -> list[str]:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Return the configured app: defaults, then ATLAS_* environment, then test_config."""
-    app = Flask(__name__, instance_path=str(Path(__file__).resolve().parent.parent / "instance"))
+    app = Flask(__name__, instance_path=str(default_data_dir()))
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("ATLAS")
     app.config.update(_environment())
@@ -139,4 +143,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         contribute = None  # type: ignore[assignment]
     if contribute is not None:
         app.register_blueprint(contribute.bp)
+    from web import workspace, workspace_studies  # noqa: F401 - the latter adds routes to bp
+
+    app.register_blueprint(workspace.bp)
     return app

@@ -20,7 +20,8 @@ bp.record_once(add_slug_converter)
 
 
 def _search() -> SearchResult:
-    return get_atlas().search(parse(request.args.to_dict(flat=False)))
+    # strict: a program's misspelt filter is a 400, not a silently wider search
+    return get_atlas().search(parse(request.args.to_dict(flat=False), strict=True))
 
 
 def facets_json(result: SearchResult) -> dict[str, Any]:

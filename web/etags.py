@@ -28,7 +28,12 @@ from web.urls import public_base
 WEB_DIR = Path(__file__).resolve().parent
 # The code answers are made from: pages and templates, and the search layer and record schema
 # behind /about's tables and the OpenAPI document.
-CODE_DIRS = (WEB_DIR, WEB_DIR.parent / "search", WEB_DIR.parent / "indexer")
+CODE_DIRS = (
+    WEB_DIR,
+    WEB_DIR.parent / "search",
+    WEB_DIR.parent / "indexer",
+    WEB_DIR.parent / "citations",  # citation texts, BibTeX, RIS and the CSL styles
+)
 
 
 @lru_cache(maxsize=1)
@@ -37,7 +42,15 @@ def release() -> str:
     digest = hashlib.sha256()
     for root in CODE_DIRS:
         for path in sorted(root.rglob("*")):
-            if path.is_file() and path.suffix in (".py", ".html", ".css", ".js", ".svg", ".tsv"):
+            if path.is_file() and path.suffix in (
+                ".py",
+                ".html",
+                ".css",
+                ".js",
+                ".svg",
+                ".tsv",
+                ".csl",
+            ):
                 digest.update(path.relative_to(root.parent).as_posix().encode())
                 digest.update(path.read_bytes())
     return digest.hexdigest()[:16]

@@ -1,5 +1,10 @@
 """The OpenAPI 3 description of the JSON API, built with apispec from marshmallow schemas.
 
+The API and the downloads read their parameters strictly (`search.params.parse(strict=True)`):
+what this document calls invalid is a 400 there, and schemathesis checks that it is (`make
+test`). The HTML pages read the same parameters leniently, ignoring invalid values with a
+notice.
+
 The study schema is the record schema itself (`indexer/records.py`); the others describe
 the JSON that `search.results` produces. Tests check real answers against this document.
 """
@@ -14,7 +19,16 @@ from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, fields, validate
 
 from indexer.records import StudyRecordSchema
-from search.params import MAX_PAGE, MAX_PER_PAGE, MAX_QUERY_CHARS, SORTS, YEAR_MAX, YEAR_MIN
+from search.params import (
+    MAX_FILTER_VALUES,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    MAX_QUERY_CHARS,
+    MAX_VALUE_CHARS,
+    SORTS,
+    YEAR_MAX,
+    YEAR_MIN,
+)
 from search.schema import FACETS
 from search.vocabularies import CLOSED_FILTERS, PEM_VALUES
 
@@ -80,6 +94,11 @@ class SearchResponseSchema(Schema):
         fields.Integer(metadata={"description": "Values with a count, before long facets are cut"})
     )
     suggestion = fields.String(required=True, allow_none=True)
+    corrected = fields.String(
+        required=True,
+        allow_none=True,
+        metadata={"description": "The corrected query searched instead of `query`, or null"},
+    )
     evidence = fields.List(fields.Nested(EvidenceSchema), required=True)
     read_as = fields.String(required=True)
     notices = fields.List(fields.String(), required=True)
@@ -156,14 +175,17 @@ def _param(name: str, schema: dict[str, Any], description: str) -> dict[str, Any
 def search_parameters() -> list[dict[str, Any]]:
     """Return the query parameters shared by searches, facets and exports."""
     params = [_param("q", {"type": "string", "maxLength": MAX_QUERY_CHARS}, "Free text")]
+    year = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
     for name in FACETS:
-        items: dict[str, Any] = {"type": "string"}
+        items: dict[str, Any] = {"type": "string", "maxLength": MAX_VALUE_CHARS}
         if name in _ENUMS:
             items["enum"] = list(_ENUMS[name])
+        elif name == "year":
+            items = dict(year)
         description = f"Filter by {name}; repeat for several values (any of them matches)"
-        param = _param(name, {"type": "array", "items": items}, description)
+        schema = {"type": "array", "items": items, "maxItems": MAX_FILTER_VALUES}
+        param = _param(name, schema, description)
         params.append({**param, "style": "form", "explode": True})
-    year = {"type": "integer", "minimum": YEAR_MIN, "maximum": YEAR_MAX}
     params += [
         _param("year_from", year, "Earliest year"),
         _param("year_to", year, "Latest year"),
@@ -177,6 +199,11 @@ def search_parameters() -> list[dict[str, Any]]:
             "per_page",
             {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
             "Results per page",
+        ),  # fmt: skip
+        _param(
+            "as_typed",
+            {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no"]},
+            "1: search the words exactly as typed, never a corrected spelling",
         ),  # fmt: skip
     ]
     return params

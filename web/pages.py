@@ -7,8 +7,9 @@ Each view parses, asks `search` and responds. What a template shows is worked ou
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from flask import Blueprint, Response, abort, current_app, render_template, request
@@ -91,6 +92,38 @@ SNAPSHOT_NOTE = (
     "The atlas snapshot reference further down is only for referring to the atlas's reading "
     "of the paper on the date it shows."
 )
+# Short explanations shown in place beside each evidence label (issue #15).
+DESIGN_EXPLANATIONS = {
+    "case-control": "Compares people who have ME/CFS with people who do not, at one time. It "
+    "shows differences, not what causes them.",
+    "cohort": "Follows a group of people over time to see what happens to them.",
+    "cross-sectional": "Looks at a group of people once, at one point in time.",
+    "rct": "Participants were put into treatment groups by chance, the fairest way to compare "
+    "treatments.",
+    "non-randomised-trial": "Tests a treatment without putting participants into groups by "
+    "chance, so the groups may differ in other ways.",
+    "systematic-review": "Finds and weighs all studies on one question by a set method.",
+    "meta-analysis": "Combines the numbers of several studies into one overall result.",
+    "review": "Sums up other studies, without a set method for choosing them.",
+    "case-report": "Describes one patient or a few.",
+    "qualitative": "Asks people about their experience, in their own words.",
+    "other": "A design that is none of the usual kinds.",
+}
+EVIDENCE_LEVEL_EXPLANATION = (
+    "A grade from E0 to E3 that the publishing atlas gave the study's evidence when it read "
+    "the paper. It is the publisher's grade, not a verdict on whether the findings are true."
+)
+CONFIDENCE_EXPLANATION = (
+    "How sure the publishing atlas is of its reading of the paper: low, moderate or high."
+)
+PEER_REVIEW_EXPLANATIONS = {
+    True: "Other researchers checked the paper before it was published.",
+    False: "No other researchers had checked the paper when it was read (a preprint, for example).",
+}
+RETRACTED_EXPLANATION = (
+    "The journal or the authors withdrew this study. It stays listed so that citations to it "
+    "can be checked; do not rely on its findings."
+)
 FACET_TITLES = {
     "pem": "PEM as inclusion criterion",
     "criteria": "Diagnostic criteria",
@@ -149,6 +182,19 @@ HOME_FACET_VALUES = 12
 RECENT_STUDIES = 5
 PAGE_WINDOW = 2  # page links shown either side of the current page
 
+# The reading settings panel (base.html, static/reading.js): each setting, its legend and its
+# choices; the first choice is the default. The values must match reading.js's CHOICES.
+READING_SETTINGS: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
+    ("theme", "Colours", (("system", "Follow my device"), ("light", "Light"), ("dark", "Dark"))),
+    ("text", "Text size", (("standard", "Standard"), ("large", "Large"), ("larger", "Larger"))),
+    ("spacing", "Line spacing", (("standard", "Standard"), ("wide", "Wide"))),
+    (
+        "short",
+        "Short view: summaries first, other sections fold",
+        (("phones", "On phones"), ("always", "Always"), ("never", "Never")),
+    ),
+)
+
 # ---- what templates receive -----------------------------------------------------------------
 
 
@@ -202,6 +248,7 @@ class SearchView:
     years: tuple[FacetOption, ...]  # the selected years, so they can be unticked
     first_page_url: str
     suggestion_url: str | None
+    as_typed_url: str | None  # when a corrected query was searched: the words as typed
     exports: tuple[Link, ...]
     feed_url: str
     json_url: str
@@ -213,7 +260,7 @@ class SearchView:
 class FindingRow:
     marker: str
     url: str
-    direction: str | None  # None: measured, direction not recorded
+    direction: str | None  # None: measured, no direction given
     direction_label: str
     sample: str | None
 
@@ -235,6 +282,10 @@ class StudyView:
     pem_label: str
     pem_explanation: str
     pem_note: str
+    design_note: str | None
+    evidence_note: str
+    confidence_note: str
+    peer_review_note: str | None
     criteria: tuple[CriterionLink, ...]
     design: Link | None
     participants: str | None
@@ -242,6 +293,7 @@ class StudyView:
     findings: tuple[FindingRow, ...]
     interventions: tuple[Link, ...]
     topics: tuple[Link, ...]
+    in_short: str | None  # the first sentence or two of the summary, for the short view
     citation: str
     citation_note: str
     styles: tuple[StyledCitation, ...]  # APA, Vancouver, AMA, Harvard
@@ -271,11 +323,22 @@ def _short_authors(authors: Sequence[str]) -> str:
 
 bp.add_app_template_global(study_url, "study_url")
 bp.add_app_template_global(external_url, "external_url")
+bp.add_app_template_global(READING_SETTINGS, "reading_settings")
 
 
 @bp.app_template_filter("pem_label")
 def pem_label(pem: str) -> str:
     return PEM_LABELS.get(pem, PEM_LABELS["unknown"])
+
+
+@bp.app_template_filter("pem_explanation")
+def pem_explanation(pem: str) -> str:
+    return PEM_EXPLANATIONS.get(pem, PEM_EXPLANATIONS["unknown"])
+
+
+@bp.app_template_global("retracted_explanation")
+def retracted_explanation() -> str:
+    return RETRACTED_EXPLANATION
 
 
 def value_label(name: str, value: str) -> str:
@@ -427,7 +490,14 @@ def search_view(result: SearchResult) -> SearchView:
         ),
         first_page_url=search_url(changed(params, "page", "1")),
         suggestion_url=(
-            search_url(changed(params, "q", result.suggestion)) if result.suggestion else None
+            search_url(replace(changed(params, "q", result.suggestion), as_typed=False))
+            if result.suggestion and not result.corrected
+            else None
+        ),
+        as_typed_url=(
+            search_url(replace(changed(params, "page", "1"), as_typed=True))
+            if result.corrected
+            else None
         ),
         exports=exports,
         feed_url=search_url(whole, "pages.search_atom"),
@@ -464,7 +534,8 @@ def search() -> str:
 
 def _export() -> tuple[list[dict[str, Any]], int]:
     """Return the records of the requested search's whole result set, and its total."""
-    params = parse(request.args.to_dict(flat=False))
+    # strict, as the API: downloads are fetched by programs as often as by people
+    params = parse(request.args.to_dict(flat=False), strict=True)
     return result_records(get_atlas(), params, current_app.config["EXPORT_LIMIT"])
 
 
@@ -513,7 +584,7 @@ def search_ris() -> Response:
 @conditional
 def search_atom() -> Response:
     atlas = get_atlas()
-    params = whole_set(parse(request.args.to_dict(flat=False)))
+    params = whole_set(parse(request.args.to_dict(flat=False), strict=True))
     records, _ = result_records(atlas, params, FEED_ENTRIES, sort="newest")
     what = f"“{params.q}”" if params.q else "all studies"
     body = atom_feed(
@@ -553,7 +624,7 @@ def finding_rows(record: Mapping[str, Any], atlas: Atlas) -> tuple[FindingRow, .
         if key not in reported:
             reported.add(key)
             rows.append(FindingRow(marker, filter_url("marker", marker), None,
-                                   "Measured; direction not recorded", None))  # fmt: skip
+                                   "Measured; no direction given", None))  # fmt: skip
     return tuple(rows)
 
 
@@ -562,6 +633,21 @@ def participants_line(record: Mapping[str, Any]) -> str | None:
     people = record.get("participants") or {}
     parts = [f"{people[k]} {k}" for k in ("patients", "controls") if people.get(k) is not None]
     return ", ".join(parts) or None
+
+
+IN_SHORT_CHARS = 160  # a second sentence is added while the first is shorter than this
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9“\"(])")
+
+
+def in_short(summary: str) -> str | None:
+    """Return the first sentence of a summary, and the second when the first is short."""
+    sentences = _SENTENCE_END.split(" ".join(summary.split()))
+    if not sentences or not sentences[0]:
+        return None
+    text = sentences[0]
+    if len(text) < IN_SHORT_CHARS and len(sentences) > 1:
+        text += " " + sentences[1]
+    return text
 
 
 def other_fields(record: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
@@ -589,6 +675,14 @@ def study_view(record: dict[str, Any], atlas: Atlas) -> StudyView:
         pem_label=pem_label(pem),
         pem_explanation=PEM_EXPLANATIONS.get(pem, PEM_EXPLANATIONS["unknown"]),
         pem_note=PEM_BADGE_NOTE,
+        design_note=DESIGN_EXPLANATIONS.get(record.get("design") or ""),
+        evidence_note=EVIDENCE_LEVEL_EXPLANATION,
+        confidence_note=CONFIDENCE_EXPLANATION,
+        peer_review_note=(
+            PEER_REVIEW_EXPLANATIONS[bool(record["peer_reviewed"])]
+            if record.get("peer_reviewed") is not None
+            else None
+        ),
         criteria=tuple(
             CriterionLink(c, filter_url("criteria", c), c in PEM_REQUIRING)
             for c in record.get("criteria") or ()
@@ -603,6 +697,7 @@ def study_view(record: dict[str, Any], atlas: Atlas) -> StudyView:
         findings=finding_rows(record, atlas),
         interventions=_links("intervention", record.get("interventions")),
         topics=_links("topic", record.get("topics")),
+        in_short=in_short(record.get("summary") or ""),
         citation=primary_citation(record),
         styles=styled_citations(record),
         citation_note=CITATION_NOTE + (" " + SNAPSHOT_NOTE if snapshot else ""),
@@ -688,4 +783,12 @@ def about() -> str:
         pem_labels=PEM_LABELS,
         pem_explanations=PEM_EXPLANATIONS,
         directions=[(d, DIRECTION_LABELS[d]) for d in DIRECTIONS],
+        designs=[(DESIGN_LABELS[d], text) for d, text in DESIGN_EXPLANATIONS.items()],
+        other_labels=[
+            ("Evidence level (E0–E3)", EVIDENCE_LEVEL_EXPLANATION),
+            ("Confidence", CONFIDENCE_EXPLANATION),
+            ("Peer reviewed", PEER_REVIEW_EXPLANATIONS[True]),
+            ("Not peer reviewed", PEER_REVIEW_EXPLANATIONS[False]),
+            ("Retracted", RETRACTED_EXPLANATION),
+        ],
     )

@@ -2,6 +2,9 @@
 // - Ticking a filter box applies it at once: the results are fetched, swapped in and the
 //   URL updated (history.pushState), so the address bar always holds the current search.
 // - Copy buttons copy a citation or BibTeX to the clipboard.
+// - The reading settings panel (its choices are applied by reading.js, before first paint).
+// - Short view: a study page's sections fold behind their headings (disclosure buttons).
+// - Listen: the browser's own speech synthesis reads a study aloud (nothing leaves the page).
 (function () {
   "use strict";
   var root = document.documentElement;
@@ -84,4 +87,140 @@
       );
     });
   });
+
+  // ---- short view: sections fold -------------------------------------------------------
+  function foldSections() {
+    var isShort = root.getAttribute("data-short") === "on";
+    document.querySelectorAll(".foldable").forEach(function (section) {
+      var heading = section.querySelector("h2");
+      if (!heading) return;
+      var button = heading.querySelector(".fold-button");
+      if (isShort && !button) {
+        button = document.createElement("button");
+        button.type = "button";
+        button.className = "fold-button";
+        button.setAttribute("aria-expanded", section.classList.contains("is-open") ? "true" : "false");
+        while (heading.firstChild) button.appendChild(heading.firstChild);
+        heading.appendChild(button);
+        button.addEventListener("click", function () {
+          var open = !section.classList.contains("is-open");
+          section.classList.toggle("is-open", open);
+          button.setAttribute("aria-expanded", open ? "true" : "false");
+        });
+      } else if (!isShort && button) {
+        while (button.firstChild) heading.insertBefore(button.firstChild, button);
+        heading.removeChild(button);
+      }
+    });
+  }
+
+  function openTarget() {
+    // A link to a folded section (#cite, #suggest-correction) opens it.
+    var target = window.location.hash && document.getElementById(window.location.hash.slice(1));
+    var section = target && target.closest(".foldable");
+    if (!section || section.classList.contains("is-open")) return;
+    section.classList.add("is-open");
+    var button = section.querySelector(".fold-button");
+    if (button) button.setAttribute("aria-expanded", "true");
+  }
+
+  foldSections();
+  openTarget();
+  window.addEventListener("hashchange", openTarget);
+
+  // ---- listen ---------------------------------------------------------------------------
+  var listen = document.querySelector(".listen");
+  var speech = window.speechSynthesis;
+  if (listen && speech && typeof window.SpeechSynthesisUtterance === "function") {
+    var play = listen.querySelector(".listen__play");
+    var pause = listen.querySelector(".listen__pause");
+    var stop = listen.querySelector(".listen__stop");
+    var status = listen.querySelector(".listen__status");
+    var speaking = false;
+    var show = function (isSpeaking, message) {
+      speaking = isSpeaking;
+      play.hidden = isSpeaking;
+      pause.hidden = !isSpeaking;
+      stop.hidden = !isSpeaking;
+      pause.textContent = "Pause";
+      status.textContent = message;
+    };
+    var parts = function () {
+      var title = document.getElementById(listen.dataset.listenTitle);
+      var texts = [title ? title.textContent : ""];
+      document.querySelectorAll("section[data-listen]").forEach(function (section) {
+        texts.push(section.textContent);
+      });
+      return texts.map(function (t) { return t.replace(/\s+/g, " ").trim(); }).filter(Boolean);
+    };
+    listen.hidden = false;
+    play.addEventListener("click", function () {
+      speech.cancel();
+      var texts = parts();
+      texts.forEach(function (text, i) {
+        // One utterance per section: some browsers cut off long ones.
+        var utterance = new window.SpeechSynthesisUtterance(text);
+        utterance.lang = document.documentElement.lang || "en";
+        if (i === texts.length - 1) {
+          utterance.addEventListener("end", function () { if (speaking) show(false, "Finished reading."); });
+        }
+        speech.speak(utterance);
+      });
+      show(true, "Reading aloud.");
+      pause.focus();
+    });
+    pause.addEventListener("click", function () {
+      if (speech.paused) {
+        speech.resume();
+        pause.textContent = "Pause";
+        status.textContent = "Reading aloud.";
+      } else {
+        speech.pause();
+        pause.textContent = "Resume";
+        status.textContent = "Paused.";
+      }
+    });
+    stop.addEventListener("click", function () {
+      show(false, "Stopped.");
+      speech.cancel();
+      play.focus();
+    });
+    window.addEventListener("pagehide", function () { speech.cancel(); });
+  }
+
+  // ---- reading settings ----------------------------------------------------------------
+  var reading = window.atlasReading;
+  var toggle = document.querySelector(".reading__toggle");
+  var panel = document.getElementById("reading-panel");
+  if (reading && toggle && panel) {
+    var settings = reading.load();
+    panel.querySelectorAll("input[data-setting]").forEach(function (input) {
+      input.checked = settings[input.dataset.setting] === input.value;
+    });
+    toggle.hidden = false;
+    var setOpen = function (open) {
+      panel.hidden = !open;
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      if (open) {
+        var first = panel.querySelector("input:checked") || panel.querySelector("input");
+        if (first) first.focus();
+      }
+    };
+    toggle.addEventListener("click", function () { setOpen(panel.hidden); });
+    panel.querySelector(".reading__close").addEventListener("click", function () {
+      setOpen(false);
+      toggle.focus();
+    });
+    panel.addEventListener("keydown", function (event) {
+      if (event.key === "Escape") { setOpen(false); toggle.focus(); }
+    });
+    panel.addEventListener("change", function (event) {
+      var input = event.target;
+      if (!(input instanceof HTMLInputElement) || !input.dataset.setting) return;
+      settings[input.dataset.setting] = input.value;
+      reading.save(settings);
+      foldSections();
+      announce("Reading settings saved.");
+    });
+  }
 })();

@@ -1,0 +1,30 @@
+"""The abstract of a draft with the passages behind each suggestion marked, escaped."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from markupsafe import Markup, escape
+
+
+def highlight_passages(text: str, passages: Iterable[str]) -> Markup:
+    """Return text as HTML with every occurrence of each passage in <mark>, all else escaped."""
+    spans = [
+        match.span()
+        for passage in {p.strip() for p in passages if p and p.strip()}
+        for match in re.finditer(re.escape(passage), text, re.IGNORECASE)
+    ]
+    merged: list[tuple[int, int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(end, merged[-1][1]))
+        else:
+            merged.append((start, end))
+    out, at = [], 0
+    for start, end in merged:
+        out.append(escape(text[at:start]))
+        out.append(Markup("<mark>") + escape(text[start:end]) + Markup("</mark>"))
+        at = end
+    out.append(escape(text[at:]))
+    return Markup("").join(out)
