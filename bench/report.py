@@ -567,6 +567,9 @@ def render(results: dict[str, Any]) -> str:
         out += ["## Where the build spends its time", ""]
         out += _hotspots(built[-1], "build_profile", "build_profile")
         out.append("")
+    relevance = Path(__file__).parent / "relevance.md"  # written by `make eval`
+    if relevance.exists():
+        out += [relevance.read_text(encoding="utf-8").rstrip(), ""]
     return "\n".join(out)
 
 

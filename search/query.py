@@ -91,6 +91,8 @@ QUESTION_WORDS = frozenset(
 )
 # A year in a citation: 2017, 2017a, (2017), 2017, 2017;
 _YEAR_TOKEN = re.compile(r"^\(?((?:18|19|20)\d\d)[a-z]?\)?[,;.:]*$")
+# Initials after a surname: "Jason LA 2015", "Jason, L.A., 2015"
+_INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3},?$")
 _ET_AL = frozenset({"et", "al", "al.", "al.,", "al,", "et.", "&", "and", "y"})
 # Lower-case words inside surnames ("van der Meer", "de Vega", "Manuel y Keenoy").
 PARTICLES = frozenset(
@@ -487,7 +489,10 @@ def _citations(
             continue
         # back from the year: "et al.", then surnames joined by "and" / "&"
         j = len(rest)
-        while j > 0 and rest[j - 1].casefold().rstrip(",") in _ET_AL - {"and", "&", "y"}:
+        while j > 0 and (
+            rest[j - 1].casefold().rstrip(",") in _ET_AL - {"and", "&", "y"}
+            or (_INITIALS.match(rest[j - 1]) and j > 1)
+        ):
             j -= 1
         surnames: list[list[str]] = []
         current: list[str] = []

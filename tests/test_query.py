@@ -34,6 +34,8 @@ def search(atlas: Atlas, q: str, **args: str) -> tuple[list[str], object]:
         ("Roerink & Knoop 2017", "author:Roerink author:Knoop year:2017"),
         ("van der Meer 2017", 'author:"van der Meer" year:2017'),
         ("Roerink (2017)", "author:Roerink year:2017"),
+        ("Roerink ME 2017", "author:Roerink year:2017"),
+        ("Roerink, M.E., 2017", "author:Roerink year:2017"),
         ("Roerink 2017 cytokines", "author:Roerink year:2017 AND cytokines"),
     ],
 )
