@@ -288,7 +288,7 @@ def test_health_without_an_index_is_a_json_503(tmp_path) -> None:  # type: ignor
 
 def test_openapi_parameters_list_every_search_parameter(document: dict[str, Any]) -> None:
     names = [p["name"] for p in document["paths"]["/api/v1/search"]["get"]["parameters"]]
-    assert names == ["q", *FACETS, "year_from", "year_to", "sort", "page", "per_page"]
+    assert names == ["q", *FACETS, "year_from", "year_to", "sort", "page", "per_page", "as_typed"]
 
 
 def test_without_an_index_pages_say_so_and_about_still_renders(tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -272,3 +272,17 @@ def test_page_shows_the_citation_reading_and_escapes_the_typed_query(client) -> 
     assert doc.find("p", cls="read-as").text == "Read as author:Roerink year:2017"
     html = client.get("/search?q=cytokin+%3Cb%3Ex").get_data(as_text=True)
     assert "<b>x" not in html and "&lt;b&gt;x" in html
+
+
+def test_page_shows_the_fallback_notice_and_the_expansions(client) -> None:  # type: ignore[no-untyped-def]
+    doc = parse_html(client.get("/search?q=exercise+cytokine+women").get_data(as_text=True))
+    notices = [li.text for li in doc.find("ul", cls="notices").find_all("li")]
+    assert notices == ["No study has every word; showing studies with most of them."]
+    doc = parse_html(client.get("/search?q=talking+therapy").get_data(as_text=True))
+    assert doc.find("p", cls="read-as").text.startswith("Read as talking therapy (also: ")
+
+
+def test_openapi_documents_as_typed(client) -> None:  # type: ignore[no-untyped-def]
+    spec = client.get("/api/openapi.json").get_json()
+    names = {p["name"] for p in spec["paths"]["/api/v1/search"]["get"]["parameters"]}
+    assert "as_typed" in names

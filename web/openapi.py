@@ -181,6 +181,11 @@ def search_parameters() -> list[dict[str, Any]]:
             {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
             "Results per page",
         ),  # fmt: skip
+        _param(
+            "as_typed",
+            {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no"]},
+            "1: search the words as typed, never a corrected spelling (default 0)",
+        ),  # fmt: skip
     ]
     return params
 
