@@ -476,18 +476,29 @@ def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
 def _citations(
     words: list[str], ctx: _Context
 ) -> list[tuple[str, tuple[wq.Query | None, str] | list[str]]]:
-    """Split a run of words into citations (surnames then a year) and the words between."""
+    """Split a run of words into citations and the words between.
+
+    A citation is surnames before a year (`Keller 2024`, `Jason et al., 2015`) or before
+    "et al." (`Jason et al.`, then no year condition).
+    """
     out: list[tuple[str, tuple[wq.Query | None, str] | list[str]]] = []
     lexicon = ctx.lexicon
     rest: list[str] = []
     i = 0
     while i < len(words):
         m = _YEAR_TOKEN.match(words[i]) if not lexicon.is_empty else None
-        if m is None:
+        et_al = (
+            m is None
+            and not lexicon.is_empty
+            and words[i].casefold().rstrip(",") in ("al", "al.")
+            and bool(rest)
+            and rest[-1].casefold() == "et"
+        )
+        if m is None and not et_al:
             rest.append(words[i])
             i += 1
             continue
-        # back from the year: "et al.", then surnames joined by "and" / "&"
+        # back from the year: "et al.", initials, then surnames joined by "and" / "&"
         j = len(rest)
         while j > 0 and (
             rest[j - 1].casefold().rstrip(",") in _ET_AL - {"and", "&", "y"}
@@ -499,15 +510,9 @@ def _citations(
         k = j
         while k > 0:
             word = rest[k - 1].rstrip(",")
-            folded = name_terms(word)
-            if (
-                folded
-                and all(lexicon.has_author(t) for t in folded)
-                and fold_word(word) not in STOP_WORDS
-                or word.casefold() in PARTICLES
-                and current
-            ):
-                current.insert(0, word)
+            name = _surname_word(word, lexicon)
+            if name is not None or (word.casefold() in PARTICLES and current):
+                current.insert(0, name or word)
             elif word.casefold() in ("and", "&") and current:
                 surnames.insert(0, current)
                 current = []
@@ -520,18 +525,45 @@ def _citations(
             rest.append(words[i])
             i += 1
             continue
+        year = m.group(1) if m else None
+        if et_al and i + 1 < len(words):
+            following = _YEAR_TOKEN.match(words[i + 1])
+            if following:
+                year = following.group(1)
+                i += 1
         if rest[:k]:
             out.append(("words", rest[:k]))
         rest = []
-        out.append(("cite", _citation_query(surnames, m.group(1), ctx)))
+        out.append(("cite", _citation_query(surnames, year, ctx)))
         i += 1
     if rest:
         out.append(("words", rest))
     return out
 
 
+def _surname_word(word: str, lexicon: Lexicon) -> str | None:
+    """Return a word as it is written among the index's authors, or None when it is not there.
+
+    `OConnor` is there as `O'Connor` (authors' names split at the apostrophe).
+    """
+    folded = name_terms(word)
+    if not folded or fold_word(word) in STOP_WORDS:
+        return None
+    if all(lexicon.has_author(t) for t in folded):
+        return word
+    if (
+        len(folded) == 1
+        and len(folded[0]) > 3
+        and folded[0][0] in "odl"
+        and lexicon.has_author(folded[0][0])
+        and lexicon.has_author(folded[0][1:])
+    ):
+        return f"{word[0]}'{word[1:]}"
+    return None
+
+
 def _citation_query(
-    surnames: list[list[str]], year: str, ctx: _Context
+    surnames: list[list[str]], year: str | None, ctx: _Context
 ) -> tuple[wq.Query | None, str]:
     parts: list[wq.Query | None] = []
     shown = []
@@ -542,10 +574,11 @@ def _citation_query(
             ctx.parsed.name_terms.update(terms)
         parts.append(_field_terms("authors", terms, WEIGHTS["authors"]))
         shown.append(f'author:"{name}"' if len(surname) > 1 else f"author:{name}")
-    year_query = _year_query(year, ctx.years)
-    ctx.optional.add(id(year_query))
-    parts.append(year_query)
-    shown.append(f"year:{year}")
+    if year is not None:
+        year_query = _year_query(year, ctx.years)
+        ctx.optional.add(id(year_query))
+        parts.append(year_query)
+        shown.append(f"year:{year}")
     return _and(parts), " ".join(shown)
 
 

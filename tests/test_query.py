@@ -35,6 +35,7 @@ def search(atlas: Atlas, q: str, **args: str) -> tuple[list[str], object]:
         ("van der Meer 2017", 'author:"van der Meer" year:2017'),
         ("Roerink (2017)", "author:Roerink year:2017"),
         ("Roerink ME 2017", "author:Roerink year:2017"),
+        ("Roerink et al. (2017)", "author:Roerink year:2017"),
         ("Roerink, M.E., 2017", "author:Roerink year:2017"),
         ("Roerink 2017 cytokines", "author:Roerink year:2017 AND cytokines"),
     ],
@@ -72,6 +73,25 @@ def test_a_citation_with_another_year_shows_the_authors_studies_and_says_so(atla
     assert result.notices == ("No study has every word; showing studies with most of them.",)
     # the author is never dropped: not the 2017 study on cytokines by others
     assert search(atlas, "Naviaux 2017 cytokine")[0] == ["metabolomics-2016-hypometabolic"]
+
+
+@pytest.mark.parametrize(
+    ("q", "read_as"),
+    [
+        ("Roerink et al.", "author:Roerink"),
+        ("van der Meer et al cytokines", 'author:"van der Meer" AND cytokines'),
+    ],
+)
+def test_et_al_without_a_year_is_a_citation_of_the_author(
+    atlas: Atlas, q: str, read_as: str
+) -> None:
+    slugs, result = search(atlas, q)
+    assert (slugs, result.read_as) == (["roerink-2017-cytokine-signatures"], read_as)
+
+
+def test_a_surname_with_an_apostrophe_can_be_typed_without_it(atlas: Atlas) -> None:
+    slugs, result = search(atlas, "OBrien 2021")
+    assert (slugs, result.read_as) == (["script-2021-escaping"], "author:O'Brien year:2021")
 
 
 def test_a_year_without_a_surname_is_a_word_or_the_year(atlas: Atlas) -> None:
