@@ -28,6 +28,7 @@ import numpy as np
 from whoosh import index as whoosh_index
 
 from search import query as query_language
+from search.concepts import read_concepts
 from search.facets import (
     BitMatrix,
     StackedCounts,
@@ -37,6 +38,7 @@ from search.facets import (
     unselected_facet,
 )
 from search.highlight import Highlighter
+from search.markers import read_synonyms
 from search.params import SearchParams
 from search.results import Evidence, FacetValue, Hit, SearchResult
 from search.schema import (
@@ -78,6 +80,14 @@ class IndexUnavailable(Exception):
 @lru_cache(maxsize=1)
 def _table_markers() -> MarkerDictionary:
     return MarkerDictionary.from_table()
+
+
+@lru_cache(maxsize=1)
+def _table_words() -> frozenset[str]:
+    """Return the folded words of the marker table's names and of the thesaurus."""
+    texts = [n for g in read_synonyms() for n in (g.canonical, *g.synonyms)]
+    texts += [t for c in read_concepts() for t in (*c.names, *c.expansions)]
+    return frozenset(w for t in texts for w in query_language.fold_name(t).split() if w.isalpha())
 
 
 def _close_quietly(searcher: Any, ix: Any, *fds: int) -> None:
@@ -238,8 +248,10 @@ class Generation:
         with self._speller_lock:
             if self._speller is None:
                 vocabulary = dict(self.tables.vocabulary)
-                # authors' names too (`Natelsen` -> Natelson), counted once each
-                for word in self._lexicon.author_words():
+                # authors' names (`Natelsen` -> Natelson), and the words of marker names and
+                # of the thesaurus (`interlukin` -> interleukin), counted once each
+                extra = set(self._lexicon.author_words()) | _table_words()
+                for word in extra:
                     if word.isalpha() and len(word) >= 4:
                         vocabulary.setdefault(word, 1)
                 self._speller = Speller(vocabulary)

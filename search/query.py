@@ -89,6 +89,62 @@ QUESTION_WORDS = frozenset(
         "what's",
     ]
 )
+# Words a question adds around what it asks ("is there any research on ..."), dropped only
+# from queries that read as questions (a question word first, or a question mark).
+QUESTION_FILLERS = frozenset(
+    [
+        "study",
+        "studies",
+        "research",
+        "researched",
+        "paper",
+        "papers",
+        "article",
+        "articles",
+        "trial",
+        "trials",
+        "evidence",
+        "find",
+        "found",
+        "show",
+        "showed",
+        "shown",
+        "happen",
+        "happens",
+        "happening",
+        "know",
+        "known",
+        "mean",
+        "means",
+        "anything",
+        "something",
+        "really",
+        "actually",
+        "people",
+        "patients",
+        "person",
+        "someone",
+        "anyone",
+        "have",
+        "has",
+        "had",
+        "get",
+        "getting",
+        "got",
+        "make",
+        "makes",
+        "affect",
+        "affects",
+        "affected",
+        "link",
+        "linked",
+        "related",
+        "relationship",
+        "between",
+        "role",
+        "involved",
+    ]
+)
 # A year in a citation: 2017, 2017a, (2017), 2017, 2017;
 _YEAR_TOKEN = re.compile(r"^\(?((?:18|19|20)\d\d)[a-z]?\)?[,;.:]*$")
 # Initials after a surname: "Jason LA 2015", "Jason, L.A., 2015"
@@ -460,7 +516,10 @@ def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
     each matched in any of its forms (joined, hyphenated, spaced).
     """
     words = text.split()
-    content = [w for w in words if w.casefold().strip("?,.!") not in QUESTION_WORDS]
+    dropped = QUESTION_WORDS
+    if words and (words[0].casefold() in QUESTION_WORDS or text.rstrip().endswith("?")):
+        dropped = QUESTION_WORDS | QUESTION_FILLERS  # a question: its filler words too
+    content = [w for w in words if w.casefold().strip("?,.!") not in dropped]
     if content and len(content) < len(words):
         ctx.questions_dropped = True
         words = content

@@ -171,6 +171,22 @@ def test_a_misspelt_author_is_corrected(atlas: Atlas) -> None:
     assert result.corrected == "Roerink 2017"
 
 
+def test_a_misspelt_marker_name_is_corrected_to_the_marker(atlas: Atlas) -> None:
+    slugs, result = search(atlas, "interlukin 6")
+    assert (slugs, result.corrected, result.read_as) == (
+        ["mueller-2019-tnf-alpha-exercise"],
+        "interleukin 6",
+        "marker:IL-6",
+    )
+
+
+def test_question_fillers_are_dropped_only_from_questions(atlas: Atlas) -> None:
+    slugs, result = search(atlas, "is there any research on cytokine signatures?")
+    assert (slugs, result.notices) == (["roerink-2017-cytokine-signatures"], ())
+    _, plain = search(atlas, "cytokine research")
+    assert plain.read_as == "cytokine AND research"
+
+
 def test_a_known_author_is_not_a_typo(atlas: Atlas) -> None:
     _, result = search(atlas, "Naviaux")
     assert (result.total, result.suggestion, result.corrected) == (1, None, None)
