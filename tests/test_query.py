@@ -322,3 +322,36 @@ def test_openapi_documents_as_typed(client) -> None:  # type: ignore[no-untyped-
     spec = client.get("/api/openapi.json").get_json()
     names = {p["name"] for p in spec["paths"]["/api/v1/search"]["get"]["parameters"]}
     assert "as_typed" in names
+
+
+class _Known(Lexicon):
+    """A lexicon over given terms (a value for reading tests, not a stand-in for the index)."""
+
+    is_empty = False
+
+    def __init__(self, prose: set[str], authors: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+        self.prose, self.authors = prose, authors
+
+    def has_prose(self, term: str) -> bool:
+        return term in self.prose
+
+    def has_author(self, word: str) -> bool:
+        return word in self.authors
+
+
+@pytest.mark.parametrize(
+    ("q", "prose", "read_as"),
+    [
+        ("postviral", {"post", "viral"}, "postviral (or: post viral)"),
+        ("post-viral", {"post", "viral", "postvir"}, "post-viral (or: postviral)"),
+        ("α2", {"alpha-2"}, "marker:α2"),  # an id-like token is read as a marker, as before
+        ("alpha 2", {"alpha-2"}, "alpha-2"),
+        ("SF36", {"sf-36"}, "marker:SF36"),
+        ("Q 10", {"q10"}, "Q10"),
+        ("T cell", {"t", "cell"}, "T AND cell"),
+        ("Tcell", {"t", "cell"}, "Tcell (or: t cell)"),
+    ],
+)
+def test_word_forms_the_index_knows(q: str, prose: set[str], read_as: str) -> None:
+    parsed = build(q, MarkerDictionary.from_table(), [], _Known(prose))
+    assert parsed.read_as == read_as
