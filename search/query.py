@@ -757,9 +757,7 @@ def _word_forms(word: str, ctx: _Context) -> list[str]:
             left, right = folded[:cut], folded[cut:]
             if known and left not in PREFIXES:
                 continue
-            if (len(left) == 1 or left in PREFIXES or len(left) >= 3) and lexicon.knows(
-                f"{left} {right}"
-            ):
+            if lexicon.knows(f"{left} {right}"):
                 forms.append(f"{left} {right}")
                 break
     return [f for f in forms if fold_word(f) != folded and lexicon.knows(f)]

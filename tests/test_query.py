@@ -348,6 +348,7 @@ class _Known(Lexicon):
         ("alpha 2", {"alpha-2"}, "alpha-2"),
         ("SF36", {"sf-36"}, "marker:SF36"),
         ("Q 10", {"q10"}, "Q10"),
+        ("MECFS", {"me", "cf"}, "MECFS (or: me cfs)"),  # "cfs" is indexed as "cf"
         ("T cell", {"t", "cell"}, "T AND cell"),
         ("Tcell", {"t", "cell"}, "Tcell (or: t cell)"),
     ],
