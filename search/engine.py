@@ -71,6 +71,7 @@ CACHE_SIZE = 1024
 PLAIN_SNIPPETS = 20_000
 EVIDENCE = "(evidence)"  # the evidence table's part of the stacked counts (not a facet name)
 MOST_WORDS = "No study has every word; showing studies with most of them."
+ALL_WORDS_FIRST = "Studies with every word come first, then studies with most of them."
 
 
 class IndexUnavailable(Exception):
@@ -337,7 +338,14 @@ class Generation:
         the studies matching most of the words when no study has them all."""
         parsed = self._parse(params)
         matched, scores = self.match(parsed)
-        if parsed is None or parsed.query is None or matched:
+        if parsed is None or parsed.query is None:
+            return parsed, matched, scores, None, []
+        if matched:
+            if parsed.is_question and self._relaxable(parsed):
+                # a question is answered by the studies with most of its words, all first
+                most, most_scores = self.match_most(parsed.clauses)
+                if most != matched:
+                    return parsed, most, most_scores, None, [ALL_WORDS_FIRST]
             return parsed, matched, scores, None, []
         corrected = None
         if not params.as_typed:
@@ -349,12 +357,17 @@ class Generation:
                     return fixed, fixed_matched, fixed_scores, suggestion, []
                 if fixed.clauses:
                     parsed, corrected = fixed, suggestion
-        if len(parsed.clauses) < 2 or not any(optional for _, optional in parsed.clauses):
+        if not self._relaxable(parsed):
             return parsed, matched, scores, corrected, []
         matched, scores = self.match_most(parsed.clauses)
         if not matched:
             return parsed, matched, scores, corrected, []
         return parsed, matched, scores, corrected, [MOST_WORDS]
+
+    @staticmethod
+    def _relaxable(parsed: query_language.Parsed) -> bool:
+        """Return whether a query has parts the fallback may leave out."""
+        return len(parsed.clauses) >= 2 and any(optional for _, optional in parsed.clauses)
 
     def match_most(self, clauses: Sequence[tuple[Any, bool]]) -> tuple[int, np.ndarray]:
         """Return the documents matching every required clause and most of the optional ones,

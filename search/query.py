@@ -249,6 +249,7 @@ class Parsed:
     # out: a search that finds nothing with every part falls back to the studies matching
     # most of the optional ones (plain words) and all of the others (markers, numbers, fields)
     clauses: list[tuple[wq.Query, bool]] = field(default_factory=list)
+    is_question: bool = False  # read as a question: studies with most of its words are shown
 
 
 class Lexicon:
@@ -519,10 +520,16 @@ def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
     dropped = QUESTION_WORDS
     if words and (words[0].casefold() in QUESTION_WORDS or text.rstrip().endswith("?")):
         dropped = QUESTION_WORDS | QUESTION_FILLERS  # a question: its filler words too
-    content = [w for w in words if w.casefold().strip("?,.!") not in dropped]
+        ctx.parsed.is_question = True
+    kept = _in_concepts(words, ctx)  # "how common", "what causes" are concepts, not fillers
+    content = [
+        w for i, w in enumerate(words) if i in kept or w.casefold().strip("?,.!") not in dropped
+    ]
     if content and len(content) < len(words):
         ctx.questions_dropped = True
         words = content
+    if ctx.parsed.is_question:
+        words = [w.rstrip("?") for w in words if w.rstrip("?")]
     out: list[tuple[wq.Query | None, str]] = []
     for kind, value in _citations(words, ctx):
         if kind == "cite":
@@ -530,6 +537,19 @@ def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
         else:
             out.extend(_marker_clauses(" ".join(value), ctx))  # type: ignore[arg-type]
     return [(q, s) for q, s in out if q is not None and any(ch.isalnum() for ch in s)]
+
+
+def _in_concepts(words: list[str], ctx: _Context) -> set[int]:
+    """Return the positions of the words that are part of a thesaurus concept."""
+    if ctx.concepts is None:
+        return set()
+    terms = [tuple(t for _, t in placed_prose_terms(w.strip("?,.!"))) for w in words]
+    inside: set[int] = set()
+    for start in range(len(words)):
+        end, expansions = ctx.concepts.longest(terms, start)
+        if expansions:
+            inside.update(range(start, end))
+    return inside
 
 
 def _citations(
