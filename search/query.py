@@ -143,6 +143,13 @@ QUESTION_FILLERS = frozenset(
         "between",
         "role",
         "involved",
+        "help",
+        "helps",
+        "helpful",
+        "work",
+        "works",
+        "useful",
+        "good",
     ]
 )
 # A year in a citation: 2017, 2017a, (2017), 2017, 2017;
@@ -546,7 +553,7 @@ def _in_concepts(words: list[str], ctx: _Context) -> set[int]:
     terms = [tuple(t for _, t in placed_prose_terms(w.strip("?,.!"))) for w in words]
     inside: set[int] = set()
     for start in range(len(words)):
-        end, expansions = ctx.concepts.longest(terms, start)
+        end, expansions = ctx.concepts.longest(terms, start, words)
         if expansions:
             inside.update(range(start, end))
     return inside
@@ -688,7 +695,7 @@ def _concept_clauses(words: list[str], ctx: _Context) -> list[tuple[wq.Query | N
     plain: list[str] = []
     i = 0
     while i < len(words):
-        end, expansions = concepts.longest(terms, i) if concepts else (i, ())
+        end, expansions = concepts.longest(terms, i, words) if concepts else (i, ())
         if not expansions:
             plain.append(words[i])
             i += 1
