@@ -429,7 +429,6 @@ class _Context:
     lexicon: Lexicon = field(default_factory=Lexicon)
     concepts: Thesaurus | None = None
     positive: bool = True
-    questions_dropped: bool = False
     optional: set[int] = field(default_factory=set)  # ids of parts the fallback may leave out
 
 
@@ -532,8 +531,7 @@ def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
     content = [
         w for i, w in enumerate(words) if i in kept or w.casefold().strip("?,.!") not in dropped
     ]
-    if content and len(content) < len(words):
-        ctx.questions_dropped = True
+    if content:
         words = content
     if ctx.parsed.is_question:
         words = [w.rstrip("?") for w in words if w.rstrip("?")]
