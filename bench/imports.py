@@ -39,7 +39,8 @@ DESIGNS = ("a case-control study", "a cross-sectional study", "a randomised cont
 FILLER = ("fatigue", "symptom", "severity", "questionnaire", "cohort", "clinic", "blood",
           "plasma", "exercise", "recovery", "function", "cognitive", "orthostatic", "sleep",
           "immune", "metabolic", "score", "baseline", "follow-up", "analysis", "significant",
-          "difference", "associated", "measured", "compared", "reported", "higher", "lower")  # fmt: skip
+          "difference", "associated", "measured", "compared", "reported", "higher",
+          "lower")  # fmt: skip
 
 
 def _abstract(rng: random.Random) -> str:

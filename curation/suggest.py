@@ -107,7 +107,11 @@ def _p(pattern: str, *keys: str) -> Rule:
 _DESIGN_WORDS: tuple[tuple[str, Rule], ...] = (
     (
         "meta-analysis",
-        _p(r"(?<!previous )(?<!prior )(?<!earlier )(?<!future )\bmeta-?analy[sz]", "meta"),
+        _p(
+            r"(?<!previous )(?<!prior )(?<!earlier )(?<!future )\bmeta-?analy[sz]",
+            "meta-analy",
+            "metaanaly",
+        ),
     ),
     (
         "systematic-review",
@@ -138,9 +142,9 @@ _DESIGN_WORDS: tuple[tuple[str, Rule], ...] = (
             r"(?:case|patient|woman|man|girl|boy)\b|\ba \d{1,2}-year-old (?:woman|man|girl|boy|"
             r"female|male|patient)",
             "case report",
-            "report",
-            "describe",
-            "present",
+            "we report",
+            "we describe",
+            "we present",
             "year-old",
         ),
     ),
@@ -540,11 +544,13 @@ _CONTROLS = (
 )
 _SAME_NUMBER = _p(
     r"\b(?:an )?(?:equal|identical|the same) number of (?:\w+\s+){0,2}?"
-    r"(?:controls|volunteers|subjects)\b"
+    r"(?:controls|volunteers|subjects)\b",
+    "number",
 )
 _HAS_NUMBER = re.compile(r"\d|\b(?:" + "|".join(_UNITS[1:] + _TENS) + r")\b", re.IGNORECASE)
 _ONE_PATIENT = _p(r"\ban? \d{1,3}-year-old\b")
-_NOT_THE_SAMPLE = _p(r"\bscreened\b|\bexcluded\b|\bdropped out\b|\bwithdrew\b|\blost to\b")
+_NOT_THE_SAMPLE = _p(r"\bscreened\b|\bexcluded\b|\bdropped out\b|\bwithdrew\b|\blost to\b",
+                     "screened", "excluded", "dropped", "withdrew", "lost to")  # fmt: skip
 
 
 def _number(text: str) -> int | None:
@@ -607,7 +613,7 @@ _FEMALE = _p(
     "girl",
 )
 _MALE = _p(r"\ball (?:\w+\s+){0,2}?(?:were )?(?:male|men|boys)\b|\b(?:male|men)[- ]only\b",
-           "male", "men", "boy")  # fmt: skip
+           "male", " men", "boy")  # fmt: skip
 _MIXED = _p(
     r"\b\d+ (?:men|males)\b.{0,40}\b\d+ (?:women|females)\b|\b\d+ (?:women|females)\b.{0,40}"
     r"\b\d+ (?:men|males)\b|\bboth sexes\b|\bmen and women\b|\bwomen and men\b|"
@@ -636,14 +642,23 @@ _TREATMENT = rf"(?!{_LEAD}\b)(?P<t>[A-Za-z][\w().-]*(?: (?!{_LEAD}\b)[a-z][\w-]*
 _INTERVENTIONS = (
     _p(
         rf"\b(?:effects?|efficacy|safety|benefits?) of {_TREATMENT} "
-        rf"(?:in|on|for|versus|vs|compared|among|as)\b"
+        rf"(?:in|on|for|versus|vs|compared|among|as)\b",
+        "effect",
+        "efficacy",
+        "safety",
+        "benefit",
     ),
     _p(
-        rf"\b(?:receive|received|receiving)\s+(?:either\s+)?{_TREATMENT}\s+(?:or|versus|vs\.?)\s+(?:a\s+)?placebo"
+        rf"\b(?:receive|received|receiving)\s+(?:either\s+)?{_TREATMENT}\s+(?:or|versus|vs\.?)\s+"
+        rf"(?:a\s+)?placebo",
+        "placebo",
     ),
-    _p(rf"\b{_TREATMENT}\s+(?:or|versus|vs\.?|compared with)\s+(?:a\s+)?(?:matching\s+)?placebo\b"),
-    _p(rf"\brandomi[sz]ed to (?:receive )?{_TREATMENT}\s+(?:or|and|versus|vs)\b"),
-    _p(rf"\b(?:treated|treatment) with {_TREATMENT}\b(?=\s*(?:,|\.|for|at|or|and|\(|in))"),
+    _p(
+        rf"\b{_TREATMENT}\s+(?:or|versus|vs\.?|compared with)\s+(?:a\s+)?(?:matching\s+)?placebo\b",
+        "placebo",
+    ),
+    _p(rf"\brandomi[sz]ed to (?:receive )?{_TREATMENT}\s+(?:or|and|versus|vs)\b", "randomi"),
+    _p(rf"\b(?:treated|treatment) with {_TREATMENT}\b(?=\s*(?:,|\.|for|at|or|and|\(|in))", "with"),
 )
 # fmt: off
 _NOT_TREATMENTS = frozenset((
