@@ -26,7 +26,11 @@ from curation.formats import read_papers
 from curation.suggest import suggest
 
 LABELLED = Path(__file__).parent / "labelled"
-SETS = (("bundled", "labelled.nbib", "labels.json"), ("held out", "held-out.nbib", "held-out.json"))
+SETS = (
+    ("bundled", "labelled.nbib", "labels.json"),
+    ("held out", "held-out.nbib", "held-out.json"),
+    ("second held-out", "held-out-2.nbib", "held-out-2.json"),
+)
 REPORT = Path(__file__).resolve().parent.parent / "BENCHMARKS.md"
 # What the held-out set gave on its first run, before any rule was changed for it.
 FIRST_RUN = """\
@@ -37,7 +41,15 @@ markers 1.00 / 1.00; participants 0.95 / 0.86. The rules were then changed in ge
 (quantifiers such as "a small number", "several of the patients" and "also satisfied" mark
 a subgroup; "in random order" is a randomised design; "N outpatients fulfilling the Oxford
 definition", "an equal number of controls", "age- and sex-matched"), so both sets have now
-been seen and abstracts neither set has will score lower. The misses that remain are below."""
+been seen and abstracts neither set has will score lower.
+
+A second held-out set (16 case-control and trial abstracts in PubMed's structured style,
+with traps: "ICC 0.91" as an agreement statistic, PEM rated by questionnaire, a university
+clinic) was then written with the rules frozen again; its first run gave design 1.00 / 0.94
+and participants 1.00 / 0.94, no criteria or PEM answer where none was due, and markers
+1.00 / 1.00. One general fix followed ("20 age-matched female controls": a hyphenated word
+may stand between a number and "controls"). It has few criteria and PEM facts, so it tests
+their precision more than their recall. The misses that remain are below."""
 FIELDS = ("design", "criteria", "pem", "pem=required", "markers", "participants")
 
 

@@ -197,7 +197,8 @@ _CONTROL_GROUP = _p(
     r"(?:controls?|subjects|volunteers|individuals|participants|people|persons|comparison|women|"
     r"men|adults|children|twins)\b"
     r"|\bcompared (?:with|to) (?:\w+\W+){0,4}?controls\b|\bcontrol group\b|\bhealthy controls?\b"
-    r"|\b(?:\d+|[a-z]+(?:-[a-z]+)?) (?:\w+ )?(?:controls|control subjects)\b",
+    r"|\b(?:\d+|[a-z]+(?:-[a-z]+)?) (?:\w+ )?(?:controls|control subjects|HCs?)\b",
+    "hc",
     "control",
     "healthy",
     "matched",
@@ -299,6 +300,12 @@ _BARE_NICE.pattern = re.compile(_BARE_NICE.pattern.pattern)  # upper case only: 
 _BARE_CDC = _p(r"\b(?:CDC|Centers for Disease Control(?: and Prevention)?(?: \(CDC\))?)\W+"
                r"(?:\w+\W+)?(?:criteria|case definition|definition)\b", "cdc",
                "centers for disease")  # fmt: skip
+_BARE_ACRONYM = {
+    "CCC": Rule(r"\bCCC\b", ("ccc",)),
+    "ICC": Rule(r"\bICC\b", ("icc",)),
+}
+for _rule in _BARE_ACRONYM.values():
+    _rule.pattern = re.compile(_rule.pattern.pattern)  # capitals only
 _INTRACLASS = _p(r"intra-?class", "intra")
 # A sentence that says patients were selected by a definition.
 _SELECTION = _p(
@@ -334,52 +341,63 @@ class CriterionUse:
     criterion: str
     sentence: str
     is_all_patients: bool
+    is_choice_of_pem_definitions: bool = False  # "met the CCC or the ICC": all require PEM
 
 
-def _named(texts: list[str], year: int | None) -> Iterator[tuple[str, str]]:
-    """Yield (criterion, sentence) for each definition named in the texts."""
-    full_text = " ".join(texts)
-    no_intraclass = not _INTRACLASS.search(full_text)
+def _named_in(sentence: str, no_intraclass: bool, year: int | None) -> list[str]:
+    """Return the definitions a sentence names, in vocabulary order."""
+    found = [
+        criterion
+        for criterion, pattern in _CRITERIA_NAMES.items()
+        if (criterion != "ICC" or no_intraclass or "International Consensus" in sentence)
+        and pattern.search(sentence)
+    ]
+    if _BARE_NICE.search(sentence) and not {"NICE-2021", "NICE-2007"} & set(found) and year:
+        if 2008 <= year <= 2021:
+            found.append("NICE-2007")
+        elif year >= 2023:
+            found.append("NICE-2021")
+    if _BARE_CDC.search(sentence) and year and not {"Fukuda", "Holmes"} & set(found):
+        if year >= 1996:
+            found.append("Fukuda")
+        elif year <= 1993:
+            found.append("Holmes")
+    # A bare acronym beside another definition's name is a definition too: "CCC and/or ICC".
+    if found:
+        if "CCC" not in found and _BARE_ACRONYM["CCC"].search(sentence):
+            found.append("CCC")
+        if "ICC" not in found and no_intraclass and _BARE_ACRONYM["ICC"].search(sentence):
+            found.append("ICC")
+    return found
+
+
+def _named(texts: list[str], year: int | None) -> Iterator[tuple[str, str, frozenset[str]]]:
+    """Yield (criterion, sentence, all criteria the sentence names) for each one named."""
+    no_intraclass = not _INTRACLASS.search(" ".join(texts))
     for sentence in texts:
-        for criterion, pattern in _CRITERIA_NAMES.items():
-            if (
-                criterion == "ICC"
-                and not no_intraclass
-                and "International Consensus" not in sentence
-            ):
-                continue
-            if pattern.search(sentence):
-                yield criterion, sentence
-        if _BARE_NICE.search(sentence) and not _CRITERIA_NAMES["NICE-2021"].search(sentence) \
-                and not _CRITERIA_NAMES["NICE-2007"].search(sentence) and year:  # fmt: skip
-            if 2008 <= year <= 2021:
-                yield "NICE-2007", sentence
-            elif year >= 2023:
-                yield "NICE-2021", sentence
-        if _BARE_CDC.search(sentence) and year and not _CRITERIA_NAMES["Fukuda"].search(sentence) \
-                and not _CRITERIA_NAMES["Holmes"].search(sentence):  # fmt: skip
-            if year >= 1996:
-                yield "Fukuda", sentence
-            elif year <= 1993:
-                yield "Holmes", sentence
+        here = _named_in(sentence, no_intraclass, year)
+        for criterion in here:
+            yield criterion, sentence, frozenset(here)
 
 
 def criteria_uses(paper: Paper, texts: list[str]) -> list[CriterionUse]:
     """Return each definition a sentence says patients were selected by, in order."""
     uses: list[CriterionUse] = []
     seen: set[tuple[str, str]] = set()
-    for criterion, sentence in _named(texts, paper.year):
+    for criterion, sentence, named_here in _named(texts, paper.year):
         if (criterion, sentence) in seen:
             continue
         seen.add((criterion, sentence))
         if not _SELECTION.search(sentence) or _BACKGROUND.search(sentence):
             continue
-        named_here = {c for c, p in _CRITERIA_NAMES.items() if p.search(sentence)}
         several = len(named_here) > 1
-        is_all = not _SUBGROUP.search(sentence) and not (
-            several and (_EITHER.search(sentence) or _COMPARISON.search(sentence))
+        subgroup, compared = _SUBGROUP.search(sentence), _COMPARISON.search(sentence)
+        either = several and _EITHER.search(sentence)
+        is_all = not subgroup and not (several and (either or compared))
+        is_pem_choice = bool(
+            either and not subgroup and not compared and named_here <= PEM_REQUIRING
         )
-        uses.append(CriterionUse(criterion, sentence, is_all))
+        uses.append(CriterionUse(criterion, sentence, is_all, is_pem_choice))
     return uses
 
 
@@ -428,6 +446,12 @@ _PEM_NOT_REQUIRED = _p(
     rf"\bnot requir\w*\W+(?:\w+\W+){{0,4}}?{_PEM}",
     *_PEM_KEYS,
 )
+_NOT_A_REQUIREMENT = _p(
+    r"\b(?:induc\w*|provok\w*|trigger\w*|elicit\w*|assess\w*|measur\w*|evaluat\w*|quantif\w*|"
+    r"captur\w*|understand\w*|explor\w*|investigat\w*|stud(?:y|ied|ies|ying)|clarif\w*|"
+    r"determin\w*|characteri[sz]\w*|examin\w*|research|future|treat\w*|manag\w*|avoid\w*|"
+    r"prevent\w*|reduc\w*|document\w*|record\w*|complete\w*|fill\w*)\b"
+)
 _NEGATED = _p(r"\bnot\b|\bwithout\b|\bregardless\b|\birrespective\b|\bno\b|\bneither\b")
 
 
@@ -436,8 +460,14 @@ def suggest_pem(texts: list[str], uses: list[CriterionUse]) -> Suggestion:
     for sentence in texts:
         if _PEM_NOT_REQUIRED.search(sentence):
             return Suggestion("not-required", (_quote(sentence),))
-        if any(p.search(sentence) for p in _PEM_REQUIRED) and not _NEGATED.search(sentence):
-            return Suggestion("required", (_quote(sentence),))
+        if _NEGATED.search(sentence):
+            continue
+        for pattern in _PEM_REQUIRED:
+            match = pattern.search(sentence)
+            # "Exercise was required to induce PEM", "research is needed to understand PEM":
+            # a requirement of something else that PEM is only the object of.
+            if match and not _NOT_A_REQUIREMENT.search(match.group()):
+                return Suggestion("required", (_quote(sentence),))
     if not uses:
         return Suggestion("unknown", ())
     for use in uses:
@@ -446,6 +476,12 @@ def suggest_pem(texts: list[str], uses: list[CriterionUse]) -> Suggestion:
                 "required",
                 (f"every patient met {use.criterion}, which requires PEM: {_quote(use.sentence)}",),
             )
+        if use.is_choice_of_pem_definitions:
+            return Suggestion(
+                "required",
+                ("every patient met one of several definitions that all require PEM: "
+                 f"{_quote(use.sentence)}",),
+            )  # fmt: skip
     if all(u.criterion not in PEM_REQUIRING for u in uses) and all(u.is_all_patients for u in uses):
         names = ", ".join(dict.fromkeys(u.criterion for u in uses))
         return Suggestion(
@@ -525,7 +561,7 @@ _PATIENTS = (
     ),
     _p(rf"\b{_NUMBER}\s+(?:with|had)\s+{_ILLNESS}"),
     _p(rf"\b{_NUMBER}\s+(?:\w+\s+)?{_ILLNESS}\b(?=\s*(?:,|and|\)|;|vs|versus))"),
-    _p(rf"\b(?:patients|cases|{_ILLNESS})\W+(?:\w+\W+){{0,3}}?\(\s*[nN]\s*=\s*(?P<n>\d+)"),
+    _p(rf"\b(?:patients|cases|{_ILLNESS})\W+(?:\w+\W+){{0,3}}?[(;,]?\s*[nN]\s*=\s*(?P<n>\d+)"),
     _p(rf"\b{_NUMBER}\s+(?!{_HEALTHY}){_ADJ}{{0,2}}?patients\b"),
     _p(
         rf"\b(?:enrolled|recruited|included|studied|identified|followed|involved|comprised)\s+"
@@ -537,10 +573,13 @@ _CONTROLS = (
         rf"\b{_NUMBER}\s+(?:age-?\s+and\s+sex-?\s*matched\s+|(?!{_BREAK}\b|\d)[\w-]+\s+){{0,3}}?"
         rf"(?:healthy|matched|sedentary|non-fatigued|well)\s+"
         rf"(?:\w+\s+){{0,2}}?(?:controls?|volunteers|individuals|subjects|participants|people|"
-        rf"persons|adults|women|men|comparison subjects)\b"
+        rf"persons|adults|women|men|comparison subjects|HCs?)\b"
     ),
-    _p(rf"\b{_NUMBER}\s+(?:\w+\s+){{0,2}}?(?:controls|control subjects|control participants)\b"),
-    _p(r"\b(?:controls|healthy \w+)\W+(?:\w+\W+){0,2}?\(\s*[nN]\s*=\s*(?P<n>\d+)"),
+    _p(
+        rf"\b{_NUMBER}\s+(?:[\w-]+\s+){{0,2}}?(?:controls|control subjects|control participants|"
+        rf"HCs?)\b"
+    ),
+    _p(r"\b(?:controls|healthy \w+|HCs?)\W+(?:\w+\W+){0,2}?[(;,]?\s*[nN]\s*=\s*(?P<n>\d+)"),
 )
 _SAME_NUMBER = _p(
     r"\b(?:an )?(?:equal|identical|the same) number of (?:\w+\s+){0,2}?"

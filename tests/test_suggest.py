@@ -25,6 +25,8 @@ def said(abstract: str, title: str = "A study", types: tuple[str, ...] = ("Journ
         ("PEM was measured after exercise in all patients.", "unknown", None),
         ("Post-exertional malaise severity was rated on a questionnaire.", "unknown", None),
         ("Most patients reported post-exertional malaise.", "unknown", None),
+        ("A second exercise test was required to provoke PEM.", "unknown", None),
+        ("Further research is required to understand post-exertional malaise.", "unknown", None),
         # Every patient met a definition that requires PEM.
         ("Patients meeting the Canadian Consensus Criteria were enrolled.", "required", ["CCC"]),
         ("All 40 patients fulfilled the International Consensus Criteria.", "required", ["ICC"]),
@@ -94,6 +96,11 @@ def test_reviews_get_no_criteria_and_no_pem() -> None:
             {"patients": 48, "controls": 40},
         ),  # fmt: skip
         ("One hundred and twelve patients were randomised.", {"patients": 112}),
+        ("Twenty ME/CFS patients and 18 HCs took part.", {"patients": 20, "controls": 18}),
+        (
+            "ME/CFS patients (ME; n = 20) and healthy controls (HC; n = 18).",
+            {"patients": 20, "controls": 18},
+        ),  # fmt: skip
         ("Of 300 patients screened, none were excluded.", None),
     ],
 )
@@ -160,8 +167,14 @@ FLOORS = {
 }
 
 
-@pytest.mark.parametrize(("abstracts", "labels"), [("labelled.nbib", "labels.json"),
-                                                   ("held-out.nbib", "held-out.json")])  # fmt: skip
+SETS = [
+    ("labelled.nbib", "labels.json"),
+    ("held-out.nbib", "held-out.json"),
+    ("held-out-2.nbib", "held-out-2.json"),
+]
+
+
+@pytest.mark.parametrize(("abstracts", "labels"), SETS)
 def test_measured_precision_and_recall_do_not_drop(abstracts: str, labels: str) -> None:
     scores = evaluate(LABELLED / abstracts, json.loads((LABELLED / labels).read_text("utf-8")))
     low = {
