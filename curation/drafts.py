@@ -196,9 +196,7 @@ def _now() -> str:
 
 
 def _paper_json(paper: Paper) -> str:
-    data = asdict(paper)
-    data.pop("problems", None)
-    return json.dumps(data, ensure_ascii=False)
+    return json.dumps(asdict(paper), ensure_ascii=False)
 
 
 def _paper(text: str) -> Paper:

@@ -227,16 +227,29 @@ def test_detect_format(head: str, kind: str | None) -> None:
         (b'Title,Author\n"unclosed,x\n', None),
         (b"\xff\xfe\x00garbage", "not PubMed XML"),
         (b"@article{broken, title={never closed", "broken BibTeX"),
+        # One broken entry among good ones: the file is refused, not half read.
+        (
+            b"@article{a, title={x}}\n@article{b, title={y}\n@article{c, title={z}}",
+            "broken BibTeX entry at line 2 (1 in all)",
+        ),  # fmt: skip
+        (
+            b"TY  - JOUR\nTI  - x\nTY  - JOUR\nTI  - y\nER  - \n",
+            "2 records begin with TY but 1 end with ER",
+        ),  # fmt: skip
     ],
 )
 def test_broken_files_raise_a_clear_error(data: bytes, message: str | None) -> None:
-    try:
+    if message is None:  # an unclosed CSV quote runs to the end: one odd row, not a crash
+        assert len(read_data(data, "bad.file")[1]) == 1
+        return
+    with pytest.raises(UnreadableFile) as raised:
         read_data(data, "bad.file")
-    except UnreadableFile as exc:
-        assert str(exc).startswith("bad.file: ")
-        if message:
-            assert message in str(exc)
-    # An unclosed CSV quote runs to the end of the file: read as one (odd) row, not a crash.
+    assert str(raised.value).startswith("bad.file: ") and message in str(raised.value)
+
+
+def test_a_last_ris_record_without_its_er_line_is_kept() -> None:
+    _, papers = read_data(b"TY  - JOUR\nTI  - x\nER  - \n\nTY  - JOUR\nTI  - y\n", "f.ris")
+    assert [p.title for p in papers] == ["x", "y"]
 
 
 def test_xml_entities_are_not_expanded_and_nothing_is_fetched(tmp_path: Path) -> None:
