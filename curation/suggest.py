@@ -182,7 +182,8 @@ _DESIGN_WORDS: tuple[tuple[str, Rule], ...] = (
         _p(
             r"\b(?:this|our|we|narrative|literature|scoping|critical|brief|the present) "
             r"(?:\w+ )?review\b|\bwe review\b|\breview of (?:the )?(?:literature|evidence|"
-            r"research|studies|current)|\boverview of\b|^review\b|\bwe (?:summari[sz]e|discuss)",
+            r"research|studies|current)|\boverview of\b|^review\b|\bwe (?:summari[sz]e|discuss)|"
+            r"\b(?:paper|article|chapter|primer) (?:reviews|summari[sz]es|discusses)\b",
             "review",
             "overview",
             "summari",
@@ -308,16 +309,21 @@ for _rule in _BARE_ACRONYM.values():
     _rule.pattern = re.compile(_rule.pattern.pattern)  # capitals only
 _INTRACLASS = _p(r"intra-?class", "intra")
 # A sentence that says patients were selected by a definition.
+# A sentence that says patients were selected by a definition: a verb of meeting or choosing,
+# or the definition in brackets after the patients ("92 patients (Holmes criteria)").
 _SELECTION = _p(
     r"\b(?:met|meet|meets|meeting|fulfil\w*|fulfill\w*|satisf\w+|according to|diagnosed|"
-    r"defined|-defined|definition|criteria|classified|recruited|selected|enrolled|included|"
-    r"eligible|inclusion|identified|confirmed|diagnosis|using the|based on|per the)\b"
+    r"defined by|defined using|defined according|classified|recruited|selected|enrolled|"
+    r"included|eligible|inclusion|identified|confirmed|using|based on|per the|by the)\b|-defined\b|"
+    r"\([^()]*\b(?:criteria|definition)\)|\b(?:criteria|definition)\)"
 )
 # Background: definitions named as history or as a topic, not as how patients were chosen.
 _BACKGROUND = _p(
     r"\b(?:have been|has been|were|was) (?:proposed|developed|published|introduced|revised)\b|"
     r"\b(?:various|several|different|multiple|competing|many) (?:case )?(?:definitions|criteria)\b|"
-    r"\bhistory\b|\bevolution of\b|\bhow (?:the )?(?:definitions|criteria)\b"
+    r"\bhistory\b|\bevolution of\b|\bhow (?:the )?(?:definitions|criteria)\b|"
+    r"\b(?:published|proposed|introduced|developed|issued|released|recommended|renamed|"
+    r"replaced|emphasi[sz]e\w*|require|requires)\b|\b(?:criteria|definitions) (?:differ|vary)\b"
 )
 # Only part of the patients met it; or, where a sentence names several definitions, groups
 # meeting one are compared with groups meeting another.
@@ -452,7 +458,12 @@ _NOT_A_REQUIREMENT = _p(
     r"determin\w*|characteri[sz]\w*|examin\w*|research|future|treat\w*|manag\w*|avoid\w*|"
     r"prevent\w*|reduc\w*|document\w*|record\w*|complete\w*|fill\w*)\b"
 )
+_DEFINITION_ASKS = _p(r"\brequir(?:e|es|ing)\b|\bmandatory\b|\bessential\b")
 _NEGATED = _p(r"\bnot\b|\bwithout\b|\bregardless\b|\birrespective\b|\bno\b|\bneither\b")
+
+
+def _names_a_definition(sentence: str) -> bool:
+    return any(rule.search(sentence) for rule in _CRITERIA_NAMES.values())
 
 
 def suggest_pem(texts: list[str], uses: list[CriterionUse]) -> Suggestion:
@@ -465,9 +476,13 @@ def suggest_pem(texts: list[str], uses: list[CriterionUse]) -> Suggestion:
         for pattern in _PEM_REQUIRED:
             match = pattern.search(sentence)
             # "Exercise was required to induce PEM", "research is needed to understand PEM":
-            # a requirement of something else that PEM is only the object of.
-            if match and not _NOT_A_REQUIREMENT.search(match.group()):
-                return Suggestion("required", (_quote(sentence),))
+            # a requirement of something else that PEM is only the object of. "The CCC
+            # require PEM" says what a definition asks, which the criteria rule below weighs.
+            if match is None or _NOT_A_REQUIREMENT.search(match.group()):
+                continue
+            if _DEFINITION_ASKS.search(match.group()) and _names_a_definition(sentence):
+                continue
+            return Suggestion("required", (_quote(sentence),))
     if not uses:
         return Suggestion("unknown", ())
     for use in uses:

@@ -48,6 +48,13 @@ def said(abstract: str, title: str = "A study", types: tuple[str, ...] = ("Journ
         ),  # fmt: skip
         # PEM made an explicit requirement, or explicitly not one.
         ("Post-exertional malaise was required for inclusion.", "required", None),
+        # What a definition asks is not what this study asked.
+        (
+            "Unlike the CCC, which require PEM, the Fukuda criteria used here do not.",
+            "not-required",
+            ["Fukuda"],
+        ),  # fmt: skip
+        ("In 2015 the Institute of Medicine published new diagnostic criteria.", "unknown", None),
         ("To take part, participants had to report PEM after exertion.", "required", None),
         (
             "Patients met Fukuda criteria and, in addition, had to have PEM.",
