@@ -50,7 +50,7 @@ def said(abstract: str, title: str = "A study", types: tuple[str, ...] = ("Journ
         ("Post-exertional malaise was required for inclusion.", "required", None),
         # What a definition asks is not what this study asked.
         (
-            "Unlike the CCC, which require PEM, the Fukuda criteria used here do not.",
+            "The Canadian criteria require PEM. Our patients met the Fukuda criteria.",
             "not-required",
             ["Fukuda"],
         ),  # fmt: skip
