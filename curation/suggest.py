@@ -168,6 +168,7 @@ _DESIGN_WORDS: tuple[tuple[str, Rule], ...] = (
             r"\b(?:recorded|collected|assessed|measured|followed) prospectively\b|"
             r"\blongitudinal(?:ly)?\b|"
             r"\bretrospective cohort\b|\bfollowed (?:up )?for\b|\bfollow-up (?:of|study|period)\b|"
+            r"\bfollowed up\b|\bat follow-up\b|"
             r"\bregistry\b",
             "cohort",
             "prospective",
@@ -198,7 +199,8 @@ _CONTROL_GROUP = _p(
     r"(?:controls?|subjects|volunteers|individuals|participants|people|persons|comparison|women|"
     r"men|adults|children|twins)\b"
     r"|\bcompared (?:with|to) (?:\w+\W+){0,4}?controls\b|\bcontrol group\b|\bhealthy controls?\b"
-    r"|\b(?:\d+|[a-z]+(?:-[a-z]+)?) (?:\w+ )?(?:controls|control subjects|HCs?)\b",
+    r"|\b(?:\d+|[a-z]+(?:-[a-z]+)?) (?:\w+ )?(?:controls|control subjects|HCs?)\b"
+    r"|\b(?:and|than|with|versus|vs\.?) (?:\w+ ){0,2}?controls\b",
     "hc",
     "control",
     "healthy",
@@ -206,8 +208,8 @@ _CONTROL_GROUP = _p(
     "sedentary",
     "fatigued",
 )
-_SURVEY = _p(r"\bsurvey\b|\bquestionnaire study\b|\bprevalence\b", "survey", "questionnaire",
-             "prevalence")  # fmt: skip
+_SURVEY = _p(r"\bsurvey\b|\bquestionnaire study\b|\bprevalence\b|\bonline questionnaire\b",
+             "survey", "questionnaire", "prevalence")  # fmt: skip
 
 
 def suggest_design(paper: Paper, texts: list[str]) -> Suggestion | None:
@@ -579,8 +581,8 @@ _PATIENTS = (
     _p(rf"\b(?:patients|cases|{_ILLNESS})\W+(?:\w+\W+){{0,3}}?[(;,]?\s*[nN]\s*=\s*(?P<n>\d+)"),
     _p(rf"\b{_NUMBER}\s+(?!{_HEALTHY}){_ADJ}{{0,2}}?patients\b"),
     _p(
-        rf"\b(?:enrolled|recruited|included|studied|identified|followed|involved|comprised)\s+"
-        rf"{_NUMBER}\s+(?!{_HEALTHY}){_ADJ}{{0,2}}?{_PEOPLE}\b"
+        rf"\b(?:enrolled|recruited|included|studied|identified|followed|involved|comprised|"
+        rf"total of|in all)\s+{_NUMBER}\s+(?!{_HEALTHY}){_ADJ}{{0,2}}?{_PEOPLE}\b"
     ),
 )
 _CONTROLS = (

@@ -109,6 +109,11 @@ def test_reviews_get_no_criteria_and_no_pem() -> None:
             {"patients": 20, "controls": 18},
         ),  # fmt: skip
         ("Of 300 patients screened, none were excluded.", None),
+        ("A total of 641 participants were randomly allocated.", {"patients": 641}),
+        (
+            "A total of 60 participants (30 ME/CFS, 30 controls) took part.",
+            {"patients": 30, "controls": 30},
+        ),  # fmt: skip
     ],
 )
 def test_participants(abstract: str, participants: dict | None) -> None:
@@ -136,6 +141,7 @@ def test_markers_are_canonical_table_names(abstract: str, markers: list[str] | N
         ("Results of 3 randomised trials are summarised.", ("Review",), "review"),
         ("A 34-year-old woman presented with fatigue.", (), "case-report"),
         ("Thirty patients and 30 healthy controls were compared.", (), "case-control"),
+        ("Blood from patients and controls was compared.", (), "case-control"),
         ("An online survey of 500 people with ME/CFS.", (), "cross-sectional"),
         ("Patients were followed for five years in this prospective cohort study.", (), "cohort"),
         ("Blood was taken.", ("Randomized Controlled Trial",), "rct"),
