@@ -162,17 +162,19 @@ class Accepted:
     warnings: list[Problem] = field(default_factory=list)
 
 
+# PubMed publication types that say nothing a reader of the study page needs.
+_GENERIC_TYPES = ("Journal Article", "Research Support", "Retracted Publication",
+                  "English Abstract", "Comparative Study")  # fmt: skip
+
+
 def _publication_type(paper: Paper) -> str:
+    """Return the publication type a record shows: Preprint, or PubMed's most telling one."""
     if paper.is_preprint:
         return "Preprint"
-    types = [t for t in paper.publication_types if t != "Journal Article"]
-    if "Review" in types:
-        return "Review"
-    return (
-        types[0]
-        if types and not types[0].startswith("Research Support")
-        else ("Journal Article" if paper.publication_types else "")
-    )
+    telling = [t for t in paper.publication_types if not t.startswith(_GENERIC_TYPES)]
+    if telling:
+        return telling[0]
+    return "Journal Article" if paper.publication_types else ""
 
 
 def citation_record(slug: str, paper: Paper) -> dict[str, Any]:

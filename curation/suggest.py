@@ -670,14 +670,20 @@ _FEMALE = _p(
 )
 _MALE = _p(r"\ball (?:\w+\s+){0,2}?(?:were )?(?:male|men|boys)\b|\b(?:male|men)[- ]only\b",
            "male", " men", "boy")  # fmt: skip
+_COUNT = rf"(?:\d+|{_NUMBER_WORD})"
 _MIXED = _p(
-    r"\b\d+ (?:men|males)\b.{0,40}\b\d+ (?:women|females)\b|\b\d+ (?:women|females)\b.{0,40}"
-    r"\b\d+ (?:men|males)\b|\bboth sexes\b|\bmen and women\b|\bwomen and men\b|"
+    rf"\b{_COUNT} (?:men|males)\b.{{0,40}}\b{_COUNT} (?:women|females)\b|\b{_COUNT} "
+    rf"(?:women|females)\b.{{0,40}}\b{_COUNT} (?:men|males)\b|\bboth sexes\b|\bmen and women\b|"
+    r"\bwomen and men\b|"
     r"\bmale and female\b|\bfemale and male\b|\b\d+(?:\.\d+)?% (?:female|women|male|men)\b",
     "men",
     "male",
     "sexes",
 )
+
+
+_WOMEN_COUNTED = _p(rf"\b{_NUMBER}\s+(?:[\w-]+\s+)?(?:female|women)\b", "female", "women")
+_ANY_MEN = re.compile(r"\b(?:men|man|male|males|boys?)\b", re.IGNORECASE)
 
 
 def suggest_sex(texts: list[str]) -> Suggestion | None:
@@ -687,6 +693,10 @@ def suggest_sex(texts: list[str]) -> Suggestion | None:
         found = _first(pattern, body)
         if found is not None:
             return Suggestion(value, (_quote(found),))
+    # "50 female patients and 48 healthy women", and no man in the whole text.
+    found = _first(_WOMEN_COUNTED, body)
+    if found is not None and not any(_ANY_MEN.search(t) for t in body):
+        return Suggestion("female", (_quote(found),))
     return None
 
 

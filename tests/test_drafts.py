@@ -163,7 +163,7 @@ def test_show_json_has_the_documented_shape(runner: CliRunner, tmp_path: Path) -
             "doi": "10.9999/jifr.1998.001",
             "pmid": "40000001",
             "pmcid": "PMC9000001",
-            "publication_type": "Retracted Publication",
+            "publication_type": "Journal Article",
         },
         "mesh": ["Fatigue Syndrome, Chronic/blood", "Humans"],
         "duplicates": [],

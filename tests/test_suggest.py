@@ -152,6 +152,20 @@ def test_design(abstract: str, types: tuple[str, ...], design: str | None) -> No
     assert said(abstract, types=types).get("design") == design
 
 
+@pytest.mark.parametrize(
+    ("abstract", "sex"),
+    [
+        ("We compared 50 female patients and 48 healthy women.", "female"),
+        ("Twelve men and 30 women with ME/CFS took part.", "mixed"),
+        ("All participants were male.", "male"),
+        ("We compared 50 female patients and 48 healthy men.", None),
+        ("We compared 50 patients and 48 controls.", None),
+    ],
+)
+def test_sex(abstract: str, sex: str | None) -> None:
+    assert said(abstract).get("sex") == sex
+
+
 def test_retracted_and_interventions() -> None:
     got = said("Patients received rintatolimod or placebo for 40 weeks.",
                types=("Randomized Controlled Trial", "Retracted Publication"))  # fmt: skip
