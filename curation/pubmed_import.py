@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from curation.drafts import DraftStore
 from curation.eutils import BATCH, MAX_IDS, EutilsClient, HistoryExpired
 from curation.importing import Importer, ImportReport
+from curation.papers import Paper
 
 EARLIEST = dt.date(1800, 1, 1)
 
@@ -235,7 +236,9 @@ class PubmedImport:
                 args += (mindate,)
             return [tuple(r) for r in conn.execute(sql + " ORDER BY mindate DESC, pos", args)]
 
-    def _store_batch(self, key: str, papers: list, wanted: set[str], report: PubmedReport) -> int:
+    def _store_batch(
+        self, key: str, papers: list[Paper], wanted: set[str], report: PubmedReport
+    ) -> int:
         """Draft the wanted papers and mark their ids done, in one transaction; return how many."""
         taken = 0
         with self.store.transaction() as conn:

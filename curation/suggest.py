@@ -75,7 +75,6 @@ _DESIGN_TYPES = (
     ("Randomized Controlled Trial", "rct"),
     ("Case Reports", "case-report"),
 )
-_W = r"(?:[\w/-]+\W+)"  # one word and what follows it, for "within N words" patterns
 
 
 class Rule:

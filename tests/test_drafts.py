@@ -315,3 +315,17 @@ def test_default_sources_include_the_curated_directory_once_it_exists(
     assert configured_sources() == [BUNDLED_STUDIES]
     monkeypatch.setenv("ATLAS_SOURCE", str(ATLAS))
     assert configured_sources() == [ATLAS]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["drafts", "list"], ["drafts", "show", "1"], ["drafts", "export", "--json"],
+     ["drafts", "reject", "1", "--note", "x"], ["import", "file", str(IMPORTS / "zotero.ris")]],
+)  # fmt: skip
+def test_a_broken_drafts_database_is_a_clear_error(
+    runner: CliRunner, tmp_path: Path, args: list[str]
+) -> None:
+    (tmp_path / "drafts.sqlite3").write_bytes(b"this is not a database" * 100)
+    code, out, err = run(runner, tmp_path, *args)
+    assert code == 1 and "error: the drafts database" in err
+    assert "Traceback" not in out + err

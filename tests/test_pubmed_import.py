@@ -226,8 +226,38 @@ def test_cli_keeps_the_rate_limit_and_reports(
     assert (report["matched"], len(report["drafted"]), report["missing"]) == (900, 900, [])
     arrivals = [h.at for h in fake.log]
     assert len(arrivals) >= 7  # two searches and five fetches
-    # Never more than 3 requests in any one second (a little slack for the socket).
-    assert min(arrivals[i + 3] - arrivals[i] for i in range(len(arrivals) - 3)) > 0.97
+    # Seen from the server: about 3 a second at most. The server's clock reads a request
+    # when a handler thread gets to it, which on a busy machine can be a tenth of a second
+    # late, so this is loose; test_the_client_sends_at_most_3_requests_in_any_second is exact.
+    assert min(arrivals[i + 3] - arrivals[i] for i in range(len(arrivals) - 3)) > 0.75
+
+
+class RecordingLimiter(RateLimiter):
+    """The real limiter, noting when it let each request go."""
+
+    def __init__(self, rate: int) -> None:
+        super().__init__(rate)
+        self.sent: list[float] = []
+
+    def wait(self) -> None:
+        super().wait()
+        self.sent.append(time.monotonic())
+
+
+def test_the_client_sends_at_most_3_requests_in_any_second(tmp_path: Path) -> None:
+    fake = FakeEutils(records=generated_corpus(1000, DAY))
+    fake.faults = [("efetch.fcgi", "429")]  # retries count against the limit too
+    limiter = RecordingLimiter(3)
+    with FakeServer(fake):
+        config = EutilsConfig(base_url=fake.url)
+        client = EutilsClient(config, backoff=0.0, limiter=limiter)
+        store = DraftStore(tmp_path)
+        PubmedImport(store, Importer(store, []), client).run("me/cfs", DAY)
+    sent = limiter.sent
+    assert len(sent) == 8  # a count, a search with history, 5 fetches and 1 retry
+    assert min(sent[i + 3] - sent[i] for i in range(len(sent) - 3)) >= 1.0
+    # ...and no slower than it needs: 8 requests in a little over 2 seconds.
+    assert sent[-1] - sent[0] < 2.0 + 1.0
 
 
 @pytest.mark.parametrize(
