@@ -182,6 +182,26 @@ def test_a_run_that_failed_resumes_with_a_new_history_and_no_duplicates(tmp_path
     )
 
 
+def test_an_unfinished_run_is_resumed_on_a_later_day(tmp_path: Path) -> None:
+    # A run without --until ends "today"; resumed on a later day it finishes its own range
+    # instead of starting a new search.
+    fake = FakeEutils(records=generated_corpus(300, DAY))
+    store = DraftStore(tmp_path)
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    with FakeServer(fake):
+        fake.faults = [("efetch.fcgi", "500")] * 3
+        with pytest.raises(EutilsError):
+            PubmedImport(store, Importer(store, []), client_for(fake, retries=2)).run(
+                "me/cfs", DAY, yesterday
+            )
+        report = PubmedImport(store, Importer(store, []), client_for(fake)).run("me/cfs", DAY)
+    assert report.until == yesterday.isoformat()
+    assert [h.params.get("usehistory") for h in fake.log if h.endpoint == "esearch.fcgi"] == [
+        None, "y",
+    ]  # fmt: skip
+    assert len(drafted_pmids(tmp_path)) == 300
+
+
 def test_pubmed_ids_missing_from_the_history_are_fetched_by_id(tmp_path: Path) -> None:
     fake = FakeEutils(records=generated_corpus(30, DAY))
     original = fake.efetch
