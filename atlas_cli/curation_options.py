@@ -71,5 +71,6 @@ def database_errors(store: DraftStore) -> Iterator[None]:
 
 
 def fail(message: str) -> NoReturn:
+    """Print an error and exit 1 (the exit code of every refused curation command)."""
     click.echo(f"error: {message}", err=True)
     sys.exit(EXIT_FAILED)

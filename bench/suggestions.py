@@ -64,13 +64,16 @@ class Score:
 
     @property
     def precision(self) -> float:
+        """Return right answers over all answers (1.0 when there were none)."""
         return self.tp / (self.tp + self.fp) if self.tp + self.fp else 1.0
 
     @property
     def recall(self) -> float:
+        """Return right answers over all labelled facts (1.0 when there were none)."""
         return self.tp / (self.tp + self.fn) if self.tp + self.fn else 1.0
 
     def add(self, right: int, wrong: int, missed: int, note: str) -> None:
+        """Count one paper's answers for this field, noting it when any was wrong or missed."""
         self.tp += right
         self.fp += wrong
         self.fn += missed
@@ -163,6 +166,7 @@ def section() -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Print the table (or JSON) for a labelled set; with --write, update BENCHMARKS.md."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--abstracts", type=Path, default=LABELLED / "labelled.nbib")
     parser.add_argument("--labels", type=Path, default=LABELLED / "labels.json")

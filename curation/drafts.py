@@ -347,16 +347,26 @@ class DraftStore:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def list(self, status: str | None = None) -> list[Draft]:
-        """Return the drafts with a status (all when None), oldest first."""
+    def list(
+        self, status: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[Draft]:
+        """Return the drafts with a status (all when None), oldest first, a page at a time."""
+        where, args = ("", []) if status is None else ("WHERE status = ?", [status])
+        sql = f"SELECT * FROM drafts {where} ORDER BY id LIMIT ? OFFSET ?"
+        with closing(self._connect()) as conn:
+            rows = conn.execute(sql, (*args, -1 if limit is None else limit, offset)).fetchall()
+        return [_draft(r) for r in rows]
+
+    def count(self, status: str | None = None) -> int:
+        """Return how many drafts have a status (all when None)."""
         with closing(self._connect()) as conn:
             if status is None:
-                rows = conn.execute("SELECT * FROM drafts ORDER BY id").fetchall()
-            else:
-                rows = conn.execute(
-                    "SELECT * FROM drafts WHERE status = ? ORDER BY id", (status,)
-                ).fetchall()
-        return [_draft(r) for r in rows]
+                return int(conn.execute("SELECT count(*) FROM drafts").fetchone()[0])
+            return int(
+                conn.execute("SELECT count(*) FROM drafts WHERE status = ?", (status,)).fetchone()[
+                    0
+                ]
+            )
 
     def get(self, draft_id: int) -> Draft | None:
         """Return one draft, or None."""

@@ -136,6 +136,8 @@ def test_slugs_stay_unique(tmp_path: Path) -> None:
     papers = [paper(f"Fatigue and sleep in adults, part {n}") for n in range(1, 5)]
     papers.append(paper("", doi="10.1000/untitled"))
     report = Importer(store, []).import_papers(papers)
+    assert (store.count(), store.count("new"), store.count("accepted")) == (4, 4, 0)
+    assert [d.id for d in store.list(limit=2, offset=1)] == [2, 3]
     assert [s for _, s, _ in report.drafted] == [
         "smith-2020-fatigue-sleep",
         "smith-2020-fatigue-sleep-adults",
