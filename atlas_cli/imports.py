@@ -45,11 +45,11 @@ def _print_report(report: ImportReport, json_output: bool) -> None:
             d = skipped.duplicate
             where = f"draft #{d.draft_id}" if d.draft_id else "the atlas"
             click.echo(
-                f"skipped {skipped.paper.source}: {title}: already in {where} as {d.slug} "
-                f"(same {d.reason})"
+                f"skipped {visible(skipped.paper.source)}: {title}: already in {where} as "
+                f"{d.slug} (same {d.reason})"
             )
         else:
-            click.echo(f"skipped {skipped.paper.source}: {title}: {skipped.problem}")
+            click.echo(f"skipped {visible(skipped.paper.source)}: {title}: {skipped.problem}")
     click.echo(
         f"{len(report.drafted)} draft(s) made, {len(report.skipped)} paper(s) skipped. "
         "Review them with `atlas drafts list`."

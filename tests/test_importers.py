@@ -303,3 +303,30 @@ def test_clean_doi(raw: str, expected: str) -> None:
 
 def test_clean_title_keeps_question_marks() -> None:
     assert clean_title("Is it <b>real</b>?") == "Is it real?"
+
+
+def test_bookshelf_articles_are_read_too() -> None:
+    data = b"""<?xml version="1.0"?><PubmedArticleSet>
+<PubmedBookArticle><BookDocument><PMID Version="1">20301699</PMID>
+<Book><Publisher><PublisherName>University of Washington, Seattle</PublisherName></Publisher>
+<BookTitle>GeneReviews</BookTitle><PubDate><Year>2019</Year></PubDate></Book>
+<ArticleTitle>Myalgic encephalomyelitis: an overview.</ArticleTitle>
+<AuthorList><Author><LastName>Smith</LastName><ForeName>Ann B</ForeName></Author></AuthorList>
+<PublicationType UI="D016454">Review</PublicationType>
+<Abstract><AbstractText Label="SUMMARY">This chapter reviews ME/CFS.</AbstractText></Abstract>
+</BookDocument></PubmedBookArticle>
+<DeleteCitation><PMID Version="1">123</PMID></DeleteCitation>
+</PubmedArticleSet>"""
+    _, papers = read_data(data, "books.xml")
+    assert papers == [
+        Paper(
+            title="Myalgic encephalomyelitis: an overview",
+            authors=("Smith, Ann B",),
+            year=2019,
+            journal="University of Washington, Seattle",
+            pmid="20301699",
+            abstract="SUMMARY: This chapter reviews ME/CFS.",
+            publication_types=("Review",),
+            source="books.xml #1",
+        )
+    ]
