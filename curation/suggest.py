@@ -440,6 +440,14 @@ _PEM_REQUIRED = (
         rf"experiencing)\W+(?:\w+\W+){{0,3}}?{_PEM}",
         *_PEM_KEYS,
     ),
+    # "Inclusion criteria were a diagnosis of ME/CFS and the presence of PEM": a list of
+    # inclusion criteria that names PEM, within one clause.
+    _p(rf"\binclusion criteri\w*\b[^.;:]*?\b{_PEM}", *_PEM_KEYS),
+    _p(
+        rf"{_PEM}\W+(?:\w+\W+){{0,3}}?(?:required|mandatory|obligatory) (?:for|as|at) "
+        rf"(?:inclusion|entry|eligibility|enrol\w*|recruitment)",
+        *_PEM_KEYS,
+    ),
 )
 _NOT_NEEDED = (
     r"(?:not|n't|never)\s+(?:\w+\s+){0,2}?(?:required|requir\w+|mandatory|necessary|needed|"

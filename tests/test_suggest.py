@@ -48,6 +48,13 @@ def said(abstract: str, title: str = "A study", types: tuple[str, ...] = ("Journ
         ),  # fmt: skip
         # PEM made an explicit requirement, or explicitly not one.
         ("Post-exertional malaise was required for inclusion.", "required", None),
+        (
+            "Inclusion criteria were a diagnosis of ME/CFS and the presence of PEM.",
+            "required",
+            None,
+        ),  # fmt: skip
+        ("Adults with PEM required for entry were recruited.", "required", None),
+        ("Inclusion criteria did not include PEM.", "unknown", None),
         # What a definition asks is not what this study asked.
         (
             "The Canadian criteria require PEM. Our patients met the Fukuda criteria.",
