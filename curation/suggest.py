@@ -329,14 +329,19 @@ _BACKGROUND = _p(
 # Only part of the patients met it; or, where a sentence names several definitions, groups
 # meeting one are compared with groups meeting another.
 _SUBGROUP = _p(
-    r"\bsub-?groups?\b|\bsubsets?\b|\bof whom\b|\bof these\b|\bof them\b|"
+    r"\bsub-?groups?\b|\bsubsets?\b|(?<!each )(?<!all )(?<!both )\bof (?:whom|these|them)\b|"
     r"\b(?:also|additionally|further)\s+(?:\w+\s+)?(?:met|meeting|satisf\w+|fulfil\w*)\b|"
     r"\bproportion\b|\bpercent\b|%|\b\d+ of (?:the )?\d+|\b(?:small|large|minority|"
     r"majority|fraction|portion|part|half|third|quarter) of\b|\b(?:a )?small number\b|"
     r"\b(?:some|few|many|most|several)\s+(?:of\s+)?(?:the\s+|these\s+|them\b|\w+\s+)?"
     r"(?:patients|participants|subjects|cases|individuals|people|women|men|them|whom|these)\b"
 )
-_COMPARISON = _p(r"\bcompared\b|\bversus\b|\bvs\.?\b|\bthose who\b|\bthan\b|\bwhereas\b")
+# Groups meeting one definition set against groups meeting another (not against controls).
+_COMPARISON = _p(
+    r"\bthose (?:who|meeting|fulfil\w*|satisf\w*|with|diagnosed)\b|\bwhereas\b|"
+    r"\bthan (?:those|patients|cases)\b|\b(?:versus|vs\.?)\s+(?:the\s+)?(?:\w+\s+){0,2}?"
+    r"(?:criteria|definition|CCC|ICC|IOM|Fukuda|Oxford|Holmes|Reeves|Canadian|International)\b"
+)
 _EITHER = _p(r"\bor\b|\band/or\b|\beither\b")
 _REVIEWS = ("review", "systematic-review", "meta-analysis")
 

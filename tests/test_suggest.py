@@ -36,6 +36,13 @@ def said(abstract: str, title: str = "A study", types: tuple[str, ...] = ("Journ
         ("Patients met the Oxford criteria for CFS.", "not-required", ["Oxford"]),
         # Either/or, or a subgroup meeting the stricter definition: not every patient.
         ("Patients met the Fukuda or the Canadian criteria.", "unknown", ["Fukuda", "CCC"]),
+        ("Forty patients, each of whom met the CCC, took part.", "required", ["CCC"]),
+        (
+            "Forty patients, each of whom met the Fukuda criteria and the CCC, were compared with "
+            "40 controls.",
+            "required",
+            ["Fukuda", "CCC"],
+        ),  # fmt: skip
         (
             "Patients met Fukuda criteria. Of these, 20 also met the ICC.",
             "unknown",
@@ -205,6 +212,7 @@ SETS = [
     ("labelled.nbib", "labels.json"),
     ("held-out.nbib", "held-out.json"),
     ("held-out-2.nbib", "held-out-2.json"),
+    ("held-out-3.nbib", "held-out-3.json"),
 ]
 
 
