@@ -83,7 +83,7 @@ bench-quick: $(VENV)/.installed-bench
 # Relevance over the bundled studies (bench/relevance.tsv): ours beside plain BM25 (tantivy).
 .PHONY: eval
 eval: $(VENV)/.installed-bench
-	$(BIN)/python -m bench.relevance --misses
+	$(BIN)/python -m bench.relevance --misses --write
 
 clean:
 	rm -rf $(VENV) index/gen-* index/CURRENT index/.build-* tests/artifacts .cache .coverage

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -58,6 +61,16 @@ def atlas_records(sources: tuple[Path, ...], data_dir: Path | None) -> list[dict
     return load_records(paths).records
 
 
+@contextmanager
+def database_errors(store: DraftStore) -> Iterator[None]:
+    """Turn a broken or locked drafts database into an error message and exit 1."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        fail(f"the drafts database {store.path}: {exc}")
+
+
 def fail(message: str) -> NoReturn:
+    """Print an error and exit 1 (the exit code of every refused curation command)."""
     click.echo(f"error: {message}", err=True)
     sys.exit(EXIT_FAILED)

@@ -13,6 +13,7 @@ from atlas_cli.curation_options import (
     atlas_source_option,
     curated_dir,
     data_option,
+    database_errors,
     fail,
     open_store,
 )
@@ -139,7 +140,8 @@ def drafts_group() -> None:
 def list_command(status: str, json_output: bool, data_dir: Path | None) -> None:
     """List drafts, oldest first."""
     store = open_store(data_dir)
-    found = store.list(None if status == "all" else status)
+    with database_errors(store):
+        found = store.list(None if status == "all" else status)
     if json_output:
         click.echo(as_json([d.to_json() for d in found]))
     elif not found:
@@ -157,7 +159,8 @@ def list_command(status: str, json_output: bool, data_dir: Path | None) -> None:
 def show_command(draft_id: int, json_output: bool, data_dir: Path | None) -> None:
     """Show one draft: citation facts, suggestions with their evidence, abstract."""
     store = open_store(data_dir)
-    found = store.get(draft_id)
+    with database_errors(store):
+        found = store.get(draft_id)
     if found is None:
         fail(f"no draft #{draft_id} in {store.path}")
     click.echo(as_json(found.to_json()) if json_output else _details(found))
@@ -187,7 +190,8 @@ def accept_command(
     store = open_store(data_dir)
     slugs = {r["slug"] for r in atlas_records(sources, data_dir)}
     try:
-        accepted = store.accept(draft_id, curated_dir(data_dir), values, slugs)
+        with database_errors(store):
+            accepted = store.accept(draft_id, curated_dir(data_dir), values, slugs)
     except UnknownDraft:
         fail(f"no draft #{draft_id} in {store.path}")
     except AlreadyDecided as exc:
@@ -216,7 +220,8 @@ def reject_command(draft_id: int, note: str, data_dir: Path | None) -> None:
         raise click.BadParameter("say why", param_hint="--note")
     store = open_store(data_dir)
     try:
-        rejected = store.reject(draft_id, note)
+        with database_errors(store):
+            rejected = store.reject(draft_id, note)
     except UnknownDraft:
         fail(f"no draft #{draft_id} in {store.path}")
     except AlreadyDecided as exc:
@@ -235,4 +240,6 @@ def reject_command(draft_id: int, note: str, data_dir: Path | None) -> None:
 @data_option
 def export_command(json_output: bool, data_dir: Path | None) -> None:
     """Print every draft, new and decided, as a JSON array."""
-    click.echo(as_json(open_store(data_dir).export()))
+    store = open_store(data_dir)
+    with database_errors(store):
+        click.echo(as_json(store.export()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 from pathlib import Path
 
 import click
@@ -44,11 +45,11 @@ def _print_report(report: ImportReport, json_output: bool) -> None:
             d = skipped.duplicate
             where = f"draft #{d.draft_id}" if d.draft_id else "the atlas"
             click.echo(
-                f"skipped {skipped.paper.source}: {title}: already in {where} as {d.slug} "
-                f"(same {d.reason})"
+                f"skipped {visible(skipped.paper.source)}: {title}: already in {where} as "
+                f"{d.slug} (same {d.reason})"
             )
         else:
-            click.echo(f"skipped {skipped.paper.source}: {title}: {skipped.problem}")
+            click.echo(f"skipped {visible(skipped.paper.source)}: {title}: {skipped.problem}")
     click.echo(
         f"{len(report.drafted)} draft(s) made, {len(report.skipped)} paper(s) skipped. "
         "Review them with `atlas drafts list`."
@@ -86,7 +87,10 @@ def file_command(
             click.echo(f"{path}: {kind}, {len(found)} paper(s)", err=True)
         papers.extend(found)
     store = open_store(data_dir)
-    report = Importer(store, atlas_records(sources, data_dir)).import_papers(papers)
+    try:
+        report = Importer(store, atlas_records(sources, data_dir)).import_papers(papers)
+    except sqlite3.Error as exc:
+        fail(f"the drafts database {store.path}: {exc}")
     _print_report(report, json_output)
 
 
@@ -146,6 +150,8 @@ def pubmed_command(
         report = PubmedImport(store, importer, client, say).run(term, first, last, max_ids)
     except EutilsError as exc:
         fail(f"{exc}; run the same command again to go on where it stopped")
+    except sqlite3.Error as exc:
+        fail(f"the drafts database {store.path}: {exc}; run the same command again")
     if json_output:
         click.echo(as_json(report.to_json()))
         return

@@ -131,6 +131,7 @@ def section(figures: dict[str, float | int]) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Measure, print and optionally keep the figures; exit 1 when the target is missed."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--records", type=int, default=10_000)
     parser.add_argument("--write", action="store_true", help="keep the figures in BENCHMARKS.md")

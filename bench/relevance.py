@@ -23,6 +23,10 @@ from pathlib import Path
 from typing import Any
 
 RELEVANCE_FILE = Path(__file__).parent / "relevance.tsv"
+# The relevance section of BENCHMARKS.md (bench/report.py appends it): `--write` replaces the
+# part between these marks and leaves the notes around it alone.
+REPORT_FILE = Path(__file__).parent / "relevance.md"
+START, END = "<!-- make eval: start -->", "<!-- make eval: end -->"
 DEPTH = 10
 KS = (1, 3, 10)
 
@@ -191,10 +195,41 @@ def table(results: dict[str, Scores]) -> str:
     return "\n".join(lines)
 
 
+def write_report(results: dict[str, Scores], path: Path = REPORT_FILE) -> None:
+    """Write the table and our misses between the marks of the relevance report."""
+    import datetime as dt
+
+    misses = [
+        f"- {kind}: `{query}`"
+        for kind, queries in results["atlas"].misses.items()
+        if kind != "all"
+        for query in queries
+    ]
+    generated = [
+        START,
+        f"Measured {dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()} over "
+        f"{results['atlas'].counts['all']} queries (`bench/relevance.tsv`).",
+        "",
+        table(results),
+        "",
+        "Queries where nothing that answers them is in our first 10:",
+        "",
+        *(misses or ["- none"]),
+        END,
+    ]
+    text = (
+        path.read_text(encoding="utf-8") if path.exists() else f"## Relevance\n\n{START}\n{END}\n"
+    )
+    before, _, rest = text.partition(START)
+    _, _, after = rest.partition(END)
+    path.write_text(before + "\n".join(generated) + after, encoding="utf-8")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--index", type=Path, help="an index of the bundled studies to use")
     parser.add_argument("--misses", action="store_true", help="list the queries we miss")
+    parser.add_argument("--write", action="store_true", help=f"write the table into {REPORT_FILE}")
     args = parser.parse_args(argv)
     judged = read_relevance()
     where = Path(tempfile.mkdtemp(prefix="atlas-eval-"))
@@ -210,6 +245,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             results["BM25 OR"] = score(judged, lambda q: rival.run(q, conjunction=False))
             results["BM25 AND"] = score(judged, lambda q: rival.run(q, conjunction=True))
         print(table(results))
+        if args.write:
+            write_report(results)
         if args.misses:
             print("\nMissed by atlas (nothing that answers them in the first 10):")
             for kind, queries in results["atlas"].misses.items():

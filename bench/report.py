@@ -574,6 +574,9 @@ def render(results: dict[str, Any]) -> str:
         out.append("")
     for section in sorted(SECTIONS.glob("*.md")):
         out += [section.read_text(encoding="utf-8").rstrip(), ""]
+    relevance = Path(__file__).parent / "relevance.md"  # written by `make eval`
+    if relevance.exists():
+        out += [relevance.read_text(encoding="utf-8").rstrip(), ""]
     return "\n".join(out)
 
 

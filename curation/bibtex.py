@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import re
 
 import bibtexparser
@@ -22,6 +23,9 @@ from curation.papers import (
 
 _ENTRY = re.compile(r"^\s*@\s*[A-Za-z]+\s*[{(]", re.MULTILINE)
 _SKIPPED = ("comment", "preamble", "string")
+# bibtexparser logs each broken block; we report them as an error instead of on stderr.
+logging.getLogger("bibtexparser").addHandler(logging.NullHandler())
+logging.getLogger("bibtexparser").propagate = False
 
 
 def is_bibtex(head: str) -> bool:
@@ -37,8 +41,11 @@ def read_bibtex(text: str, source: str) -> list[Paper]:
     """Return the papers of a BibTeX file; raises UnreadableFile when no entry can be read."""
     library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
     entries = [e for e in library.entries if e.entry_type.lower() not in _SKIPPED]
-    if not entries and library.failed_blocks:
-        raise UnreadableFile(f"broken BibTeX: {library.failed_blocks[0].error}")
+    if library.failed_blocks:
+        block = library.failed_blocks[0]
+        line = getattr(block, "start_line", None)
+        where = f" at line {line + 1}" if isinstance(line, int) else ""
+        raise UnreadableFile(f"broken BibTeX entry{where} ({len(library.failed_blocks)} in all)")
     papers = []
     for number, entry in enumerate(entries, 1):
         fields = {f.key.lower(): _unbrace(str(f.value)) for f in entry.fields}

@@ -162,17 +162,19 @@ class Accepted:
     warnings: list[Problem] = field(default_factory=list)
 
 
+# PubMed publication types that say nothing a reader of the study page needs.
+_GENERIC_TYPES = ("Journal Article", "Research Support", "Retracted Publication",
+                  "English Abstract", "Comparative Study")  # fmt: skip
+
+
 def _publication_type(paper: Paper) -> str:
+    """Return the publication type a record shows: Preprint, or PubMed's most telling one."""
     if paper.is_preprint:
         return "Preprint"
-    types = [t for t in paper.publication_types if t != "Journal Article"]
-    if "Review" in types:
-        return "Review"
-    return (
-        types[0]
-        if types and not types[0].startswith("Research Support")
-        else ("Journal Article" if paper.publication_types else "")
-    )
+    telling = [t for t in paper.publication_types if not t.startswith(_GENERIC_TYPES)]
+    if telling:
+        return telling[0]
+    return "Journal Article" if paper.publication_types else ""
 
 
 def citation_record(slug: str, paper: Paper) -> dict[str, Any]:
@@ -196,9 +198,7 @@ def _now() -> str:
 
 
 def _paper_json(paper: Paper) -> str:
-    data = asdict(paper)
-    data.pop("problems", None)
-    return json.dumps(data, ensure_ascii=False)
+    return json.dumps(asdict(paper), ensure_ascii=False)
 
 
 def _paper(text: str) -> Paper:
@@ -347,16 +347,26 @@ class DraftStore:
         assert cursor.lastrowid is not None
         return cursor.lastrowid
 
-    def list(self, status: str | None = None) -> list[Draft]:
-        """Return the drafts with a status (all when None), oldest first."""
+    def list(
+        self, status: str | None = None, limit: int | None = None, offset: int = 0
+    ) -> list[Draft]:
+        """Return the drafts with a status (all when None), oldest first, a page at a time."""
+        where, args = ("", []) if status is None else ("WHERE status = ?", [status])
+        sql = f"SELECT * FROM drafts {where} ORDER BY id LIMIT ? OFFSET ?"
+        with closing(self._connect()) as conn:
+            rows = conn.execute(sql, (*args, -1 if limit is None else limit, offset)).fetchall()
+        return [_draft(r) for r in rows]
+
+    def count(self, status: str | None = None) -> int:
+        """Return how many drafts have a status (all when None)."""
         with closing(self._connect()) as conn:
             if status is None:
-                rows = conn.execute("SELECT * FROM drafts ORDER BY id").fetchall()
-            else:
-                rows = conn.execute(
-                    "SELECT * FROM drafts WHERE status = ? ORDER BY id", (status,)
-                ).fetchall()
-        return [_draft(r) for r in rows]
+                return int(conn.execute("SELECT count(*) FROM drafts").fetchone()[0])
+            return int(
+                conn.execute("SELECT count(*) FROM drafts WHERE status = ?", (status,)).fetchone()[
+                    0
+                ]
+            )
 
     def get(self, draft_id: int) -> Draft | None:
         """Return one draft, or None."""

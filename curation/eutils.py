@@ -16,6 +16,7 @@ import urllib.request
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from lxml import etree
 
@@ -31,6 +32,9 @@ BATCH = 200  # records per efetch
 MAX_ANSWER = 256 * 1024 * 1024  # bytes read of one answer
 RETRIES = 6
 TIMEOUT = 120.0  # seconds one request may take
+
+
+T = TypeVar("T")
 
 
 class EutilsError(RuntimeError):
@@ -181,9 +185,7 @@ class EutilsClient:
             raise EutilsError(f"{endpoint}: answer larger than {MAX_ANSWER:,} bytes")
         return data
 
-    def call(
-        self, endpoint: str, params: dict[str, str], parse: Callable[[bytes], object]
-    ) -> object:
+    def call(self, endpoint: str, params: dict[str, str], parse: Callable[[bytes], T]) -> T:
         """Return parse(answer), retrying 429, 5xx, broken connections and broken answers."""
         attempt = 0
         while True:
@@ -220,9 +222,7 @@ class EutilsClient:
                        "maxdate": maxdate or "3000/12/31"}  # fmt: skip
         if history:
             params["usehistory"] = "y"
-        answer = self.call("esearch.fcgi", params, parse_search)
-        assert isinstance(answer, SearchAnswer)
-        return answer
+        return self.call("esearch.fcgi", params, parse_search)
 
     def _parse_articles(self, data: bytes) -> list[Paper]:
         error = _fetch_error(data)
@@ -234,13 +234,9 @@ class EutilsClient:
         """Return up to retmax records of a search kept on the history server, from retstart."""
         params = {"db": "pubmed", "WebEnv": webenv, "query_key": query_key,
                   "retstart": str(retstart), "retmax": str(retmax), "retmode": "xml"}  # fmt: skip
-        papers = self.call("efetch.fcgi", params, self._parse_articles)
-        assert isinstance(papers, list)
-        return papers
+        return self.call("efetch.fcgi", params, self._parse_articles)
 
     def fetch_ids(self, pmids: list[str]) -> list[Paper]:
         """Return the records of up to BATCH PubMed ids."""
         params = {"db": "pubmed", "id": ",".join(pmids[:BATCH]), "retmode": "xml"}
-        papers = self.call("efetch.fcgi", params, self._parse_articles)
-        assert isinstance(papers, list)
-        return papers
+        return self.call("efetch.fcgi", params, self._parse_articles)

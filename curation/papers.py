@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 MAX_TEXT = 100_000  # characters kept of any one text field (an abstract is ~2,000)
 MAX_LIST = 2_000  # entries kept of any one list (authors, MeSH, keywords)
@@ -53,7 +53,6 @@ class Paper:
     publication_types: tuple[str, ...] = ()
     keywords: tuple[str, ...] = ()
     source: str = ""  # where it was read: "file.xml #3" or "pubmed 12345678"
-    problems: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def is_preprint(self) -> bool:

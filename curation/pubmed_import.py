@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from curation.drafts import DraftStore
 from curation.eutils import BATCH, MAX_IDS, EutilsClient, HistoryExpired
 from curation.importing import Importer, ImportReport
+from curation.papers import Paper
 
 EARLIEST = dt.date(1800, 1, 1)
 
@@ -124,7 +125,7 @@ class PubmedImport:
     ) -> PubmedReport:
         """Import every record the term matches between since and until (Entrez dates)."""
         first = since or EARLIEST
-        last = until or dt.date.today()
+        last = until or self._unfinished_until(term, first, max_ids) or dt.date.today()
         key = run_key(term, first.isoformat(), last.isoformat(), max_ids)
         report = PubmedReport(term, first.isoformat(), last.isoformat())
         with self.store.transaction() as conn:
@@ -151,6 +152,17 @@ class PubmedImport:
             ]  # fmt: skip
         report.requests = self.client.requests
         return report
+
+    def _unfinished_until(self, term: str, first: dt.date, max_ids: int | None) -> dt.date | None:
+        """Return the end of an unfinished run of this search that ended "today" on an earlier
+        day, so that resuming it the next day continues it rather than starting again."""
+        with self.store.transaction() as conn:
+            row = conn.execute(
+                "SELECT until FROM pubmed_runs WHERE term = ? AND since = ? AND max_ids IS ? "
+                "AND finished IS NULL ORDER BY rowid DESC LIMIT 1",
+                (term, first.isoformat(), max_ids),
+            ).fetchone()
+        return dt.date.fromisoformat(row[0]) if row else None
 
     def _is_planned(self, key: str) -> bool:
         with self.store.transaction() as conn:
@@ -235,7 +247,9 @@ class PubmedImport:
                 args += (mindate,)
             return [tuple(r) for r in conn.execute(sql + " ORDER BY mindate DESC, pos", args)]
 
-    def _store_batch(self, key: str, papers: list, wanted: set[str], report: PubmedReport) -> int:
+    def _store_batch(
+        self, key: str, papers: list[Paper], wanted: set[str], report: PubmedReport
+    ) -> int:
         """Draft the wanted papers and mark their ids done, in one transaction; return how many."""
         taken = 0
         with self.store.transaction() as conn:

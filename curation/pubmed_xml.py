@@ -136,6 +136,33 @@ def paper_from_article(element: etree._Element, source: str) -> Paper | None:
     )
 
 
+def paper_from_book(element: etree._Element, source: str) -> Paper | None:
+    """Return the paper a `PubmedBookArticle` (a chapter or report on the NCBI Bookshelf)
+    describes, or None when it has no document."""
+    document = element.find("BookDocument")
+    if document is None:
+        return None
+    book = document.find("Book")
+    title = clean_title(_text(document.find("ArticleTitle"))) or clean_title(
+        _text(book.find("BookTitle") if book is not None else None)
+    )
+    date = book.find("PubDate") if book is not None else None
+    year = None
+    if date is not None:
+        year = year_of(date.findtext("Year")) or year_of(date.findtext("MedlineDate"))
+    return Paper(
+        title=title,
+        authors=_authors(document),
+        year=year,
+        journal=_text(book.find("Publisher/PublisherName")) if book is not None else "",
+        pmid=clean_pmid(document.findtext("PMID")),
+        abstract=_abstract(document),
+        publication_types=bounded([_text(t) for t in document.iterfind("PublicationType")]),
+        keywords=bounded([_text(k) for k in document.iterfind("KeywordList/Keyword")]),
+        source=source,
+    )
+
+
 def is_pubmed_xml(head: str) -> bool:
     """Return whether the start of a file looks like a PubMed article set."""
     return "<PubmedArticleSet" in head or "<PubmedArticle>" in head or "<PubmedArticle " in head
@@ -149,10 +176,15 @@ def read_pubmed_xml(data: bytes, source: str) -> list[Paper]:
         raise UnreadableFile(f"broken XML: {exc}") from exc
     if root.tag not in ("PubmedArticleSet", "PubmedArticle"):
         raise UnreadableFile(f"XML whose root is <{root.tag}>, not <PubmedArticleSet>")
-    articles = [root] if root.tag == "PubmedArticle" else root.iterfind("PubmedArticle")
+    articles = [root] if root.tag == "PubmedArticle" else list(root)
     papers = []
-    for number, element in enumerate(articles, 1):
-        paper = paper_from_article(element, f"{source} #{number}")
+    number = 0
+    for element in articles:
+        if element.tag not in ("PubmedArticle", "PubmedBookArticle"):
+            continue  # DeleteCitation lists and the like
+        number += 1
+        read = paper_from_article if element.tag == "PubmedArticle" else paper_from_book
+        paper = read(element, f"{source} #{number}")
         if paper is not None:
             papers.append(paper)
     return papers

@@ -19,6 +19,7 @@ from curation.papers import (
     year_of,
 )
 
+_START = re.compile(r"^\s*TY  - ", re.MULTILINE)
 _PMID_NOTE = re.compile(r"PMID:?\s*(\d{1,10})", re.IGNORECASE)
 
 
@@ -58,10 +59,17 @@ def _pmid(entry: dict) -> str:
 
 def read_ris(text: str, source: str) -> list[Paper]:
     """Return the papers of an RIS file; raises UnreadableFile when rispy cannot read it."""
+    starts = len(_START.findall(text))
+    if not re.search(r"^ER  -", text.rstrip().rsplit("\n", 1)[-1]):
+        text = text.rstrip() + "\nER  - \n"  # a last record without its ER line
     try:
         entries = rispy.loads(text, skip_unknown_tags=False)
     except (OSError, ValueError, KeyError, IndexError) as exc:
         raise UnreadableFile(f"broken RIS: {exc}") from exc
+    if len(entries) != starts:
+        raise UnreadableFile(
+            f"broken RIS: {starts} records begin with TY but {len(entries)} end with ER"
+        )
     papers = []
     for number, entry in enumerate(entries, 1):
         doi = clean_doi(_first(entry, "doi")) or next(

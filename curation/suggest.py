@@ -75,7 +75,6 @@ _DESIGN_TYPES = (
     ("Randomized Controlled Trial", "rct"),
     ("Case Reports", "case-report"),
 )
-_W = r"(?:[\w/-]+\W+)"  # one word and what follows it, for "within N words" patterns
 
 
 class Rule:
@@ -107,7 +106,11 @@ def _p(pattern: str, *keys: str) -> Rule:
 _DESIGN_WORDS: tuple[tuple[str, Rule], ...] = (
     (
         "meta-analysis",
-        _p(r"(?<!previous )(?<!prior )(?<!earlier )(?<!future )\bmeta-?analy[sz]", "meta"),
+        _p(
+            r"(?<!previous )(?<!prior )(?<!earlier )(?<!future )\bmeta-?analy[sz]",
+            "meta-analy",
+            "metaanaly",
+        ),
     ),
     (
         "systematic-review",
@@ -138,9 +141,9 @@ _DESIGN_WORDS: tuple[tuple[str, Rule], ...] = (
             r"(?:case|patient|woman|man|girl|boy)\b|\ba \d{1,2}-year-old (?:woman|man|girl|boy|"
             r"female|male|patient)",
             "case report",
-            "report",
-            "describe",
-            "present",
+            "we report",
+            "we describe",
+            "we present",
             "year-old",
         ),
     ),
@@ -164,6 +167,7 @@ _DESIGN_WORDS: tuple[tuple[str, Rule], ...] = (
             r"\b(?:recorded|collected|assessed|measured|followed) prospectively\b|"
             r"\blongitudinal(?:ly)?\b|"
             r"\bretrospective cohort\b|\bfollowed (?:up )?for\b|\bfollow-up (?:of|study|period)\b|"
+            r"\bfollowed up\b|\bat follow-up\b|"
             r"\bregistry\b",
             "cohort",
             "prospective",
@@ -178,7 +182,8 @@ _DESIGN_WORDS: tuple[tuple[str, Rule], ...] = (
         _p(
             r"\b(?:this|our|we|narrative|literature|scoping|critical|brief|the present) "
             r"(?:\w+ )?review\b|\bwe review\b|\breview of (?:the )?(?:literature|evidence|"
-            r"research|studies|current)|\boverview of\b|^review\b|\bwe (?:summari[sz]e|discuss)",
+            r"research|studies|current)|\boverview of\b|^review\b|\bwe (?:summari[sz]e|discuss)|"
+            r"\b(?:paper|article|chapter|primer) (?:reviews|summari[sz]es|discusses)\b",
             "review",
             "overview",
             "summari",
@@ -193,15 +198,17 @@ _CONTROL_GROUP = _p(
     r"(?:controls?|subjects|volunteers|individuals|participants|people|persons|comparison|women|"
     r"men|adults|children|twins)\b"
     r"|\bcompared (?:with|to) (?:\w+\W+){0,4}?controls\b|\bcontrol group\b|\bhealthy controls?\b"
-    r"|\b(?:\d+|[a-z]+(?:-[a-z]+)?) (?:\w+ )?(?:controls|control subjects)\b",
+    r"|\b(?:\d+|[a-z]+(?:-[a-z]+)?) (?:\w+ )?(?:controls|control subjects|HCs?)\b"
+    r"|\b(?:and|than|with|versus|vs\.?) (?:\w+ ){0,2}?controls\b",
+    "hc",
     "control",
     "healthy",
     "matched",
     "sedentary",
     "fatigued",
 )
-_SURVEY = _p(r"\bsurvey\b|\bquestionnaire study\b|\bprevalence\b", "survey", "questionnaire",
-             "prevalence")  # fmt: skip
+_SURVEY = _p(r"\bsurvey\b|\bquestionnaire study\b|\bprevalence\b|\bonline questionnaire\b",
+             "survey", "questionnaire", "prevalence")  # fmt: skip
 
 
 def suggest_design(paper: Paper, texts: list[str]) -> Suggestion | None:
@@ -295,30 +302,46 @@ _BARE_NICE.pattern = re.compile(_BARE_NICE.pattern.pattern)  # upper case only: 
 _BARE_CDC = _p(r"\b(?:CDC|Centers for Disease Control(?: and Prevention)?(?: \(CDC\))?)\W+"
                r"(?:\w+\W+)?(?:criteria|case definition|definition)\b", "cdc",
                "centers for disease")  # fmt: skip
+_BARE_ACRONYM = {
+    "CCC": Rule(r"\bCCC\b", ("ccc",)),
+    "ICC": Rule(r"\bICC\b", ("icc",)),
+}
+for _rule in _BARE_ACRONYM.values():
+    _rule.pattern = re.compile(_rule.pattern.pattern)  # capitals only
 _INTRACLASS = _p(r"intra-?class", "intra")
 # A sentence that says patients were selected by a definition.
+# A sentence that says patients were selected by a definition: a verb of meeting or choosing,
+# or the definition in brackets after the patients ("92 patients (Holmes criteria)").
 _SELECTION = _p(
     r"\b(?:met|meet|meets|meeting|fulfil\w*|fulfill\w*|satisf\w+|according to|diagnosed|"
-    r"defined|-defined|definition|criteria|classified|recruited|selected|enrolled|included|"
-    r"eligible|inclusion|identified|confirmed|diagnosis|using the|based on|per the)\b"
+    r"defined by|defined using|defined according|classified|recruited|selected|enrolled|"
+    r"included|eligible|inclusion|identified|confirmed|using|based on|per the|by the)\b|-defined\b|"
+    r"\([^()]*\b(?:criteria|definition)\)|\b(?:criteria|definition)\)"
 )
 # Background: definitions named as history or as a topic, not as how patients were chosen.
 _BACKGROUND = _p(
     r"\b(?:have been|has been|were|was) (?:proposed|developed|published|introduced|revised)\b|"
     r"\b(?:various|several|different|multiple|competing|many) (?:case )?(?:definitions|criteria)\b|"
-    r"\bhistory\b|\bevolution of\b|\bhow (?:the )?(?:definitions|criteria)\b"
+    r"\bhistory\b|\bevolution of\b|\bhow (?:the )?(?:definitions|criteria)\b|"
+    r"\b(?:published|proposed|introduced|developed|issued|released|recommended|renamed|"
+    r"replaced|emphasi[sz]e\w*|require|requires)\b|\b(?:criteria|definitions) (?:differ|vary)\b"
 )
 # Only part of the patients met it; or, where a sentence names several definitions, groups
 # meeting one are compared with groups meeting another.
 _SUBGROUP = _p(
-    r"\bsub-?groups?\b|\bsubsets?\b|\bof whom\b|\bof these\b|\bof them\b|"
+    r"\bsub-?groups?\b|\bsubsets?\b|(?<!each )(?<!all )(?<!both )\bof (?:whom|these|them)\b|"
     r"\b(?:also|additionally|further)\s+(?:\w+\s+)?(?:met|meeting|satisf\w+|fulfil\w*)\b|"
     r"\bproportion\b|\bpercent\b|%|\b\d+ of (?:the )?\d+|\b(?:small|large|minority|"
     r"majority|fraction|portion|part|half|third|quarter) of\b|\b(?:a )?small number\b|"
     r"\b(?:some|few|many|most|several)\s+(?:of\s+)?(?:the\s+|these\s+|them\b|\w+\s+)?"
     r"(?:patients|participants|subjects|cases|individuals|people|women|men|them|whom|these)\b"
 )
-_COMPARISON = _p(r"\bcompared\b|\bversus\b|\bvs\.?\b|\bthose who\b|\bthan\b|\bwhereas\b")
+# Groups meeting one definition set against groups meeting another (not against controls).
+_COMPARISON = _p(
+    r"\bthose (?:who|meeting|fulfil\w*|satisf\w*|with|diagnosed)\b|\bwhereas\b|"
+    r"\bthan (?:those|patients|cases)\b|\b(?:versus|vs\.?)\s+(?:the\s+)?(?:\w+\s+){0,2}?"
+    r"(?:criteria|definition|CCC|ICC|IOM|Fukuda|Oxford|Holmes|Reeves|Canadian|International)\b"
+)
 _EITHER = _p(r"\bor\b|\band/or\b|\beither\b")
 _REVIEWS = ("review", "systematic-review", "meta-analysis")
 
@@ -330,52 +353,63 @@ class CriterionUse:
     criterion: str
     sentence: str
     is_all_patients: bool
+    is_choice_of_pem_definitions: bool = False  # "met the CCC or the ICC": all require PEM
 
 
-def _named(texts: list[str], year: int | None) -> Iterator[tuple[str, str]]:
-    """Yield (criterion, sentence) for each definition named in the texts."""
-    full_text = " ".join(texts)
-    no_intraclass = not _INTRACLASS.search(full_text)
+def _named_in(sentence: str, no_intraclass: bool, year: int | None) -> list[str]:
+    """Return the definitions a sentence names, in vocabulary order."""
+    found = [
+        criterion
+        for criterion, pattern in _CRITERIA_NAMES.items()
+        if (criterion != "ICC" or no_intraclass or "International Consensus" in sentence)
+        and pattern.search(sentence)
+    ]
+    if _BARE_NICE.search(sentence) and not {"NICE-2021", "NICE-2007"} & set(found) and year:
+        if 2008 <= year <= 2021:
+            found.append("NICE-2007")
+        elif year >= 2023:
+            found.append("NICE-2021")
+    if _BARE_CDC.search(sentence) and year and not {"Fukuda", "Holmes"} & set(found):
+        if year >= 1996:
+            found.append("Fukuda")
+        elif year <= 1993:
+            found.append("Holmes")
+    # A bare acronym beside another definition's name is a definition too: "CCC and/or ICC".
+    if found:
+        if "CCC" not in found and _BARE_ACRONYM["CCC"].search(sentence):
+            found.append("CCC")
+        if "ICC" not in found and no_intraclass and _BARE_ACRONYM["ICC"].search(sentence):
+            found.append("ICC")
+    return found
+
+
+def _named(texts: list[str], year: int | None) -> Iterator[tuple[str, str, frozenset[str]]]:
+    """Yield (criterion, sentence, all criteria the sentence names) for each one named."""
+    no_intraclass = not _INTRACLASS.search(" ".join(texts))
     for sentence in texts:
-        for criterion, pattern in _CRITERIA_NAMES.items():
-            if (
-                criterion == "ICC"
-                and not no_intraclass
-                and "International Consensus" not in sentence
-            ):
-                continue
-            if pattern.search(sentence):
-                yield criterion, sentence
-        if _BARE_NICE.search(sentence) and not _CRITERIA_NAMES["NICE-2021"].search(sentence) \
-                and not _CRITERIA_NAMES["NICE-2007"].search(sentence) and year:  # fmt: skip
-            if 2008 <= year <= 2021:
-                yield "NICE-2007", sentence
-            elif year >= 2023:
-                yield "NICE-2021", sentence
-        if _BARE_CDC.search(sentence) and year and not _CRITERIA_NAMES["Fukuda"].search(sentence) \
-                and not _CRITERIA_NAMES["Holmes"].search(sentence):  # fmt: skip
-            if year >= 1996:
-                yield "Fukuda", sentence
-            elif year <= 1993:
-                yield "Holmes", sentence
+        here = _named_in(sentence, no_intraclass, year)
+        for criterion in here:
+            yield criterion, sentence, frozenset(here)
 
 
 def criteria_uses(paper: Paper, texts: list[str]) -> list[CriterionUse]:
     """Return each definition a sentence says patients were selected by, in order."""
     uses: list[CriterionUse] = []
     seen: set[tuple[str, str]] = set()
-    for criterion, sentence in _named(texts, paper.year):
+    for criterion, sentence, named_here in _named(texts, paper.year):
         if (criterion, sentence) in seen:
             continue
         seen.add((criterion, sentence))
         if not _SELECTION.search(sentence) or _BACKGROUND.search(sentence):
             continue
-        named_here = {c for c, p in _CRITERIA_NAMES.items() if p.search(sentence)}
         several = len(named_here) > 1
-        is_all = not _SUBGROUP.search(sentence) and not (
-            several and (_EITHER.search(sentence) or _COMPARISON.search(sentence))
+        subgroup, compared = _SUBGROUP.search(sentence), _COMPARISON.search(sentence)
+        either = several and _EITHER.search(sentence)
+        is_all = not subgroup and not (several and (either or compared))
+        is_pem_choice = bool(
+            either and not subgroup and not compared and named_here <= PEM_REQUIRING
         )
-        uses.append(CriterionUse(criterion, sentence, is_all))
+        uses.append(CriterionUse(criterion, sentence, is_all, is_pem_choice))
     return uses
 
 
@@ -411,6 +445,14 @@ _PEM_REQUIRED = (
         rf"experiencing)\W+(?:\w+\W+){{0,3}}?{_PEM}",
         *_PEM_KEYS,
     ),
+    # "Inclusion criteria were a diagnosis of ME/CFS and the presence of PEM": a list of
+    # inclusion criteria that names PEM, within one clause.
+    _p(rf"\binclusion criteri\w*\b[^.;:]*?\b{_PEM}", *_PEM_KEYS),
+    _p(
+        rf"{_PEM}\W+(?:\w+\W+){{0,3}}?(?:required|mandatory|obligatory) (?:for|as|at) "
+        rf"(?:inclusion|entry|eligibility|enrol\w*|recruitment)",
+        *_PEM_KEYS,
+    ),
 )
 _NOT_NEEDED = (
     r"(?:not|n't|never)\s+(?:\w+\s+){0,2}?(?:required|requir\w+|mandatory|necessary|needed|"
@@ -424,7 +466,18 @@ _PEM_NOT_REQUIRED = _p(
     rf"\bnot requir\w*\W+(?:\w+\W+){{0,4}}?{_PEM}",
     *_PEM_KEYS,
 )
+_NOT_A_REQUIREMENT = _p(
+    r"\b(?:induc\w*|provok\w*|trigger\w*|elicit\w*|assess\w*|measur\w*|evaluat\w*|quantif\w*|"
+    r"captur\w*|understand\w*|explor\w*|investigat\w*|stud(?:y|ied|ies|ying)|clarif\w*|"
+    r"determin\w*|characteri[sz]\w*|examin\w*|research|future|treat\w*|manag\w*|avoid\w*|"
+    r"prevent\w*|reduc\w*|document\w*|record\w*|complete\w*|fill\w*)\b"
+)
+_DEFINITION_ASKS = _p(r"\brequir(?:e|es|ing)\b|\bmandatory\b|\bessential\b")
 _NEGATED = _p(r"\bnot\b|\bwithout\b|\bregardless\b|\birrespective\b|\bno\b|\bneither\b")
+
+
+def _names_a_definition(sentence: str) -> bool:
+    return any(rule.search(sentence) for rule in _CRITERIA_NAMES.values())
 
 
 def suggest_pem(texts: list[str], uses: list[CriterionUse]) -> Suggestion:
@@ -432,7 +485,17 @@ def suggest_pem(texts: list[str], uses: list[CriterionUse]) -> Suggestion:
     for sentence in texts:
         if _PEM_NOT_REQUIRED.search(sentence):
             return Suggestion("not-required", (_quote(sentence),))
-        if any(p.search(sentence) for p in _PEM_REQUIRED) and not _NEGATED.search(sentence):
+        if _NEGATED.search(sentence):
+            continue
+        for pattern in _PEM_REQUIRED:
+            match = pattern.search(sentence)
+            # "Exercise was required to induce PEM", "research is needed to understand PEM":
+            # a requirement of something else that PEM is only the object of. "The CCC
+            # require PEM" says what a definition asks, which the criteria rule below weighs.
+            if match is None or _NOT_A_REQUIREMENT.search(match.group()):
+                continue
+            if _DEFINITION_ASKS.search(match.group()) and _names_a_definition(sentence):
+                continue
             return Suggestion("required", (_quote(sentence),))
     if not uses:
         return Suggestion("unknown", ())
@@ -442,6 +505,12 @@ def suggest_pem(texts: list[str], uses: list[CriterionUse]) -> Suggestion:
                 "required",
                 (f"every patient met {use.criterion}, which requires PEM: {_quote(use.sentence)}",),
             )
+        if use.is_choice_of_pem_definitions:
+            return Suggestion(
+                "required",
+                ("every patient met one of several definitions that all require PEM: "
+                 f"{_quote(use.sentence)}",),
+            )  # fmt: skip
     if all(u.criterion not in PEM_REQUIRING for u in uses) and all(u.is_all_patients for u in uses):
         names = ", ".join(dict.fromkeys(u.criterion for u in uses))
         return Suggestion(
@@ -521,11 +590,11 @@ _PATIENTS = (
     ),
     _p(rf"\b{_NUMBER}\s+(?:with|had)\s+{_ILLNESS}"),
     _p(rf"\b{_NUMBER}\s+(?:\w+\s+)?{_ILLNESS}\b(?=\s*(?:,|and|\)|;|vs|versus))"),
-    _p(rf"\b(?:patients|cases|{_ILLNESS})\W+(?:\w+\W+){{0,3}}?\(\s*[nN]\s*=\s*(?P<n>\d+)"),
+    _p(rf"\b(?:patients|cases|{_ILLNESS})\W+(?:\w+\W+){{0,3}}?[(;,]?\s*[nN]\s*=\s*(?P<n>\d+)"),
     _p(rf"\b{_NUMBER}\s+(?!{_HEALTHY}){_ADJ}{{0,2}}?patients\b"),
     _p(
-        rf"\b(?:enrolled|recruited|included|studied|identified|followed|involved|comprised)\s+"
-        rf"{_NUMBER}\s+(?!{_HEALTHY}){_ADJ}{{0,2}}?{_PEOPLE}\b"
+        rf"\b(?:enrolled|recruited|included|studied|identified|followed|involved|comprised|"
+        rf"total of|in all)\s+{_NUMBER}\s+(?!{_HEALTHY}){_ADJ}{{0,2}}?{_PEOPLE}\b"
     ),
 )
 _CONTROLS = (
@@ -533,18 +602,23 @@ _CONTROLS = (
         rf"\b{_NUMBER}\s+(?:age-?\s+and\s+sex-?\s*matched\s+|(?!{_BREAK}\b|\d)[\w-]+\s+){{0,3}}?"
         rf"(?:healthy|matched|sedentary|non-fatigued|well)\s+"
         rf"(?:\w+\s+){{0,2}}?(?:controls?|volunteers|individuals|subjects|participants|people|"
-        rf"persons|adults|women|men|comparison subjects)\b"
+        rf"persons|adults|women|men|comparison subjects|HCs?)\b"
     ),
-    _p(rf"\b{_NUMBER}\s+(?:\w+\s+){{0,2}}?(?:controls|control subjects|control participants)\b"),
-    _p(r"\b(?:controls|healthy \w+)\W+(?:\w+\W+){0,2}?\(\s*[nN]\s*=\s*(?P<n>\d+)"),
+    _p(
+        rf"\b{_NUMBER}\s+(?:[\w-]+\s+){{0,2}}?(?:controls|control subjects|control participants|"
+        rf"HCs?)\b"
+    ),
+    _p(r"\b(?:controls|healthy \w+|HCs?)\W+(?:\w+\W+){0,2}?[(;,]?\s*[nN]\s*=\s*(?P<n>\d+)"),
 )
 _SAME_NUMBER = _p(
     r"\b(?:an )?(?:equal|identical|the same) number of (?:\w+\s+){0,2}?"
-    r"(?:controls|volunteers|subjects)\b"
+    r"(?:controls|volunteers|subjects)\b",
+    "number",
 )
 _HAS_NUMBER = re.compile(r"\d|\b(?:" + "|".join(_UNITS[1:] + _TENS) + r")\b", re.IGNORECASE)
 _ONE_PATIENT = _p(r"\ban? \d{1,3}-year-old\b")
-_NOT_THE_SAMPLE = _p(r"\bscreened\b|\bexcluded\b|\bdropped out\b|\bwithdrew\b|\blost to\b")
+_NOT_THE_SAMPLE = _p(r"\bscreened\b|\bexcluded\b|\bdropped out\b|\bwithdrew\b|\blost to\b",
+                     "screened", "excluded", "dropped", "withdrew", "lost to")  # fmt: skip
 
 
 def _number(text: str) -> int | None:
@@ -607,15 +681,21 @@ _FEMALE = _p(
     "girl",
 )
 _MALE = _p(r"\ball (?:\w+\s+){0,2}?(?:were )?(?:male|men|boys)\b|\b(?:male|men)[- ]only\b",
-           "male", "men", "boy")  # fmt: skip
+           "male", " men", "boy")  # fmt: skip
+_COUNT = rf"(?:\d+|{_NUMBER_WORD})"
 _MIXED = _p(
-    r"\b\d+ (?:men|males)\b.{0,40}\b\d+ (?:women|females)\b|\b\d+ (?:women|females)\b.{0,40}"
-    r"\b\d+ (?:men|males)\b|\bboth sexes\b|\bmen and women\b|\bwomen and men\b|"
+    rf"\b{_COUNT} (?:men|males)\b.{{0,40}}\b{_COUNT} (?:women|females)\b|\b{_COUNT} "
+    rf"(?:women|females)\b.{{0,40}}\b{_COUNT} (?:men|males)\b|\bboth sexes\b|\bmen and women\b|"
+    r"\bwomen and men\b|"
     r"\bmale and female\b|\bfemale and male\b|\b\d+(?:\.\d+)?% (?:female|women|male|men)\b",
     "men",
     "male",
     "sexes",
 )
+
+
+_WOMEN_COUNTED = _p(rf"\b{_NUMBER}\s+(?:[\w-]+\s+)?(?:female|women)\b", "female", "women")
+_ANY_MEN = re.compile(r"\b(?:men|man|male|males|boys?)\b", re.IGNORECASE)
 
 
 def suggest_sex(texts: list[str]) -> Suggestion | None:
@@ -625,6 +705,10 @@ def suggest_sex(texts: list[str]) -> Suggestion | None:
         found = _first(pattern, body)
         if found is not None:
             return Suggestion(value, (_quote(found),))
+    # "50 female patients and 48 healthy women", and no man in the whole text.
+    found = _first(_WOMEN_COUNTED, body)
+    if found is not None and not any(_ANY_MEN.search(t) for t in body):
+        return Suggestion("female", (_quote(found),))
     return None
 
 
@@ -636,14 +720,23 @@ _TREATMENT = rf"(?!{_LEAD}\b)(?P<t>[A-Za-z][\w().-]*(?: (?!{_LEAD}\b)[a-z][\w-]*
 _INTERVENTIONS = (
     _p(
         rf"\b(?:effects?|efficacy|safety|benefits?) of {_TREATMENT} "
-        rf"(?:in|on|for|versus|vs|compared|among|as)\b"
+        rf"(?:in|on|for|versus|vs|compared|among|as)\b",
+        "effect",
+        "efficacy",
+        "safety",
+        "benefit",
     ),
     _p(
-        rf"\b(?:receive|received|receiving)\s+(?:either\s+)?{_TREATMENT}\s+(?:or|versus|vs\.?)\s+(?:a\s+)?placebo"
+        rf"\b(?:receive|received|receiving)\s+(?:either\s+)?{_TREATMENT}\s+(?:or|versus|vs\.?)\s+"
+        rf"(?:a\s+)?placebo",
+        "placebo",
     ),
-    _p(rf"\b{_TREATMENT}\s+(?:or|versus|vs\.?|compared with)\s+(?:a\s+)?(?:matching\s+)?placebo\b"),
-    _p(rf"\brandomi[sz]ed to (?:receive )?{_TREATMENT}\s+(?:or|and|versus|vs)\b"),
-    _p(rf"\b(?:treated|treatment) with {_TREATMENT}\b(?=\s*(?:,|\.|for|at|or|and|\(|in))"),
+    _p(
+        rf"\b{_TREATMENT}\s+(?:or|versus|vs\.?|compared with)\s+(?:a\s+)?(?:matching\s+)?placebo\b",
+        "placebo",
+    ),
+    _p(rf"\brandomi[sz]ed to (?:receive )?{_TREATMENT}\s+(?:or|and|versus|vs)\b", "randomi"),
+    _p(rf"\b(?:treated|treatment) with {_TREATMENT}\b(?=\s*(?:,|\.|for|at|or|and|\(|in))", "with"),
 )
 # fmt: off
 _NOT_TREATMENTS = frozenset((

@@ -156,7 +156,17 @@ def prose_term(word: str) -> str | None:
     folded = fold_word(word)
     if folded in STOP_WORDS:
         return None
-    return stem(american(folded))
+    return NUMBER_WORDS.get(folded) or stem(american(folded))
+
+
+# Small numbers written as words are the digits ("two-day CPET" = "2-day CPET"). Not "one",
+# which is mostly a pronoun.
+NUMBER_WORDS = {
+    w: str(n)
+    for n, w in enumerate(
+        ["two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"], start=2
+    )
+}
 
 
 def placed_prose_terms(text: str) -> list[tuple[int, str]]:

@@ -24,6 +24,41 @@ from search.analysis import prose_terms
 CONCEPTS_FILE = Path(__file__).parent / "data" / "concepts.tsv"
 KINDS = ("abbr", "lay")
 MAX_WORDS = 6
+# Abbreviations that are also English words (or stem like one: HADS -> "had"): they expand
+# only when typed in capitals, so "get better" is not graded exercise therapy.
+CAPS_ONLY = frozenset(
+    [
+        "ME",
+        "GET",
+        "OH",
+        "IM",
+        "PET",
+        "BOLD",
+        "MS",
+        "EDS",
+        "HADS",
+        "NICE",
+        "OR",
+        "POTS",
+        "HR",
+        "BP",
+        "GP",
+        "LP",
+        "FM",
+        "VT",
+        "REM",
+        "ANS",
+        "MRS",
+        "ROS",
+        "IG",
+        "KP",
+        "OSA",
+        "AT",
+        "CAR",
+        "DST",
+        "FIT",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -57,10 +92,13 @@ class Thesaurus:
     """Maps a run of indexed words to the texts it also searches for."""
 
     expansions: dict[tuple[str, ...], tuple[str, ...]]
+    caps_only: frozenset[tuple[str, ...]] = frozenset()  # keys that must be typed in capitals
 
     @classmethod
     def from_concepts(cls, concepts: Sequence[Concept]) -> Thesaurus:
         found: dict[tuple[str, ...], list[str]] = {}
+        caps: set[tuple[str, ...]] = set()
+        plain: set[tuple[str, ...]] = set()
         for concept in concepts:
             if concept.kind == "abbr":
                 group = (*concept.names, *concept.expansions)
@@ -71,17 +109,21 @@ class Thesaurus:
                 key = tuple(prose_terms(name))
                 if not key or len(key) > MAX_WORDS:
                     continue
+                (caps if name in CAPS_ONLY else plain).add(key)
                 slot = found.setdefault(key, [])
                 for other in others:
                     if tuple(prose_terms(other)) != key and other not in slot:
                         slot.append(other)
-        return cls({k: tuple(v) for k, v in found.items() if v})
+        return cls({k: tuple(v) for k, v in found.items() if v}, frozenset(caps - plain))
 
-    def longest(self, words: Sequence[tuple[str, ...]], start: int) -> tuple[int, tuple[str, ...]]:
+    def longest(
+        self, words: Sequence[tuple[str, ...]], start: int, typed: Sequence[str] = ()
+    ) -> tuple[int, tuple[str, ...]]:
         """Return (end, expansions) of the longest concept in words[start:end], or (start, ()).
 
         `words` are a run's typed words, each as its indexed forms (empty for a stop word,
-        which is skipped inside a concept, never at its start).
+        which is skipped inside a concept, never at its start); `typed`, the words as typed
+        (a concept that must be typed in capitals is matched only when it was).
         """
         best: tuple[int, tuple[str, ...]] = (start, ())
         if not words[start]:
@@ -92,6 +134,9 @@ class Thesaurus:
             if len(key) > MAX_WORDS:
                 break
             found = self.expansions.get(key) if words[end] else None
+            in_capitals = bool(typed) and all(w.isupper() for w in typed[start : end + 1])
+            if found and key in self.caps_only and not in_capitals:
+                found = None
             if found:
                 best = (end + 1, found)
         return best

@@ -14,6 +14,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Sequence
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,9 @@ import numpy as np
 
 from search import query as query_language
 from search.collector import RELATED_LIMIT, HitCollector
+from search.concepts import read_concepts
 from search.facets import FacetCounter, union
+from search.markers import read_synonyms
 from search.params import SearchParams
 from search.reader import GenerationReader, IndexUnavailable
 from search.results import Hit, SearchResult
@@ -35,6 +38,15 @@ log = logging.getLogger(__name__)
 
 CACHE_SIZE = 1024
 MOST_WORDS = "No study has every word; showing studies with most of them."
+ALL_WORDS_FIRST = "Studies with every word come first, then studies with most of them."
+
+
+@lru_cache(maxsize=1)
+def _table_words() -> frozenset[str]:
+    """Return the folded words of the marker table's names and of the thesaurus."""
+    texts = [n for g in read_synonyms() for n in (g.canonical, *g.synonyms)]
+    texts += [t for c in read_concepts() for t in (*c.names, *c.expansions)]
+    return frozenset(w for t in texts for w in query_language.fold_name(t).split() if w.isalpha())
 
 
 class IndexLexicon(query_language.Lexicon):
@@ -123,8 +135,10 @@ class Generation:
         with self._speller_lock:
             if self._speller is None:
                 vocabulary = dict(self.tables.vocabulary)
-                # authors' names too (`Natelsen` -> Natelson), counted once each
-                for word in self._lexicon.author_words():
+                # authors' names (`Natelsen` -> Natelson), and the words of marker names and
+                # of the thesaurus (`interlukin` -> interleukin), counted once each
+                extra = set(self._lexicon.author_words()) | _table_words()
+                for word in extra:
                     if word.isalpha() and len(word) >= 4:
                         vocabulary.setdefault(word, 1)
                 self._speller = Speller(vocabulary)
@@ -176,7 +190,14 @@ class Generation:
         the studies matching most of the words when no study has them all."""
         parsed = self._parse(params)
         matched, scores = self.match(parsed)
-        if parsed is None or parsed.query is None or matched:
+        if parsed is None or parsed.query is None:
+            return parsed, matched, scores, None, []
+        if matched:
+            if parsed.is_question and self._relaxable(parsed):
+                # a question is answered by the studies with most of its words, all first
+                most, most_scores = self.match_most(parsed.clauses)
+                if most != matched:
+                    return parsed, most, most_scores, None, [ALL_WORDS_FIRST]
             return parsed, matched, scores, None, []
         corrected = None
         if not params.as_typed:
@@ -188,12 +209,17 @@ class Generation:
                     return fixed, fixed_matched, fixed_scores, suggestion, []
                 if fixed.clauses:
                     parsed, corrected = fixed, suggestion
-        if len(parsed.clauses) < 2 or not any(optional for _, optional in parsed.clauses):
+        if not self._relaxable(parsed):
             return parsed, matched, scores, corrected, []
         matched, scores = self.match_most(parsed.clauses)
         if not matched:
             return parsed, matched, scores, corrected, []
         return parsed, matched, scores, corrected, [MOST_WORDS]
+
+    @staticmethod
+    def _relaxable(parsed: query_language.Parsed) -> bool:
+        """Return whether a query has parts the fallback may leave out."""
+        return len(parsed.clauses) >= 2 and any(optional for _, optional in parsed.clauses)
 
     def match_most(self, clauses: Sequence[tuple[Any, bool]]) -> tuple[int, np.ndarray]:
         """Return the documents matching every required clause and most of the optional ones,

@@ -92,8 +92,73 @@ QUESTION_WORDS = frozenset(
         "what's",
     ]
 )
+# Words a question adds around what it asks ("is there any research on ..."), dropped only
+# from queries that read as questions (a question word first, or a question mark).
+QUESTION_FILLERS = frozenset(
+    [
+        "study",
+        "studies",
+        "research",
+        "researched",
+        "paper",
+        "papers",
+        "article",
+        "articles",
+        "trial",
+        "trials",
+        "evidence",
+        "find",
+        "found",
+        "show",
+        "showed",
+        "shown",
+        "happen",
+        "happens",
+        "happening",
+        "know",
+        "known",
+        "mean",
+        "means",
+        "anything",
+        "something",
+        "really",
+        "actually",
+        "people",
+        "patients",
+        "person",
+        "someone",
+        "anyone",
+        "have",
+        "has",
+        "had",
+        "get",
+        "getting",
+        "got",
+        "make",
+        "makes",
+        "affect",
+        "affects",
+        "affected",
+        "link",
+        "linked",
+        "related",
+        "relationship",
+        "between",
+        "role",
+        "involved",
+        "help",
+        "helps",
+        "helpful",
+        "work",
+        "works",
+        "useful",
+        "good",
+    ]
+)
 # A year in a citation: 2017, 2017a, (2017), 2017, 2017;
 _YEAR_TOKEN = re.compile(r"^\(?((?:18|19|20)\d\d)[a-z]?\)?[,;.:]*$")
+# Initials after a surname: "Jason LA 2015", "Jason, L.A., 2015"
+_INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3},?$")
 _ET_AL = frozenset({"et", "al", "al.", "al.,", "al,", "et.", "&", "and", "y"})
 # Lower-case words inside surnames ("van der Meer", "de Vega", "Manuel y Keenoy").
 PARTICLES = frozenset(
@@ -194,6 +259,7 @@ class Parsed:
     # out: a search that finds nothing with every part falls back to the studies matching
     # most of the optional ones (plain words) and all of the others (markers, numbers, fields)
     clauses: list[tuple[wq.Query, bool]] = field(default_factory=list)
+    is_question: bool = False  # read as a question: studies with most of its words are shown
 
 
 class Lexicon:
@@ -377,7 +443,6 @@ class _Context:
     lexicon: Lexicon = field(default_factory=Lexicon)
     concepts: Thesaurus | None = None
     positive: bool = True
-    questions_dropped: bool = False
     optional: set[int] = field(default_factory=set)  # ids of parts the fallback may leave out
 
 
@@ -472,10 +537,18 @@ def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
     each matched in any of its forms (joined, hyphenated, spaced).
     """
     words = text.split()
-    content = [w for w in words if w.casefold().strip("?,.!") not in QUESTION_WORDS]
-    if content and len(content) < len(words):
-        ctx.questions_dropped = True
+    dropped = QUESTION_WORDS
+    if words and (words[0].casefold() in QUESTION_WORDS or text.rstrip().endswith("?")):
+        dropped = QUESTION_WORDS | QUESTION_FILLERS  # a question: its filler words too
+        ctx.parsed.is_question = True
+    kept = _in_concepts(words, ctx)  # "how common", "what causes" are concepts, not fillers
+    content = [
+        w for i, w in enumerate(words) if i in kept or w.casefold().strip("?,.!") not in dropped
+    ]
+    if content:
         words = content
+    if ctx.parsed.is_question:
+        words = [w.rstrip("?") for w in words if w.rstrip("?")]
     out: list[tuple[wq.Query | None, str]] = []
     for kind, value in _citations(words, ctx):
         if kind == "cite":
@@ -485,38 +558,59 @@ def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
     return [(q, s) for q, s in out if q is not None and any(ch.isalnum() for ch in s)]
 
 
+def _in_concepts(words: list[str], ctx: _Context) -> set[int]:
+    """Return the positions of the words that are part of a thesaurus concept."""
+    if ctx.concepts is None:
+        return set()
+    terms = [tuple(t for _, t in placed_prose_terms(w.strip("?,.!"))) for w in words]
+    inside: set[int] = set()
+    for start in range(len(words)):
+        end, expansions = ctx.concepts.longest(terms, start, words)
+        if expansions:
+            inside.update(range(start, end))
+    return inside
+
+
 def _citations(
     words: list[str], ctx: _Context
 ) -> list[tuple[str, tuple[wq.Query | None, str] | list[str]]]:
-    """Split a run of words into citations (surnames then a year) and the words between."""
+    """Split a run of words into citations and the words between.
+
+    A citation is surnames before a year (`Keller 2024`, `Jason et al., 2015`) or before
+    "et al." (`Jason et al.`, then no year condition).
+    """
     out: list[tuple[str, tuple[wq.Query | None, str] | list[str]]] = []
     lexicon = ctx.lexicon
     rest: list[str] = []
     i = 0
     while i < len(words):
         m = _YEAR_TOKEN.match(words[i]) if not lexicon.is_empty else None
-        if m is None:
+        et_al = (
+            m is None
+            and not lexicon.is_empty
+            and words[i].casefold().rstrip(",") in ("al", "al.")
+            and bool(rest)
+            and rest[-1].casefold() == "et"
+        )
+        if m is None and not et_al:
             rest.append(words[i])
             i += 1
             continue
-        # back from the year: "et al.", then surnames joined by "and" / "&"
+        # back from the year: "et al.", initials, then surnames joined by "and" / "&"
         j = len(rest)
-        while j > 0 and rest[j - 1].casefold().rstrip(",") in _ET_AL - {"and", "&", "y"}:
+        while j > 0 and (
+            rest[j - 1].casefold().rstrip(",") in _ET_AL - {"and", "&", "y"}
+            or (_INITIALS.match(rest[j - 1]) and j > 1)
+        ):
             j -= 1
         surnames: list[list[str]] = []
         current: list[str] = []
         k = j
         while k > 0:
             word = rest[k - 1].rstrip(",")
-            folded = name_terms(word)
-            if (
-                folded
-                and all(lexicon.has_author(t) for t in folded)
-                and fold_word(word) not in STOP_WORDS
-                or word.casefold() in PARTICLES
-                and current
-            ):
-                current.insert(0, word)
+            name = _surname_word(word, lexicon)
+            if name is not None or (word.casefold() in PARTICLES and current):
+                current.insert(0, name or word)
             elif word.casefold() in ("and", "&") and current:
                 surnames.insert(0, current)
                 current = []
@@ -529,18 +623,45 @@ def _citations(
             rest.append(words[i])
             i += 1
             continue
+        year = m.group(1) if m else None
+        if et_al and i + 1 < len(words):
+            following = _YEAR_TOKEN.match(words[i + 1])
+            if following:
+                year = following.group(1)
+                i += 1
         if rest[:k]:
             out.append(("words", rest[:k]))
         rest = []
-        out.append(("cite", _citation_query(surnames, m.group(1), ctx)))
+        out.append(("cite", _citation_query(surnames, year, ctx)))
         i += 1
     if rest:
         out.append(("words", rest))
     return out
 
 
+def _surname_word(word: str, lexicon: Lexicon) -> str | None:
+    """Return a word as it is written among the index's authors, or None when it is not there.
+
+    `OConnor` is there as `O'Connor` (authors' names split at the apostrophe).
+    """
+    folded = name_terms(word)
+    if not folded or fold_word(word) in STOP_WORDS:
+        return None
+    if all(lexicon.has_author(t) for t in folded):
+        return word
+    if (
+        len(folded) == 1
+        and len(folded[0]) > 3
+        and folded[0][0] in "odl"
+        and lexicon.has_author(folded[0][0])
+        and lexicon.has_author(folded[0][1:])
+    ):
+        return f"{word[0]}'{word[1:]}"
+    return None
+
+
 def _citation_query(
-    surnames: list[list[str]], year: str, ctx: _Context
+    surnames: list[list[str]], year: str | None, ctx: _Context
 ) -> tuple[wq.Query | None, str]:
     parts: list[wq.Query | None] = []
     shown = []
@@ -551,10 +672,11 @@ def _citation_query(
             ctx.parsed.name_terms.update(terms)
         parts.append(_field_terms("authors", terms, WEIGHTS["authors"]))
         shown.append(f'author:"{name}"' if len(surname) > 1 else f"author:{name}")
-    year_query = _year_query(year, ctx.years)
-    ctx.optional.add(id(year_query))
-    parts.append(year_query)
-    shown.append(f"year:{year}")
+    if year is not None:
+        year_query = _year_query(year, ctx.years)
+        ctx.optional.add(id(year_query))
+        parts.append(year_query)
+        shown.append(f"year:{year}")
     return _and(parts), " ".join(shown)
 
 
@@ -585,7 +707,7 @@ def _concept_clauses(words: list[str], ctx: _Context) -> list[tuple[wq.Query | N
     plain: list[str] = []
     i = 0
     while i < len(words):
-        end, expansions = concepts.longest(terms, i) if concepts else (i, ())
+        end, expansions = concepts.longest(terms, i, words) if concepts else (i, ())
         if not expansions:
             plain.append(words[i])
             i += 1
@@ -674,9 +796,7 @@ def _word_forms(word: str, ctx: _Context) -> list[str]:
             left, right = folded[:cut], folded[cut:]
             if known and left not in PREFIXES:
                 continue
-            if (len(left) == 1 or left in PREFIXES or len(left) >= 3) and lexicon.knows(
-                f"{left} {right}"
-            ):
+            if lexicon.knows(f"{left} {right}"):
                 forms.append(f"{left} {right}")
                 break
     return [f for f in forms if fold_word(f) != folded and lexicon.knows(f)]

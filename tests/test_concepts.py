@@ -57,3 +57,10 @@ def test_a_thesaurus_from_rows() -> None:
 
     t = Thesaurus.from_concepts([Concept("lay", ("tummy",), ("gastrointestinal",), "test")])
     assert t.expansions == {("tummi",): ("gastrointestinal",)}
+
+
+def test_abbreviations_that_are_words_expand_only_in_capitals() -> None:
+    t = thesaurus()
+    assert t.longest([key("GET")], 0, ["GET"])[1] == ("graded exercise therapy",)
+    assert t.longest([key("get")], 0, ["get"]) == (0, ())
+    assert t.longest([key("cpet")], 0, ["cpet"])[0] == 1  # not a word: any case

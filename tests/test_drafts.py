@@ -136,6 +136,8 @@ def test_slugs_stay_unique(tmp_path: Path) -> None:
     papers = [paper(f"Fatigue and sleep in adults, part {n}") for n in range(1, 5)]
     papers.append(paper("", doi="10.1000/untitled"))
     report = Importer(store, []).import_papers(papers)
+    assert (store.count(), store.count("new"), store.count("accepted")) == (4, 4, 0)
+    assert [d.id for d in store.list(limit=2, offset=1)] == [2, 3]
     assert [s for _, s, _ in report.drafted] == [
         "smith-2020-fatigue-sleep",
         "smith-2020-fatigue-sleep-adults",
@@ -163,7 +165,7 @@ def test_show_json_has_the_documented_shape(runner: CliRunner, tmp_path: Path) -
             "doi": "10.9999/jifr.1998.001",
             "pmid": "40000001",
             "pmcid": "PMC9000001",
-            "publication_type": "Retracted Publication",
+            "publication_type": "Journal Article",
         },
         "mesh": ["Fatigue Syndrome, Chronic/blood", "Humans"],
         "duplicates": [],
@@ -315,3 +317,17 @@ def test_default_sources_include_the_curated_directory_once_it_exists(
     assert configured_sources() == [BUNDLED_STUDIES]
     monkeypatch.setenv("ATLAS_SOURCE", str(ATLAS))
     assert configured_sources() == [ATLAS]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["drafts", "list"], ["drafts", "show", "1"], ["drafts", "export", "--json"],
+     ["drafts", "reject", "1", "--note", "x"], ["import", "file", str(IMPORTS / "zotero.ris")]],
+)  # fmt: skip
+def test_a_broken_drafts_database_is_a_clear_error(
+    runner: CliRunner, tmp_path: Path, args: list[str]
+) -> None:
+    (tmp_path / "drafts.sqlite3").write_bytes(b"this is not a database" * 100)
+    code, out, err = run(runner, tmp_path, *args)
+    assert code == 1 and "error: the drafts database" in err
+    assert "Traceback" not in out + err

@@ -227,16 +227,29 @@ def test_detect_format(head: str, kind: str | None) -> None:
         (b'Title,Author\n"unclosed,x\n', None),
         (b"\xff\xfe\x00garbage", "not PubMed XML"),
         (b"@article{broken, title={never closed", "broken BibTeX"),
+        # One broken entry among good ones: the file is refused, not half read.
+        (
+            b"@article{a, title={x}}\n@article{b, title={y}\n@article{c, title={z}}",
+            "broken BibTeX entry at line 2 (1 in all)",
+        ),  # fmt: skip
+        (
+            b"TY  - JOUR\nTI  - x\nTY  - JOUR\nTI  - y\nER  - \n",
+            "2 records begin with TY but 1 end with ER",
+        ),  # fmt: skip
     ],
 )
 def test_broken_files_raise_a_clear_error(data: bytes, message: str | None) -> None:
-    try:
+    if message is None:  # an unclosed CSV quote runs to the end: one odd row, not a crash
+        assert len(read_data(data, "bad.file")[1]) == 1
+        return
+    with pytest.raises(UnreadableFile) as raised:
         read_data(data, "bad.file")
-    except UnreadableFile as exc:
-        assert str(exc).startswith("bad.file: ")
-        if message:
-            assert message in str(exc)
-    # An unclosed CSV quote runs to the end of the file: read as one (odd) row, not a crash.
+    assert str(raised.value).startswith("bad.file: ") and message in str(raised.value)
+
+
+def test_a_last_ris_record_without_its_er_line_is_kept() -> None:
+    _, papers = read_data(b"TY  - JOUR\nTI  - x\nER  - \n\nTY  - JOUR\nTI  - y\n", "f.ris")
+    assert [p.title for p in papers] == ["x", "y"]
 
 
 def test_xml_entities_are_not_expanded_and_nothing_is_fetched(tmp_path: Path) -> None:
@@ -290,3 +303,30 @@ def test_clean_doi(raw: str, expected: str) -> None:
 
 def test_clean_title_keeps_question_marks() -> None:
     assert clean_title("Is it <b>real</b>?") == "Is it real?"
+
+
+def test_bookshelf_articles_are_read_too() -> None:
+    data = b"""<?xml version="1.0"?><PubmedArticleSet>
+<PubmedBookArticle><BookDocument><PMID Version="1">20301699</PMID>
+<Book><Publisher><PublisherName>University of Washington, Seattle</PublisherName></Publisher>
+<BookTitle>GeneReviews</BookTitle><PubDate><Year>2019</Year></PubDate></Book>
+<ArticleTitle>Myalgic encephalomyelitis: an overview.</ArticleTitle>
+<AuthorList><Author><LastName>Smith</LastName><ForeName>Ann B</ForeName></Author></AuthorList>
+<PublicationType UI="D016454">Review</PublicationType>
+<Abstract><AbstractText Label="SUMMARY">This chapter reviews ME/CFS.</AbstractText></Abstract>
+</BookDocument></PubmedBookArticle>
+<DeleteCitation><PMID Version="1">123</PMID></DeleteCitation>
+</PubmedArticleSet>"""
+    _, papers = read_data(data, "books.xml")
+    assert papers == [
+        Paper(
+            title="Myalgic encephalomyelitis: an overview",
+            authors=("Smith, Ann B",),
+            year=2019,
+            journal="University of Washington, Seattle",
+            pmid="20301699",
+            abstract="SUMMARY: This chapter reviews ME/CFS.",
+            publication_types=("Review",),
+            source="books.xml #1",
+        )
+    ]

@@ -182,6 +182,26 @@ def test_a_run_that_failed_resumes_with_a_new_history_and_no_duplicates(tmp_path
     )
 
 
+def test_an_unfinished_run_is_resumed_on_a_later_day(tmp_path: Path) -> None:
+    # A run without --until ends "today"; resumed on a later day it finishes its own range
+    # instead of starting a new search.
+    fake = FakeEutils(records=generated_corpus(300, DAY))
+    store = DraftStore(tmp_path)
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    with FakeServer(fake):
+        fake.faults = [("efetch.fcgi", "500")] * 3
+        with pytest.raises(EutilsError):
+            PubmedImport(store, Importer(store, []), client_for(fake, retries=2)).run(
+                "me/cfs", DAY, yesterday
+            )
+        report = PubmedImport(store, Importer(store, []), client_for(fake)).run("me/cfs", DAY)
+    assert report.until == yesterday.isoformat()
+    assert [h.params.get("usehistory") for h in fake.log if h.endpoint == "esearch.fcgi"] == [
+        None, "y",
+    ]  # fmt: skip
+    assert len(drafted_pmids(tmp_path)) == 300
+
+
 def test_pubmed_ids_missing_from_the_history_are_fetched_by_id(tmp_path: Path) -> None:
     fake = FakeEutils(records=generated_corpus(30, DAY))
     original = fake.efetch
@@ -226,8 +246,38 @@ def test_cli_keeps_the_rate_limit_and_reports(
     assert (report["matched"], len(report["drafted"]), report["missing"]) == (900, 900, [])
     arrivals = [h.at for h in fake.log]
     assert len(arrivals) >= 7  # two searches and five fetches
-    # Never more than 3 requests in any one second (a little slack for the socket).
-    assert min(arrivals[i + 3] - arrivals[i] for i in range(len(arrivals) - 3)) > 0.97
+    # Seen from the server: about 3 a second at most. The server's clock reads a request
+    # when a handler thread gets to it, which on a busy machine can be a tenth of a second
+    # late, so this is loose; test_the_client_sends_at_most_3_requests_in_any_second is exact.
+    assert min(arrivals[i + 3] - arrivals[i] for i in range(len(arrivals) - 3)) > 0.75
+
+
+class RecordingLimiter(RateLimiter):
+    """The real limiter, noting when it let each request go."""
+
+    def __init__(self, rate: int) -> None:
+        super().__init__(rate)
+        self.sent: list[float] = []
+
+    def wait(self) -> None:
+        super().wait()
+        self.sent.append(time.monotonic())
+
+
+def test_the_client_sends_at_most_3_requests_in_any_second(tmp_path: Path) -> None:
+    fake = FakeEutils(records=generated_corpus(1000, DAY))
+    fake.faults = [("efetch.fcgi", "429")]  # retries count against the limit too
+    limiter = RecordingLimiter(3)
+    with FakeServer(fake):
+        config = EutilsConfig(base_url=fake.url)
+        client = EutilsClient(config, backoff=0.0, limiter=limiter)
+        store = DraftStore(tmp_path)
+        PubmedImport(store, Importer(store, []), client).run("me/cfs", DAY)
+    sent = limiter.sent
+    assert len(sent) == 8  # a count, a search with history, 5 fetches and 1 retry
+    assert min(sent[i + 3] - sent[i] for i in range(len(sent) - 3)) >= 1.0
+    # ...and no slower than it needs: 8 requests in a little over 2 seconds.
+    assert sent[-1] - sent[0] < 2.0 + 1.0
 
 
 @pytest.mark.parametrize(
@@ -283,7 +333,6 @@ def test_kill_9_midway_then_rerun_loses_nothing_and_repeats_nothing(tmp_path: Pa
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
         assert 400 <= done < 1000
-        fetches_before = sum(1 for h in fake.log if h.endpoint == "efetch.fcgi")
         second = subprocess.run(command + ["--json"], cwd=ROOT, env=env, capture_output=True,
                                 text=True, timeout=120)  # fmt: skip
     assert second.returncode == 0, second.stderr
@@ -291,5 +340,5 @@ def test_kill_9_midway_then_rerun_loses_nothing_and_repeats_nothing(tmp_path: Pa
     assert drafted_pmids(data) == sorted(r.pmid for r in fake.records)
     assert report["done_before"] + len(report["drafted"]) == 1000
     assert report["skipped"] == []  # nothing was fetched twice
-    fetches_after = sum(1 for h in fake.log if h.endpoint == "efetch.fcgi") - fetches_before
-    assert fetches_after <= 5 - report["done_before"] // 200
+    # Only the batches not yet done were fetched again (and nothing was searched again).
+    assert report["requests"] == -(-(1000 - report["done_before"]) // 200)

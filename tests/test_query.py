@@ -34,6 +34,9 @@ def search(atlas: Atlas, q: str, **args: str) -> tuple[list[str], object]:
         ("Roerink & Knoop 2017", "author:Roerink author:Knoop year:2017"),
         ("van der Meer 2017", 'author:"van der Meer" year:2017'),
         ("Roerink (2017)", "author:Roerink year:2017"),
+        ("Roerink ME 2017", "author:Roerink year:2017"),
+        ("Roerink et al. (2017)", "author:Roerink year:2017"),
+        ("Roerink, M.E., 2017", "author:Roerink year:2017"),
         ("Roerink 2017 cytokines", "author:Roerink year:2017 AND cytokines"),
     ],
 )
@@ -70,6 +73,25 @@ def test_a_citation_with_another_year_shows_the_authors_studies_and_says_so(atla
     assert result.notices == ("No study has every word; showing studies with most of them.",)
     # the author is never dropped: not the 2017 study on cytokines by others
     assert search(atlas, "Naviaux 2017 cytokine")[0] == ["metabolomics-2016-hypometabolic"]
+
+
+@pytest.mark.parametrize(
+    ("q", "read_as"),
+    [
+        ("Roerink et al.", "author:Roerink"),
+        ("van der Meer et al cytokines", 'author:"van der Meer" AND cytokines'),
+    ],
+)
+def test_et_al_without_a_year_is_a_citation_of_the_author(
+    atlas: Atlas, q: str, read_as: str
+) -> None:
+    slugs, result = search(atlas, q)
+    assert (slugs, result.read_as) == (["roerink-2017-cytokine-signatures"], read_as)
+
+
+def test_a_surname_with_an_apostrophe_can_be_typed_without_it(atlas: Atlas) -> None:
+    slugs, result = search(atlas, "OBrien 2021")
+    assert (slugs, result.read_as) == (["script-2021-escaping"], "author:O'Brien year:2021")
 
 
 def test_a_year_without_a_surname_is_a_word_or_the_year(atlas: Atlas) -> None:
@@ -149,6 +171,23 @@ def test_a_misspelt_author_is_corrected(atlas: Atlas) -> None:
     assert result.corrected == "Roerink 2017"
 
 
+def test_a_misspelt_marker_name_is_corrected_to_the_marker(atlas: Atlas) -> None:
+    slugs, result = search(atlas, "interlukin 6")
+    assert (slugs, result.corrected, result.read_as) == (
+        ["mueller-2019-tnf-alpha-exercise"],
+        "interleukin 6",
+        "marker:IL-6",
+    )
+
+
+def test_question_fillers_are_dropped_only_from_questions(atlas: Atlas) -> None:
+    slugs, result = search(atlas, "is there any research on cytokine signatures?")
+    assert slugs[0] == "roerink-2017-cytokine-signatures"
+    assert result.read_as == "cytokine AND signatures"
+    _, plain = search(atlas, "cytokine research")
+    assert plain.read_as == "cytokine AND research"
+
+
 def test_a_known_author_is_not_a_typo(atlas: Atlas) -> None:
     _, result = search(atlas, "Naviaux")
     assert (result.total, result.suggestion, result.corrected) == (1, None, None)
@@ -158,9 +197,18 @@ def test_a_known_author_is_not_a_typo(atlas: Atlas) -> None:
 
 
 def test_question_words_need_not_match(atlas: Atlas) -> None:
+    slugs, result = search(atlas, "cytokine signatures what")
+    assert (slugs, result.notices) == (["roerink-2017-cytokine-signatures"], ())
+    assert result.read_as == "cytokine AND signatures"
+
+
+def test_a_question_shows_studies_with_every_word_first_then_most_of_them(atlas: Atlas) -> None:
     slugs, result = search(atlas, "what are cytokine signatures?")
-    assert slugs == ["roerink-2017-cytokine-signatures"]
-    assert result.notices == ()
+    assert slugs[0] == "roerink-2017-cytokine-signatures"
+    assert result.notices == (
+        "Studies with every word come first, then studies with most of them.",
+    )
+    assert result.hits[0].score > result.hits[1].score
 
 
 def test_no_study_with_every_word_shows_those_with_most_of_them(atlas: Atlas) -> None:
@@ -272,3 +320,51 @@ def test_page_shows_the_citation_reading_and_escapes_the_typed_query(client) -> 
     assert doc.find("p", cls="read-as").text == "Read as author:Roerink year:2017"
     html = client.get("/search?q=cytokin+%3Cb%3Ex").get_data(as_text=True)
     assert "<b>x" not in html and "&lt;b&gt;x" in html
+
+
+def test_page_shows_the_fallback_notice_and_the_expansions(client) -> None:  # type: ignore[no-untyped-def]
+    doc = parse_html(client.get("/search?q=exercise+cytokine+women").get_data(as_text=True))
+    notices = [li.text for li in doc.find("ul", cls="notices").find_all("li")]
+    assert notices == ["No study has every word; showing studies with most of them."]
+    doc = parse_html(client.get("/search?q=talking+therapy").get_data(as_text=True))
+    assert doc.find("p", cls="read-as").text.startswith("Read as talking therapy (also: ")
+
+
+def test_openapi_documents_as_typed(client) -> None:  # type: ignore[no-untyped-def]
+    spec = client.get("/api/openapi.json").get_json()
+    names = {p["name"] for p in spec["paths"]["/api/v1/search"]["get"]["parameters"]}
+    assert "as_typed" in names
+
+
+class _Known(Lexicon):
+    """A lexicon over given terms (a value for reading tests, not a stand-in for the index)."""
+
+    is_empty = False
+
+    def __init__(self, prose: set[str], authors: set[str] = frozenset()) -> None:  # type: ignore[assignment]
+        self.prose, self.authors = prose, authors
+
+    def has_prose(self, term: str) -> bool:
+        return term in self.prose
+
+    def has_author(self, word: str) -> bool:
+        return word in self.authors
+
+
+@pytest.mark.parametrize(
+    ("q", "prose", "read_as"),
+    [
+        ("postviral", {"post", "viral"}, "postviral (or: post viral)"),
+        ("post-viral", {"post", "viral", "postvir"}, "post-viral (or: postviral)"),
+        ("α2", {"alpha-2"}, "marker:α2"),  # an id-like token is read as a marker, as before
+        ("alpha 2", {"alpha-2"}, "alpha-2"),
+        ("SF36", {"sf-36"}, "marker:SF36"),
+        ("Q 10", {"q10"}, "Q10"),
+        ("MECFS", {"me", "cf"}, "MECFS (or: me cfs)"),  # "cfs" is indexed as "cf"
+        ("T cell", {"t", "cell"}, "T AND cell"),
+        ("Tcell", {"t", "cell"}, "Tcell (or: t cell)"),
+    ],
+)
+def test_word_forms_the_index_knows(q: str, prose: set[str], read_as: str) -> None:
+    parsed = build(q, MarkerDictionary.from_table(), [], _Known(prose))
+    assert parsed.read_as == read_as

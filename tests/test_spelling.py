@@ -78,3 +78,8 @@ def test_british_spellings_fold_to_american(british: str, us: str) -> None:
 )
 def test_words_the_rules_must_leave_alone(word: str) -> None:
     assert american(word) == word
+
+
+def test_small_number_words_are_digits_in_prose() -> None:
+    assert [prose_term(w) for w in ("two", "ten", "2")] == ["2", "10", "2"]
+    assert prose_term("one") != "1"

@@ -203,7 +203,7 @@ def search_parameters() -> list[dict[str, Any]]:
         _param(
             "as_typed",
             {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no"]},
-            "1: search the words exactly as typed, never a corrected spelling",
+            "1: search the words as typed, never a corrected spelling (default 0)",
         ),  # fmt: skip
     ]
     return params
