@@ -180,7 +180,7 @@ MISS_NOTES: dict[str, str] = {
         "page is the same answer until the next build and could be precomputed."
     ),
     "repeated": "The result cache should answer in microseconds; check it is consulted.",
-    "open-1s": "Opening loads tables.json/.npz and the Whoosh segment; persist less or map it.",
+    "open-1s": "Opening loads tables.json/.bin and the Whoosh segment; persist less or map it.",
     "server-rss": "One searcher per generation should keep this flat across thread counts.",
     "cycling-search": (
         "The page does much more than the search: a toggle URL for every facet value "

@@ -7,7 +7,6 @@ import json
 import shutil
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from indexer.build import build, current_generation
@@ -19,7 +18,7 @@ from search.store.meta import read_meta
 from search.store.postings import PostingsWriter, SegmentPostings, has_segment
 from search.store.records import read_records, write_records
 from search.store.snippets import SnippetsReader, encode_line, read_lines, write_snippets
-from search.store.tables import ARRAYS_FILE, read_tables, write_tables
+from search.store.tables import BINARY_FILE, TABLES_FILE, read_tables, write_tables
 from tests.conftest import SOURCES
 
 GENERATION_FILES = {
@@ -31,7 +30,7 @@ GENERATION_FILES = {
     "snippets.idx",
     "snippets.txt",
     "tables.json",
-    "tables.npz",
+    "tables.bin",
     "whoosh",
 }
 
@@ -56,18 +55,38 @@ def test_tables_read_back_as_written(index_dir: Path, tmp_path: Path) -> None:
     assert tables.all_docs.bit_count() == 8 and len(tables.slugs) == tables.doc_count
 
 
-def test_tables_holding_a_pickle_are_refused(index_dir: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("damage", ["cut", "section"])
+def test_damaged_tables_are_refused(index_dir: Path, tmp_path: Path, damage: str) -> None:
     index = tmp_path / "index"
     shutil.copytree(index_dir, index)
     generation = _generation(index)
-    with np.load(generation / ARRAYS_FILE) as arrays:
-        saved = dict(arrays)
-    saved["offsets"] = np.array([object()] * len(saved["offsets"]), dtype=object)
-    np.savez(generation / ARRAYS_FILE, allow_pickle=True, **saved)
-    with pytest.raises(ValueError, match="pickle"):
+    if damage == "cut":
+        data = (generation / BINARY_FILE).read_bytes()
+        (generation / BINARY_FILE).write_bytes(data[: len(data) - 3])
+    else:
+        text = json.loads((generation / TABLES_FILE).read_text(encoding="utf-8"))
+        text["sections"]["rows"] = [0, 10**9]
+        (generation / TABLES_FILE).write_text(json.dumps(text), encoding="utf-8")
+    with pytest.raises(ValueError, match="tables"):
         read_tables(generation)
     with pytest.raises(IndexUnavailable):
         open_atlas(index)
+
+
+def test_no_file_of_a_generation_is_a_pickle(index_dir: Path) -> None:
+    generation = _generation(index_dir)
+    ours = [p for p in generation.rglob("*") if p.is_file() and WHOOSH_DIR not in p.parts]
+    assert len(ours) > 8
+    for path in ours:
+        data = path.read_bytes()
+        if path.suffix in (".json", ".jsonl", ".terms"):
+            json.loads(data) if path.suffix != ".jsonl" else [
+                json.loads(x) for x in data.splitlines()
+            ]
+        elif path.suffix in (".txt",):
+            data.decode("utf-8")
+        else:  # binary: our own layouts, which nothing unpickles
+            assert path.suffix in (".bin", ".idx", ".ids", ".weights", ".starts"), path.name
 
 
 def test_records_read_back_as_written(tmp_path: Path) -> None:
@@ -146,7 +165,5 @@ def test_updated_rows_keep_the_stored_rows_and_replace_the_changed(
     expected[1] = None
     assert isinstance(updated, LazyRows) and list(updated) == expected
     assert updated_rows(list(rows), changes, len(rows) + 2) == expected
-    fresh = LazyRows(
-        *(a.tobytes() if n == 0 else a.tolist() for n, a in enumerate(updated.encoded()))
-    )
+    fresh = LazyRows(*updated.encoded())
     assert list(fresh) == expected

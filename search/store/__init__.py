@@ -12,7 +12,7 @@ index/
     records.jsonl      records.py   the full cleaned records, one JSON line each
     snippets.txt/.idx  snippets.py  per document the texts snippets are cut from, and where
                                     each document's line starts
-    tables.json/.npz   tables.py    the serving tables: facet bitsets, orders, result rows
+    tables.json/.bin   tables.py    the serving tables: facet bitsets, orders, result rows
     meta.json          meta.py      what the build recorded; the index format
     hashes.json        reuse.py     content hash per slug, for incremental builds
     digests.json       reuse.py     digest of each record's raw text, for incremental builds

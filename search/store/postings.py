@@ -17,9 +17,10 @@ import sys
 from array import array
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
+if TYPE_CHECKING:  # numpy is loaded by readers only: a build does without it
+    import numpy as np
 
 IDS, WEIGHTS, STARTS, TERMS = ".ids", ".weights", ".starts", ".terms"
 
@@ -100,7 +101,11 @@ class SegmentPostings:
             raise ValueError(f"kept postings of segment {segment} are not a term list")
         self.index = {key: n for n, key in enumerate(terms)}
         self.terms = _Terms(self.index)  # (field, term bytes) pairs
-        self.starts = np.fromfile(directory / f"{segment}{STARTS}", dtype="<i8").tolist()
+        starts = array("q")
+        starts.frombytes((directory / f"{segment}{STARTS}").read_bytes())
+        if sys.byteorder != "little":
+            starts.byteswap()
+        self.starts = starts.tolist()
         self.ids = _mapped(directory / f"{segment}{IDS}", "<i4")
         self.weights = _mapped(directory / f"{segment}{WEIGHTS}", "<f4")
         agree = len(self.starts) == len(terms) + 1 and self.starts[-1] == len(self.ids)
@@ -117,6 +122,8 @@ class SegmentPostings:
 
 
 def _mapped(path: Path, dtype: str) -> np.ndarray:
+    import numpy as np
+
     if path.stat().st_size == 0:
         return np.zeros(0, dtype=dtype)
     return np.memmap(path, dtype=dtype, mode="r")

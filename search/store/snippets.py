@@ -19,8 +19,6 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 SNIPPETS_FILE = "snippets.txt"
 SNIPPETS_INDEX_FILE = "snippets.idx"
 SNIPPET_TEXTS = ("summary", "significance", "limitations", "title")
@@ -74,7 +72,11 @@ class SnippetsReader:
     """Reads one document's snippet texts at a time; safe to share by threads."""
 
     def __init__(self, generation: Path, doc_count: int) -> None:
-        self.starts = np.fromfile(generation / SNIPPETS_INDEX_FILE, dtype="<i8").tolist()
+        starts = array("q")
+        starts.frombytes((generation / SNIPPETS_INDEX_FILE).read_bytes())
+        if sys.byteorder != "little":
+            starts.byteswap()
+        self.starts = starts.tolist()
         if len(self.starts) != doc_count + 1:
             raise ValueError(f"the snippets of {generation.name} do not match its documents")
         self.fd = os.open(generation / SNIPPETS_FILE, os.O_RDONLY)

@@ -1,28 +1,31 @@
-"""`tables.json` and `tables.npz`: what the build precomputes for fast serving (facet bitsets,
+"""`tables.json` and `tables.bin`: what the build precomputes for fast serving (facet bitsets,
 sort orders, result rows, field lengths), indexed by Whoosh document number.
 
-tables.json holds what is text and small: names, labels, the vocabulary, and the keys of the
-bitsets in the order of their rows. tables.npz (numpy arrays, read with `allow_pickle=False`)
-holds the bitsets as one matrix of little-endian bytes, a row each (all documents first, then
-each facet's values, then each marker's directions), the record offsets, the sort orders, the
-field lengths, and the result rows as one UTF-8 blob of JSON values (`null` for a deleted
-document) with where each starts: a row is decoded when first read, so opening a generation
-of 100,000 studies decodes none of them.
+tables.json holds what is text and small: names, labels, the vocabulary, the keys of the
+bitsets in the order of their rows, and where each section of tables.bin lies. tables.bin is
+plain little-endian binary, read by slicing (nothing in it is executed or unpickled):
+`bitsets` (a row of bytes per bitset: all documents first, then each facet's values, then
+each marker's directions), `offsets` (int64 pairs: each record's place in records.jsonl),
+`field_lengths` (a row of length bytes per scored field), `rows` (the result rows as one
+UTF-8 blob of JSON values, `null` for a deleted document) with `row_starts` (int64), and
+`order_<name>` (int64 document numbers). A row is decoded when first read, so opening a
+generation of 100,000 studies decodes none of them. Neither writing nor reading needs numpy:
+a build does not load it.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import sys
+from array import array
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, overload
 
-import numpy as np
-
 TABLES_FILE = "tables.json"
-ARRAYS_FILE = "tables.npz"
+BINARY_FILE = "tables.bin"
 
 
 @dataclass
@@ -79,10 +82,9 @@ class LazyRows(Sequence[Row]):
         self._decoded[index] = row
         return row
 
-    def encoded(self) -> tuple[np.ndarray, np.ndarray]:
+    def encoded(self) -> tuple[bytes, list[int]]:
         """Return the rows as stored: the blob and where each row starts."""
-        blob = np.frombuffer(self._blob, dtype=np.uint8)
-        return blob, np.array(self._starts, dtype=np.int64)
+        return self._blob, self._starts
 
     def __iter__(self) -> Iterator[Row]:
         return (self[i] for i in range(len(self)))
@@ -126,13 +128,31 @@ def updated_rows(rows: Sequence[Row], changes: dict[int, Row], size: int) -> Seq
     return updated
 
 
-def _encoded_rows(rows: Sequence[Row]) -> tuple[np.ndarray, np.ndarray]:
+def _encoded_rows(rows: Sequence[Row]) -> tuple[bytes, list[int]]:
     if isinstance(rows, LazyRows):
         return rows.encoded()
     parts = [_encode(r).encode() for r in rows]
-    starts = np.zeros(len(parts) + 1, dtype=np.int64)
-    np.cumsum([len(p) for p in parts], out=starts[1:])
-    return np.frombuffer(b"".join(parts), dtype=np.uint8), starts
+    starts = [0]
+    for part in parts:
+        starts.append(starts[-1] + len(part))
+    return b"".join(parts), starts
+
+
+def _int64(values: Sequence[int]) -> bytes:
+    numbers = array("q", values)
+    if sys.byteorder != "little":
+        numbers.byteswap()
+    return numbers.tobytes()
+
+
+def _from_int64(data: bytes | memoryview) -> list[int]:
+    if len(data) % 8:
+        raise ValueError("an int64 section of the tables is cut short")
+    numbers = array("q")
+    numbers.frombytes(data)
+    if sys.byteorder != "little":
+        numbers.byteswap()
+    return numbers.tolist()
 
 
 def _width(doc_count: int) -> int:
@@ -147,21 +167,21 @@ def write_tables(generation: Path, tables: IndexTables) -> None:
     bitsets += [bits for values in tables.evidence.values() for bits in values.values()]
     matrix = b"".join(bits.to_bytes(width, "little") for bits in bitsets)
     rows, row_starts = _encoded_rows(tables.rows)
-    arrays = {
+    sections: dict[str, bytes] = {
+        "bitsets": matrix,
+        "offsets": _int64([n for pair in tables.offsets for n in pair]),
+        "field_lengths": b"".join(tables.field_lengths.values()),
         "rows": rows,
-        "row_starts": row_starts,
-        "bitsets": np.frombuffer(matrix, dtype=np.uint8).reshape(len(bitsets), width),
-        "offsets": np.array(tables.offsets, dtype=np.int64).reshape(-1, 2),
-        "field_lengths": np.frombuffer(
-            b"".join(tables.field_lengths.values()), dtype=np.uint8
-        ).reshape(len(tables.field_lengths), tables.doc_count),
-        **{
-            f"order_{name}": np.array(order, dtype=np.int64)
-            for name, order in tables.orders.items()
-        },
+        "row_starts": _int64(row_starts),
+        **{f"order_{name}": _int64(order) for name, order in tables.orders.items()},
     }
-    with (generation / ARRAYS_FILE).open("wb") as handle:
-        np.savez(handle, allow_pickle=False, **arrays)  # type: ignore[arg-type]
+    where: dict[str, tuple[int, int]] = {}
+    with (generation / BINARY_FILE).open("wb") as handle:
+        at = 0
+        for name, data in sections.items():
+            where[name] = (at, len(data))
+            handle.write(data)
+            at += len(data)
         handle.flush()
         os.fsync(handle.fileno())
     text = {
@@ -176,6 +196,7 @@ def write_tables(generation: Path, tables: IndexTables) -> None:
         "marker_labels": tables.marker_labels,
         "vocabulary": tables.vocabulary,
         "fields": list(tables.field_lengths),
+        "sections": where,
     }
     with (generation / TABLES_FILE).open("w", encoding="utf-8") as handle:
         handle.write(_encode(text))
@@ -187,19 +208,20 @@ def read_tables(generation: Path) -> IndexTables:
     """Return the serving tables of a generation (OSError or ValueError when unreadable)."""
     with (generation / TABLES_FILE).open("r", encoding="utf-8") as handle:
         text = json.load(handle)
-    with np.load(generation / ARRAYS_FILE, allow_pickle=False) as arrays:
-        bitsets = arrays["bitsets"]
-        offsets = arrays["offsets"]
-        lengths = arrays["field_lengths"]
-        rows = LazyRows(arrays["rows"].tobytes(), arrays["row_starts"].tolist())
-        orders = {name: arrays[f"order_{name}"].tolist() for name in text["orders"]}
+    data = memoryview((generation / BINARY_FILE).read_bytes())
+    sections = {name: _section(data, at, size) for name, (at, size) in text["sections"].items()}
     doc_count = text["doc_count"]
     width = _width(doc_count)
     count = 1 + sum(map(len, text["facets"].values())) + sum(map(len, text["evidence"].values()))
-    shapes = (bitsets.shape, lengths.shape[1:], len(rows))
-    if shapes != ((count, width), (doc_count,), doc_count):
+    raw = bytes(sections["bitsets"])
+    lengths = bytes(sections["field_lengths"])
+    offsets = _from_int64(sections["offsets"])
+    rows = LazyRows(bytes(sections["rows"]), _from_int64(sections["row_starts"]))
+    orders = {name: _from_int64(sections[f"order_{name}"]) for name in text["orders"]}
+    sizes = (len(raw), len(lengths), len(offsets), len(rows))
+    expected = (count * width, len(text["fields"]) * doc_count, 2 * doc_count, doc_count)
+    if sizes != expected or rows._starts[-1] != len(rows._blob):
         raise ValueError(f"the tables of {generation.name} do not match their documents")
-    raw = bitsets.tobytes()
     places = iter(range(0, len(raw), width))
 
     def bitset() -> int:
@@ -214,7 +236,7 @@ def read_tables(generation: Path) -> IndexTables:
         doc_count=doc_count,
         slugs=text["slugs"],
         rows=rows,
-        offsets=list(zip(offsets[:, 0].tolist(), offsets[:, 1].tolist(), strict=True)),
+        offsets=list(zip(offsets[0::2], offsets[1::2], strict=True)),
         all_docs=all_docs,
         facets=facets,
         facet_labels=text["facet_labels"],
@@ -223,5 +245,14 @@ def read_tables(generation: Path) -> IndexTables:
         marker_forms=text["marker_forms"],
         marker_labels=text["marker_labels"],
         vocabulary=text["vocabulary"],
-        field_lengths={name: lengths[n].tobytes() for n, name in enumerate(text["fields"])},
+        field_lengths={
+            name: lengths[n * doc_count : (n + 1) * doc_count]
+            for n, name in enumerate(text["fields"])
+        },
     )
+
+
+def _section(data: memoryview, at: int, size: int) -> memoryview:
+    if not (isinstance(at, int) and isinstance(size, int) and 0 <= at <= at + size <= len(data)):
+        raise ValueError("a section of the tables lies outside tables.bin")
+    return data[at : at + size]
