@@ -13,6 +13,7 @@ from typing import Any, NoReturn
 import click
 
 from atlas_cli.options import EXIT_FAILED, resolve_sources
+from atlas_cli.output import echo
 from curation.drafts import DraftStore
 from indexer.sources import load_records
 from search.settings import CURATED_DIR_NAME, configured_curated_dir, configured_data_dir
@@ -72,5 +73,5 @@ def database_errors(store: DraftStore) -> Iterator[None]:
 
 def fail(message: str) -> NoReturn:
     """Print an error and exit 1 (the exit code of every refused curation command)."""
-    click.echo(f"error: {message}", err=True)
+    echo(f"error: {message}", err=True)
     sys.exit(EXIT_FAILED)

@@ -17,7 +17,7 @@ from atlas_cli.curation_options import (
     fail,
     open_store,
 )
-from atlas_cli.output import as_json, visible
+from atlas_cli.output import as_json, echo, visible
 from curation.drafts import (
     RECORD_FIELDS,
     STATUSES,
@@ -143,13 +143,13 @@ def list_command(status: str, json_output: bool, data_dir: Path | None) -> None:
     with database_errors(store):
         found = store.list(None if status == "all" else status)
     if json_output:
-        click.echo(as_json([d.to_json() for d in found]))
+        echo(as_json([d.to_json() for d in found]))
     elif not found:
         which = "" if status == "all" else f"{status} "
-        click.echo(f"No {which}drafts in {store.path}.", err=True)
+        echo(f"No {which}drafts in {store.path}.", err=True)
     else:
         for d in found:
-            click.echo(_line(d))
+            echo(_line(d))
 
 
 @drafts_group.command("show")
@@ -163,7 +163,7 @@ def show_command(draft_id: int, json_output: bool, data_dir: Path | None) -> Non
         found = store.get(draft_id)
     if found is None:
         fail(f"no draft #{draft_id} in {store.path}")
-    click.echo(as_json(found.to_json()) if json_output else _details(found))
+    echo(as_json(found.to_json()) if json_output else _details(found))
 
 
 @drafts_group.command("accept")
@@ -198,13 +198,13 @@ def accept_command(
         fail(str(exc))
     except InvalidDraft as exc:
         for p in exc.problems:
-            click.echo(f"error: {p.field or '-'}: {p.message}", err=True)
+            echo(f"error: {p.field or '-'}: {p.message}", err=True)
         fail(f"draft #{draft_id} would not be a valid record; fix it with --set FIELD=VALUE")
     except SlugTaken as exc:
         fail(f"{exc}; choose another with --set slug=…")
     for w in accepted.warnings:
-        click.echo(str(w), err=True)
-    click.echo(
+        echo(str(w), err=True)
+    echo(
         f"Accepted #{draft_id} as {accepted.record['slug']}: wrote {accepted.path}. "
         "Run `atlas index build` to publish it."
     )
@@ -226,7 +226,7 @@ def reject_command(draft_id: int, note: str, data_dir: Path | None) -> None:
         fail(f"no draft #{draft_id} in {store.path}")
     except AlreadyDecided as exc:
         fail(str(exc))
-    click.echo(f"Rejected #{rejected.id} ({rejected.slug}).")
+    echo(f"Rejected #{rejected.id} ({rejected.slug}).")
 
 
 @drafts_group.command("export")
@@ -242,4 +242,4 @@ def export_command(json_output: bool, data_dir: Path | None) -> None:
     """Print every draft, new and decided, as a JSON array."""
     store = open_store(data_dir)
     with database_errors(store):
-        click.echo(as_json(store.export()))
+        echo(as_json(store.export()))

@@ -15,7 +15,7 @@ from atlas_cli.curation_options import (
     fail,
     open_store,
 )
-from atlas_cli.output import as_json, visible
+from atlas_cli.output import as_json, echo, visible
 from curation.eutils import EutilsClient, EutilsConfig, EutilsError
 from curation.formats import read_papers
 from curation.importing import Importer, ImportReport
@@ -30,27 +30,25 @@ def import_group() -> None:
 
 def _print_report(report: ImportReport, json_output: bool) -> None:
     if json_output:
-        click.echo(as_json(report.to_json()))
+        echo(as_json(report.to_json()))
         return
     for draft_id, slug, versions in report.drafted:
-        click.echo(f"drafted #{draft_id} {slug}")
+        echo(f"drafted #{draft_id} {slug}")
         for d in versions:
             where = f"draft #{d.draft_id}" if d.draft_id else "the atlas"
-            click.echo(
-                f"  possibly the same paper as {d.slug} in {where} (preprint and journal version)"
-            )
+            echo(f"  possibly the same paper as {d.slug} in {where} (preprint and journal version)")
     for skipped in report.skipped:
         title = visible(skipped.paper.title[:70]) or "(no title)"
         if skipped.duplicate is not None:
             d = skipped.duplicate
             where = f"draft #{d.draft_id}" if d.draft_id else "the atlas"
-            click.echo(
+            echo(
                 f"skipped {visible(skipped.paper.source)}: {title}: already in {where} as "
                 f"{d.slug} (same {d.reason})"
             )
         else:
-            click.echo(f"skipped {visible(skipped.paper.source)}: {title}: {skipped.problem}")
-    click.echo(
+            echo(f"skipped {visible(skipped.paper.source)}: {title}: {skipped.problem}")
+    echo(
         f"{len(report.drafted)} draft(s) made, {len(report.skipped)} paper(s) skipped. "
         "Review them with `atlas drafts list`."
     )
@@ -84,7 +82,7 @@ def file_command(
         except UnreadableFile as exc:
             fail(f"{exc}; nothing was drafted")
         if not json_output:
-            click.echo(f"{path}: {kind}, {len(found)} paper(s)", err=True)
+            echo(f"{path}: {kind}, {len(found)} paper(s)", err=True)
         papers.extend(found)
     store = open_store(data_dir)
     try:
@@ -141,11 +139,11 @@ def pubmed_command(
         raise click.BadParameter("--since is after --until", param_hint="--since")
     config = EutilsConfig.from_env()
     if not config.email:
-        click.echo("warning: set ATLAS_NCBI_EMAIL so NCBI can reach you about heavy use", err=True)
+        echo("warning: set ATLAS_NCBI_EMAIL so NCBI can reach you about heavy use", err=True)
     store = open_store(data_dir)
     importer = Importer(store, atlas_records(sources, data_dir))
-    say = (lambda m: None) if json_output else (lambda m: click.echo(m, err=True))
-    client = EutilsClient(config, on_retry=lambda m: click.echo(f"warning: {m}", err=True))
+    say = (lambda m: None) if json_output else (lambda m: echo(m, err=True))
+    client = EutilsClient(config, on_retry=lambda m: echo(f"warning: {m}", err=True))
     try:
         report = PubmedImport(store, importer, client, say).run(term, first, last, max_ids)
     except EutilsError as exc:
@@ -153,17 +151,15 @@ def pubmed_command(
     except sqlite3.Error as exc:
         fail(f"the drafts database {store.path}: {exc}; run the same command again")
     if json_output:
-        click.echo(as_json(report.to_json()))
+        echo(as_json(report.to_json()))
         return
     _print_report(report.imported, False)
     if report.done_before:
-        click.echo(
-            f"({report.done_before:,} of {report.matched:,} records were done by an earlier run.)"
-        )
+        echo(f"({report.done_before:,} of {report.matched:,} records were done by an earlier run.)")
     for pmid in report.missing:
-        click.echo(f"warning: PubMed did not return PMID {pmid}", err=True)
+        echo(f"warning: PubMed did not return PMID {pmid}", err=True)
     for day in report.truncated:
-        click.echo(
+        echo(
             f"warning: more than 10,000 records on {day}: only the first 10,000 were imported",
             err=True,
         )

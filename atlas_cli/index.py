@@ -139,7 +139,7 @@ def check_command(sources: tuple[Path, ...]) -> None:
         for problem in prose_warnings(record, *_location(load.locations[record["slug"]]))
     ]
     for problem in prose:
-        click.echo(str(problem), err=True)
-    click.echo(f"Prose: {len(prose)} warning(s). {reading_level(load.records)}")
+        echo(str(problem), err=True)
+    echo(f"Prose: {len(prose)} warning(s). {reading_level(load.records)}")
     if errors:
         sys.exit(EXIT_FAILED)

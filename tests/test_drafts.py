@@ -331,3 +331,22 @@ def test_a_broken_drafts_database_is_a_clear_error(
     code, out, err = run(runner, tmp_path, *args)
     assert code == 1 and "error: the drafts database" in err
     assert "Traceback" not in out + err
+
+
+def test_drafts_and_imports_print_control_characters_spelled_out(tmp_path: Path) -> None:
+    runner = CliRunner()
+    hostile = tmp_path / "hostile.ris"
+    hostile.write_text(
+        "TY  - JOUR\nTI  - Fatigue \x1b]0;owned\x07 and \x1b[2J study\nAU  - Doe, Jane\n"
+        "PY  - 2024\nER  - \n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(
+        cli, ["import", "file", str(hostile), "--data", str(tmp_path), "--source", str(ATLAS)]
+    )
+    assert result.exit_code == 0, result.output
+    listed = runner.invoke(cli, ["drafts", "list", "--data", str(tmp_path)])
+    shown = runner.invoke(cli, ["drafts", "show", "1", "--data", str(tmp_path)])
+    for output in (result.output, listed.output, shown.output):
+        assert "\x1b" not in output and "\x07" not in output
+    assert "\\u001b" in listed.output + shown.output

@@ -465,6 +465,11 @@ def test_highlight_passages_marks_evidence_and_escapes_everything_else() -> None
         "We enrolled &lt;b&gt;50&lt;/b&gt; patients meeting the "
         "<mark>Canadian Consensus Criteria</mark>."
     )
+    # "reason: quoted text" evidence marks the quoted text
+    why = highlight_passages(
+        "Patients met the CCC.", ["every patient met CCC: Patients met the CCC."]
+    )
+    assert str(why) == "<mark>Patients met the CCC.</mark>"
 
 
 def test_a_draft_is_saved_checked_accepted_and_published(
@@ -477,7 +482,8 @@ def test_a_draft_is_saved_checked_accepted_and_published(
     assert "Draft #1" in inbox.text
     page = client.get("/curate/drafts/1")
     assert page.status_code == 200 and "Abstract" in page.text
-    assert "We enrolled 50 patients" in page.text
+    assert "<mark>METHODS: We enrolled 50 patients who met the Canadian Consensus" in page.text
+    assert "a case-control study</mark>" in page.text  # the design's evidence, in the title
     from curation.record_form import FIELDS
 
     fields = {f.name: "" for f in FIELDS}

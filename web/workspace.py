@@ -439,6 +439,7 @@ def _draft_page(draft: Draft, values: dict[str, str], problems: dict[str, list[s
         problems=problems,
         words={name: word_count(values.get(name, "")) for name in PROSE_FIELDS},
         abstract=highlight_passages(draft.paper.abstract, evidence),
+        title=highlight_passages(draft.paper.title, evidence),
         suggested=draft.suggested,
         saved=saved,
         message=message,
