@@ -49,24 +49,57 @@ DEFAULT_SEED = 1
 # The most studied markers, in order; the rest of the table is spread among the other markers,
 # except these few, which are placed far down the list so that they stay rare.
 HEAD_MARKERS = (
-    "IL-6", "TNF-α", "CRP", "IL-10", "IL-1β", "IFN-γ", "cortisol", "NK cell cytotoxicity",
-    "IL-8", "lactate", "TGF-β", "IL-4", "IL-2", "CD56", "VO2peak", "IL-17A", "MCP-1",
-    "ferritin", "IgG", "vitamin D", "IL-13", "IL-5", "IL-12p70", "CD4", "CD8",
-)  # fmt: skip
+    "IL-6",
+    "TNF-α",
+    "CRP",
+    "IL-10",
+    "IL-1β",
+    "IFN-γ",
+    "cortisol",
+    "NK cell cytotoxicity",
+    "IL-8",
+    "lactate",
+    "TGF-β",
+    "IL-4",
+    "IL-2",
+    "CD56",
+    "VO2peak",
+    "IL-17A",
+    "MCP-1",
+    "ferritin",
+    "IgG",
+    "vitamin D",
+    "IL-13",
+    "IL-5",
+    "IL-12p70",
+    "CD4",
+    "CD8",
+)
 RARE_TABLE_MARKERS = ("IL-12p40", "CSF-1", "TGF-α", "IL-1Ra", "GRO-α", "fractalkine")
 RARE_RANKS = (110, 150, 190, 230, 260, 280)
 
 CONDITIONS = (
-    "myalgic encephalomyelitis/chronic fatigue syndrome", "ME/CFS", "chronic fatigue syndrome",
-    "myalgic encephalomyelitis", "CFS", "SEID", "ME/CFS and long COVID",
-)  # fmt: skip
+    "myalgic encephalomyelitis/chronic fatigue syndrome",
+    "ME/CFS",
+    "chronic fatigue syndrome",
+    "myalgic encephalomyelitis",
+    "CFS",
+    "SEID",
+    "ME/CFS and long COVID",
+)
 DESIGN_LABELS = {
-    "case-control": "case-control study", "cohort": "prospective cohort study",
-    "cross-sectional": "cross-sectional study", "rct": "randomised controlled trial",
-    "non-randomised-trial": "open-label trial", "systematic-review": "systematic review",
-    "meta-analysis": "meta-analysis", "review": "narrative review",
-    "case-report": "case report", "qualitative": "qualitative study", "other": "pilot study",
-}  # fmt: skip
+    "case-control": "case-control study",
+    "cohort": "prospective cohort study",
+    "cross-sectional": "cross-sectional study",
+    "rct": "randomised controlled trial",
+    "non-randomised-trial": "open-label trial",
+    "systematic-review": "systematic review",
+    "meta-analysis": "meta-analysis",
+    "review": "narrative review",
+    "case-report": "case report",
+    "qualitative": "qualitative study",
+    "other": "pilot study",
+}
 DIRECTION_WEIGHTS = {"increased": 35, "decreased": 25, "no-difference": 30, "mixed": 10}
 DIRECTION_WORDS = {
     "increased": ("was higher in patients", "was elevated", "increased after exertion"),

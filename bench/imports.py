@@ -29,18 +29,68 @@ OUT = ROOT / "bench" / "out" / "imports"
 REPORT = ROOT / "BENCHMARKS.md"
 TARGET_SECONDS = 60.0
 
-CRITERIA = ("the Canadian Consensus Criteria", "the Fukuda criteria", "the 1994 CDC definition",
-            "the International Consensus Criteria", "the Institute of Medicine criteria",
-            "the Oxford criteria", "a physician's diagnosis")  # fmt: skip
-MARKERS = ("IL-6", "TNF-alpha", "IL-10", "IL-12p40", "IFN-γ", "CRP", "NK cell cytotoxicity",
-           "IL-1β", "TGF-beta", "VO2peak", "perforin", "IL-8", "MCP-1", "leptin")  # fmt: skip
-DESIGNS = ("a case-control study", "a cross-sectional study", "a randomised controlled trial",
-           "a prospective cohort study", "an observational study")  # fmt: skip
-FILLER = ("fatigue", "symptom", "severity", "questionnaire", "cohort", "clinic", "blood",
-          "plasma", "exercise", "recovery", "function", "cognitive", "orthostatic", "sleep",
-          "immune", "metabolic", "score", "baseline", "follow-up", "analysis", "significant",
-          "difference", "associated", "measured", "compared", "reported", "higher",
-          "lower")  # fmt: skip
+CRITERIA = (
+    "the Canadian Consensus Criteria",
+    "the Fukuda criteria",
+    "the 1994 CDC definition",
+    "the International Consensus Criteria",
+    "the Institute of Medicine criteria",
+    "the Oxford criteria",
+    "a physician's diagnosis",
+)
+MARKERS = (
+    "IL-6",
+    "TNF-alpha",
+    "IL-10",
+    "IL-12p40",
+    "IFN-γ",
+    "CRP",
+    "NK cell cytotoxicity",
+    "IL-1β",
+    "TGF-beta",
+    "VO2peak",
+    "perforin",
+    "IL-8",
+    "MCP-1",
+    "leptin",
+)
+DESIGNS = (
+    "a case-control study",
+    "a cross-sectional study",
+    "a randomised controlled trial",
+    "a prospective cohort study",
+    "an observational study",
+)
+FILLER = (
+    "fatigue",
+    "symptom",
+    "severity",
+    "questionnaire",
+    "cohort",
+    "clinic",
+    "blood",
+    "plasma",
+    "exercise",
+    "recovery",
+    "function",
+    "cognitive",
+    "orthostatic",
+    "sleep",
+    "immune",
+    "metabolic",
+    "score",
+    "baseline",
+    "follow-up",
+    "analysis",
+    "significant",
+    "difference",
+    "associated",
+    "measured",
+    "compared",
+    "reported",
+    "higher",
+    "lower",
+)
 
 
 def _abstract(rng: random.Random) -> str:
@@ -95,39 +145,58 @@ def measure(count: int) -> dict[str, float | int]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("ATLAS_")}
     start = time.perf_counter()
     result = subprocess.run(
-        [sys.executable, "-m", "atlas_cli", "import", "file", str(source), "--data", str(data),
-         "--json"],
-        cwd=ROOT, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "atlas_cli",
+            "import",
+            "file",
+            str(source),
+            "--data",
+            str(data),
+            "--json",
+        ],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     seconds = time.perf_counter() - start
     if result.returncode != 0:
         raise SystemExit(f"atlas import file failed: {result.stderr[-2000:]}")
     drafted = result.stdout.count('"slug"')
-    return {"records": count, "seconds": round(seconds, 2), "drafted": drafted,
-            "bytes": source.stat().st_size}  # fmt: skip
+    return {
+        "records": count,
+        "seconds": round(seconds, 2),
+        "drafted": drafted,
+        "bytes": source.stat().st_size,
+    }
 
 
 def section(figures: dict[str, float | int]) -> str:
     """Return the BENCHMARKS.md section for the figures."""
     status = "MET" if figures["seconds"] <= TARGET_SECONDS else "MISSED"
     rate = figures["records"] / figures["seconds"]
-    return "\n".join([
-        "## Importing papers",
-        "",
-        f"`python -m bench.imports --write`, {dt.date.today()}, {platform.python_version()} on "
-        f"{os.cpu_count()} cores: `atlas import file` of {figures['records']:,} PubMed XML "
-        f"records ({figures['bytes'] / 1e6:.0f} MB, ~250-word abstracts) into an empty draft "
-        "store, end to end in a new process (reading, suggestions, duplicate checks against "
-        "the bundled studies, SQLite writes).",
-        "",
-        "| what | target | measured | status |",
-        "|---|---|---|---|",
-        f"| import {figures['records']:,} records from a file | ≤ {TARGET_SECONDS:.0f} s | "
-        f"{figures['seconds']:.1f} s ({rate:,.0f} records/s, {figures['drafted']:,} drafted) "
-        f"| {status} |",
-        "| live import keeps NCBI's rate limit | ≤ 3 requests in any second (10 with a key) "
-        "| checked by tests/test_pubmed_import.py against the fake E-utilities | — |",
-    ])  # fmt: skip
+    return "\n".join(
+        [
+            "## Importing papers",
+            "",
+            f"`python -m bench.imports --write`, {dt.date.today()}, {platform.python_version()} on "
+            f"{os.cpu_count()} cores: `atlas import file` of {figures['records']:,} PubMed XML "
+            f"records ({figures['bytes'] / 1e6:.0f} MB, ~250-word abstracts) into an empty draft "
+            "store, end to end in a new process (reading, suggestions, duplicate checks against "
+            "the bundled studies, SQLite writes).",
+            "",
+            "| what | target | measured | status |",
+            "|---|---|---|---|",
+            f"| import {figures['records']:,} records from a file | ≤ {TARGET_SECONDS:.0f} s | "
+            f"{figures['seconds']:.1f} s ({rate:,.0f} records/s, {figures['drafted']:,} drafted) "
+            f"| {status} |",
+            "| live import keeps NCBI's rate limit | ≤ 3 requests in any second (10 with a key) "
+            "| checked by tests/test_pubmed_import.py against the fake E-utilities | — |",
+        ]
+    )
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -521,8 +521,11 @@ def render(results: dict[str, Any]) -> str:
             "",
         ]
         for stage, rerun in (entry.get("reruns") or {}).items():
-            out += [f"The {stage} figures are from a later run, {rerun['run_at']} at commit "
-                    f"`{rerun['commit']}`.", ""]  # fmt: skip
+            out += [
+                f"The {stage} figures are from a later run, {rerun['run_at']} at commit "
+                f"`{rerun['commit']}`.",
+                "",
+            ]
         for stage in ("build", "search", "cold_start", "http"):
             error = _get(entry, stage, "error")
             if error:

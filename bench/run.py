@@ -484,10 +484,20 @@ def bench_http(size: int, index_dir: Path, settings: Settings) -> dict[str, Any]
         # The cycling figures are the steady state: one untimed pass asks each query once.
         for name in ("search_cycling", "api_cycling"):
             paths = loads[name][0]
-            warm = run_load(server.host, server.port, paths, requests=len(paths), cycle=False,
-                            connections=4, max_seconds=settings.http_max_seconds * 5)  # fmt: skip
-            out[f"{name}_warm_up"] = {"requests": warm.requests, "seconds": warm.seconds,
-                                      "errors": warm.errors}  # fmt: skip
+            warm = run_load(
+                server.host,
+                server.port,
+                paths,
+                requests=len(paths),
+                cycle=False,
+                connections=4,
+                max_seconds=settings.http_max_seconds * 5,
+            )
+            out[f"{name}_warm_up"] = {
+                "requests": warm.requests,
+                "seconds": warm.seconds,
+                "errors": warm.errors,
+            }
         for name, (paths, count, cycle) in loads.items():
             log(f"N={size}: HTTP {name}: {count} requests, {settings.http_connections} connections")
             result = run_load(
@@ -537,7 +547,7 @@ def machine() -> dict[str, Any]:
             from importlib.metadata import version
 
             versions[package] = version(package)
-        except Exception:  # noqa: BLE001 - a missing package is reported as such
+        except Exception:
             versions[package] = "not installed"
     uname = subprocess.run(["uname", "-a"], capture_output=True, text=True).stdout.strip()
     return {
@@ -577,9 +587,14 @@ STAGES = ("build", "build_profile", "search", "cold_start", "http")
 
 
 def bench_size(
-    size: int, seed: int, settings: Settings, quick: bool, stages: set[str],
-    previous: dict[str, Any] | None, save: Callable[[dict[str, Any]], None],
-) -> dict[str, Any]:  # fmt: skip
+    size: int,
+    seed: int,
+    settings: Settings,
+    quick: bool,
+    stages: set[str],
+    previous: dict[str, Any] | None,
+    save: Callable[[dict[str, Any]], None],
+) -> dict[str, Any]:
     """Return the figures for one corpus size, saving after each stage.
 
     Only `stages` run; when that is not all of them, the other figures are kept from the
@@ -623,7 +638,7 @@ def bench_size(
         log(f"N={size}: {name}")
         try:
             entry[name] = stage()
-        except Exception as exc:  # noqa: BLE001 - record it and measure the rest
+        except Exception as exc:
             log(f"N={size}: {name} FAILED: {type(exc).__name__}: {exc}")
             entry[name] = {"error": f"{type(exc).__name__}: {exc}"[-3000:]}
         if partial:

@@ -174,8 +174,9 @@ def section() -> str:
             table(scores),
             "",
         ]
-        misses += [f"- {name}, {field_name}: {m}" for field_name, s in scores.items()
-                   for m in s.misses]  # fmt: skip
+        misses += [
+            f"- {name}, {field_name}: {m}" for field_name, s in scores.items() for m in s.misses
+        ]
     out += [FIRST_RUN, "", "Misses now:", "", *(misses or ["- none"])]
     return "\n".join(out)
 

@@ -251,14 +251,18 @@ class AccountStore:
     def _curator(self, conn: sqlite3.Connection, name: str) -> Curator:
         row = self._require(conn, name)
         return Curator(
-            row["name"], row["created"], bool(row["disabled"]), row["locked_until"],
+            row["name"],
+            row["created"],
+            bool(row["disabled"]),
+            row["locked_until"],
             row["last_sign_in"],
-        )  # fmt: skip
+        )
 
     # -- signing in --------------------------------------------------------------------------
 
-    def sign_in(self, name: str, password: str, client: str,
-                now: datetime | None = None) -> tuple[str, Session]:  # fmt: skip
+    def sign_in(
+        self, name: str, password: str, client: str, now: datetime | None = None
+    ) -> tuple[str, Session]:
         """Return a new session id and its session; raises SignInRefused.
 
         A new id every time (no fixation). Each failure counts for the account and the

@@ -96,9 +96,15 @@ class AuditLog:
         with closing(self._open()) as conn:
             yield conn
 
-    def record(self, actor: str, action: str, target: str,
-               changes: Mapping[str, list[Any]] | None = None, note: str | None = None,
-               now: datetime | None = None) -> AuditEntry:  # fmt: skip
+    def record(
+        self,
+        actor: str,
+        action: str,
+        target: str,
+        changes: Mapping[str, list[Any]] | None = None,
+        note: str | None = None,
+        now: datetime | None = None,
+    ) -> AuditEntry:
         """Return the entry appended for one action."""
         at = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         payload = json.dumps(dict(changes or {}), ensure_ascii=False, sort_keys=True)
@@ -131,6 +137,6 @@ class AuditLog:
                     r["target"],
                     json.loads(r["changes"]),
                     r["note"],
-                )  # fmt: skip
+                )
                 for r in conn.execute(sql, args)
             ]

@@ -163,8 +163,13 @@ class Accepted:
 
 
 # PubMed publication types that say nothing a reader of the study page needs.
-_GENERIC_TYPES = ("Journal Article", "Research Support", "Retracted Publication",
-                  "English Abstract", "Comparative Study")  # fmt: skip
+_GENERIC_TYPES = (
+    "Journal Article",
+    "Research Support",
+    "Retracted Publication",
+    "English Abstract",
+    "Comparative Study",
+)
 
 
 def _publication_type(paper: Paper) -> str:

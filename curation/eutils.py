@@ -212,14 +212,22 @@ class EutilsClient:
             self._sleep(delay)
 
     def search(
-        self, term: str, mindate: str = "", maxdate: str = "", *, retmax: int = 0,
+        self,
+        term: str,
+        mindate: str = "",
+        maxdate: str = "",
+        *,
+        retmax: int = 0,
         history: bool = False,
-    ) -> SearchAnswer:  # fmt: skip
+    ) -> SearchAnswer:
         """Return esearch's answer for a term in an Entrez-date range (YYYY/MM/DD, inclusive)."""
         params = {"db": "pubmed", "term": term, "retmax": str(retmax)}
         if mindate or maxdate:
-            params |= {"datetype": "edat", "mindate": mindate or "1800/01/01",
-                       "maxdate": maxdate or "3000/12/31"}  # fmt: skip
+            params |= {
+                "datetype": "edat",
+                "mindate": mindate or "1800/01/01",
+                "maxdate": maxdate or "3000/12/31",
+            }
         if history:
             params["usehistory"] = "y"
         return self.call("esearch.fcgi", params, parse_search)
@@ -232,8 +240,14 @@ class EutilsClient:
 
     def fetch_history(self, webenv: str, query_key: str, retstart: int, retmax: int) -> list[Paper]:
         """Return up to retmax records of a search kept on the history server, from retstart."""
-        params = {"db": "pubmed", "WebEnv": webenv, "query_key": query_key,
-                  "retstart": str(retstart), "retmax": str(retmax), "retmode": "xml"}  # fmt: skip
+        params = {
+            "db": "pubmed",
+            "WebEnv": webenv,
+            "query_key": query_key,
+            "retstart": str(retstart),
+            "retmax": str(retmax),
+            "retmode": "xml",
+        }
         return self.call("efetch.fcgi", params, self._parse_articles)
 
     def fetch_ids(self, pmids: list[str]) -> list[Paper]:

@@ -55,8 +55,12 @@ def _now() -> str:
 class Publisher:
     """Runs queued builds of one index from its sources on one worker thread."""
 
-    def __init__(self, index_dir: Path, sources: Callable[[], Sequence[Path]],
-                 on_finish: Callable[[Job], None] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        index_dir: Path,
+        sources: Callable[[], Sequence[Path]],
+        on_finish: Callable[[Job], None] | None = None,
+    ) -> None:
         self.index_dir = Path(index_dir)
         self.sources = sources
         self.on_finish = on_finish
@@ -111,7 +115,7 @@ class Publisher:
             self._update(job_id, state="running", started=_now())
             try:
                 state, output = self._build()
-            except Exception as exc:  # noqa: BLE001 - a job must end, whatever went wrong
+            except Exception as exc:
                 state, output = "failed", f"The build could not start: {exc}"
             job = self._update(job_id, state=state, finished=_now(), output=output)
             if self.on_finish is not None:
@@ -128,9 +132,14 @@ class Publisher:
         for _ in range(BUSY_RETRIES):
             try:
                 done = subprocess.run(
-                    self.command(), capture_output=True, text=True, errors="replace",
-                    timeout=BUILD_TIMEOUT, stdin=subprocess.DEVNULL, check=False,
-                )  # fmt: skip
+                    self.command(),
+                    capture_output=True,
+                    text=True,
+                    errors="replace",
+                    timeout=BUILD_TIMEOUT,
+                    stdin=subprocess.DEVNULL,
+                    check=False,
+                )
             except (OSError, subprocess.TimeoutExpired) as exc:
                 return "failed", f"The build could not run: {exc}"
             output = (done.stdout + done.stderr)[-MAX_OUTPUT:]

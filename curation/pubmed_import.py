@@ -146,10 +146,13 @@ class PubmedImport:
                 (dt.datetime.now(dt.UTC).isoformat(), key),
             )
             report.truncated = [
-                r[0] for r in conn.execute(
+                r[0]
+                for r in conn.execute(
                     "SELECT mindate FROM pubmed_slices WHERE run_key = ? AND count > ? "
-                    "ORDER BY mindate", (key, MAX_IDS))
-            ]  # fmt: skip
+                    "ORDER BY mindate",
+                    (key, MAX_IDS),
+                )
+            ]
         report.requests = self.client.requests
         return report
 
@@ -201,8 +204,9 @@ class PubmedImport:
         with self.store.transaction() as conn:
             slices = conn.execute(
                 "SELECT mindate, maxdate FROM pubmed_slices WHERE run_key = ? AND searched = 0 "
-                "ORDER BY mindate DESC", (key,)
-            ).fetchall()  # fmt: skip
+                "ORDER BY mindate DESC",
+                (key,),
+            ).fetchall()
         for mindate, maxdate in slices:
             with self.store.transaction() as conn:
                 have = conn.execute(
@@ -224,9 +228,13 @@ class PubmedImport:
                 conn.execute(
                     "UPDATE pubmed_slices SET searched = 1, webenv = ?, query_key = ? "
                     "WHERE run_key = ? AND mindate = ?",
-                    (answer.webenv if answer else "", answer.query_key if answer else "", key,
-                     mindate),
-                )  # fmt: skip
+                    (
+                        answer.webenv if answer else "",
+                        answer.query_key if answer else "",
+                        key,
+                        mindate,
+                    ),
+                )
             if answer is not None:
                 self.progress(f"{mindate}–{maxdate}: {min(len(answer.ids), room):,} records")
 
@@ -234,8 +242,9 @@ class PubmedImport:
         with self.store.transaction() as conn:
             total, done = conn.execute(
                 "SELECT count(*), coalesce(sum(state != 'todo'), 0) FROM pubmed_ids "
-                "WHERE run_key = ?", (key,)
-            ).fetchone()  # fmt: skip
+                "WHERE run_key = ?",
+                (key,),
+            ).fetchone()
         return int(total), int(done)
 
     def _todo(self, key: str, mindate: str | None = None) -> list[tuple[str, int, str]]:
@@ -269,8 +278,9 @@ class PubmedImport:
         with self.store.transaction() as conn:
             slices = conn.execute(
                 "SELECT mindate, maxdate, webenv, query_key FROM pubmed_slices "
-                "WHERE run_key = ? AND searched = 1 ORDER BY mindate DESC", (key,)
-            ).fetchall()  # fmt: skip
+                "WHERE run_key = ? AND searched = 1 ORDER BY mindate DESC",
+                (key,),
+            ).fetchall()
         total = report.matched
         for mindate, maxdate, webenv, query_key in slices:
             todo = self._todo(key, mindate)

@@ -101,7 +101,7 @@ def form_values(record: Mapping[str, Any]) -> dict[str, str]:
                     part
                     for part in (f.get("marker", ""), f.get("direction", ""), f.get("sample"))
                     if part
-                )  # fmt: skip
+                )
                 for f in value
             )
         elif spec.kind == "lines":
@@ -121,8 +121,9 @@ def _finding(line: str) -> dict[str, str]:
     return finding
 
 
-def read_form(values: Mapping[str, str], keep: Mapping[str, Any] | None = None
-              ) -> tuple[dict[str, Any], dict[str, list[str]]]:  # fmt: skip
+def read_form(
+    values: Mapping[str, str], keep: Mapping[str, Any] | None = None
+) -> tuple[dict[str, Any], dict[str, list[str]]]:
     """Return the record a form spells and its problems by form field (empty when valid).
 
     Fields the form does not show (a snapshot, unknown extra fields) are taken from `keep`.

@@ -207,8 +207,12 @@ _CONTROL_GROUP = _p(
     "sedentary",
     "fatigued",
 )
-_SURVEY = _p(r"\bsurvey\b|\bquestionnaire study\b|\bprevalence\b|\bonline questionnaire\b",
-             "survey", "questionnaire", "prevalence")  # fmt: skip
+_SURVEY = _p(
+    r"\bsurvey\b|\bquestionnaire study\b|\bprevalence\b|\bonline questionnaire\b",
+    "survey",
+    "questionnaire",
+    "prevalence",
+)
 
 
 def suggest_design(paper: Paper, texts: list[str]) -> Suggestion | None:
@@ -227,8 +231,12 @@ def suggest_design(paper: Paper, texts: list[str]) -> Suggestion | None:
         found = _first(pattern, texts)
         if found is not None:
             return Suggestion(design, (_quote(found),))
-    if types & {"Clinical Trial", "Controlled Clinical Trial", "Clinical Trial, Phase I",
-                "Clinical Trial, Phase II"}:  # fmt: skip
+    if types & {
+        "Clinical Trial",
+        "Controlled Clinical Trial",
+        "Clinical Trial, Phase I",
+        "Clinical Trial, Phase II",
+    }:
         return Suggestion("non-randomised-trial", ("publication type: Clinical Trial",))
     return None
 
@@ -299,9 +307,12 @@ _CRITERIA_NAMES: dict[str, Rule] = {
 }
 _BARE_NICE = Rule(r"\bNICE\W+(?:criteria|guidelines?|guidance|definition)\b", ("nice",))
 _BARE_NICE.pattern = re.compile(_BARE_NICE.pattern.pattern)  # upper case only: "nice" is a word
-_BARE_CDC = _p(r"\b(?:CDC|Centers for Disease Control(?: and Prevention)?(?: \(CDC\))?)\W+"
-               r"(?:\w+\W+)?(?:criteria|case definition|definition)\b", "cdc",
-               "centers for disease")  # fmt: skip
+_BARE_CDC = _p(
+    r"\b(?:CDC|Centers for Disease Control(?: and Prevention)?(?: \(CDC\))?)\W+"
+    r"(?:\w+\W+)?(?:criteria|case definition|definition)\b",
+    "cdc",
+    "centers for disease",
+)
 _BARE_ACRONYM = {
     "CCC": Rule(r"\bCCC\b", ("ccc",)),
     "ICC": Rule(r"\bICC\b", ("icc",)),
@@ -424,8 +435,10 @@ def suggest_criteria(uses: list[CriterionUse]) -> Suggestion | None:
 
 # --- PEM ------------------------------------------------------------------------------------
 
-_PEM = r"(?:PEM|PESE|post-?\s?exertional (?:malaise|symptom exacerbation|fatigue|exhaustion)|" \
-       r"postexertional (?:malaise|symptom exacerbation)|post-exertion malaise)"  # fmt: skip
+_PEM = (
+    r"(?:PEM|PESE|post-?\s?exertional (?:malaise|symptom exacerbation|fatigue|exhaustion)|"
+    r"postexertional (?:malaise|symptom exacerbation)|post-exertion malaise)"
+)
 _PEM_KEYS = ("pem", "pese", "exertion")
 _REQUIRE = (
     r"(?:requir\w*|must (?:have|report|experience|show)|had to (?:have|report|experience|show)|"
@@ -508,15 +521,19 @@ def suggest_pem(texts: list[str], uses: list[CriterionUse]) -> Suggestion:
         if use.is_choice_of_pem_definitions:
             return Suggestion(
                 "required",
-                ("every patient met one of several definitions that all require PEM: "
-                 f"{_quote(use.sentence)}",),
-            )  # fmt: skip
+                (
+                    "every patient met one of several definitions that all require PEM: "
+                    f"{_quote(use.sentence)}",
+                ),
+            )
     if all(u.criterion not in PEM_REQUIRING for u in uses) and all(u.is_all_patients for u in uses):
         names = ", ".join(dict.fromkeys(u.criterion for u in uses))
         return Suggestion(
             "not-required",
-            (f"patients were selected by {names}, which do not require PEM",)
-            + tuple(dict.fromkeys(_quote(u.sentence) for u in uses)),
+            (
+                f"patients were selected by {names}, which do not require PEM",
+                *tuple(dict.fromkeys(_quote(u.sentence) for u in uses)),
+            ),
         )
     return Suggestion("unknown", ())
 
@@ -577,8 +594,10 @@ _BREAK = (
 )
 _ADJ = rf"(?:(?!{_BREAK}\b)[\w-]+\s+)"
 _ILLNESS = r"(?:ME/CFS|CFS/ME|CFS|ME|SEID|chronic fatigue syndrome|myalgic encephalomyelitis\S*)"
-_PEOPLE = r"(?:patients|cases|participants|subjects|individuals|people|persons|women|men|adults|" \
-          r"adolescents|children|volunteers|sufferers|females|males)"  # fmt: skip
+_PEOPLE = (
+    r"(?:patients|cases|participants|subjects|individuals|people|persons|women|men|adults|"
+    r"adolescents|children|volunteers|sufferers|females|males)"
+)
 _HEALTHY = r"(?:healthy|matched|control|controls|sedentary|non-fatigued|comparison)"
 _PATIENTS = (
     _p(rf"\b{_NUMBER}\s+{_ADJ}{{0,2}}?{_ILLNESS}\s+(?:patients|cases|subjects|sufferers)\b"),
@@ -617,8 +636,14 @@ _SAME_NUMBER = _p(
 )
 _HAS_NUMBER = re.compile(r"\d|\b(?:" + "|".join(_UNITS[1:] + _TENS) + r")\b", re.IGNORECASE)
 _ONE_PATIENT = _p(r"\ban? \d{1,3}-year-old\b")
-_NOT_THE_SAMPLE = _p(r"\bscreened\b|\bexcluded\b|\bdropped out\b|\bwithdrew\b|\blost to\b",
-                     "screened", "excluded", "dropped", "withdrew", "lost to")  # fmt: skip
+_NOT_THE_SAMPLE = _p(
+    r"\bscreened\b|\bexcluded\b|\bdropped out\b|\bwithdrew\b|\blost to\b",
+    "screened",
+    "excluded",
+    "dropped",
+    "withdrew",
+    "lost to",
+)
 
 
 def _number(text: str) -> int | None:
@@ -680,8 +705,12 @@ _FEMALE = _p(
     "women",
     "girl",
 )
-_MALE = _p(r"\ball (?:\w+\s+){0,2}?(?:were )?(?:male|men|boys)\b|\b(?:male|men)[- ]only\b",
-           "male", " men", "boy")  # fmt: skip
+_MALE = _p(
+    r"\ball (?:\w+\s+){0,2}?(?:were )?(?:male|men|boys)\b|\b(?:male|men)[- ]only\b",
+    "male",
+    " men",
+    "boy",
+)
 _COUNT = rf"(?:\d+|{_NUMBER_WORD})"
 _MIXED = _p(
     rf"\b{_COUNT} (?:men|males)\b.{{0,40}}\b{_COUNT} (?:women|females)\b|\b{_COUNT} "

@@ -88,8 +88,13 @@ def build(
         gc.unfreeze()  # what validation.long_lived froze goes back to the collector
 
 
-def _build(index_dir: Path, sources: Sequence[Path], full: bool, skip_invalid: bool,
-           progress: Callable[[int, int], None] | None) -> BuildReport:  # fmt: skip
+def _build(
+    index_dir: Path,
+    sources: Sequence[Path],
+    full: bool,
+    skip_invalid: bool,
+    progress: Callable[[int, int], None] | None,
+) -> BuildReport:
     started = time.monotonic()
     _check_can_build()
     previous, load = validate(index_dir, sources, reuse=not full)
@@ -100,8 +105,9 @@ def _build(index_dir: Path, sources: Sequence[Path], full: bool, skip_invalid: b
         remove_leftovers(index_dir, {served.name} if served else set())
         plan = make_plan(served, load, previous, full)
         if plan.mode == "unchanged":
-            return BuildReport("unchanged", meta=dict(plan.old_meta or {}, status="unchanged"),
-                               load=load)  # fmt: skip
+            return BuildReport(
+                "unchanged", meta=dict(plan.old_meta or {}, status="unchanged"), load=load
+            )
         work = start_generation(index_dir, plan.generation)
         snippet_lines = write_index(work, plan, progress)
         layout = read_layout(index_dir, work, plan, previous)
@@ -123,20 +129,23 @@ def _check_can_build() -> None:
         raise BuildError(str(exc)) from None
 
 
-def _write_serving_files(work: Path, plan: Plan, layout: Layout, previous: Previous,
-                         snippet_lines: dict[str, bytes]) -> None:  # fmt: skip
+def _write_serving_files(
+    work: Path, plan: Plan, layout: Layout, previous: Previous, snippet_lines: dict[str, bytes]
+) -> None:
     """Write the records, snippets, serving tables and content hashes of the new generation."""
     lines = {s: previous.lines[s] for s in plan.reused if s in previous.lines}
     offsets = write_records(work, newest_first(plan.records), lines)
     by_slug = {r["slug"]: r for r in plan.records}
-    write_snippets(work, layout.slugs, snippet_lines,
-                   lambda slug: document(by_slug[slug], plan.markers)[1])  # fmt: skip
+    write_snippets(
+        work, layout.slugs, snippet_lines, lambda slug: document(by_slug[slug], plan.markers)[1]
+    )
     write_tables(work, _tables(plan, layout, previous, offsets))
     write_hashes(work, plan.hashes)
 
 
-def _tables(plan: Plan, layout: Layout, previous: Previous,
-            offsets: dict[str, tuple[int, int]]) -> IndexTables:  # fmt: skip
+def _tables(
+    plan: Plan, layout: Layout, previous: Previous, offsets: dict[str, tuple[int, int]]
+) -> IndexTables:
     """Return the serving tables: the served generation's updated when this build extends it."""
     old = layout.old_tables
     vocabulary = None
@@ -147,15 +156,24 @@ def _tables(plan: Plan, layout: Layout, previous: Previous,
         ]
         vocabulary = updated_vocabulary(old.vocabulary, previous.records, plan.changed, replaced)
     doc_offsets = [offsets[r["slug"]] if r else (0, 0) for r in layout.records_by_doc]
-    args = (plan.generation, layout.records_by_doc, doc_offsets, plan.markers, plan.forms,
-            plan.labels, layout.field_lengths, vocabulary)  # fmt: skip
+    args = (
+        plan.generation,
+        layout.records_by_doc,
+        doc_offsets,
+        plan.markers,
+        plan.forms,
+        plan.labels,
+        layout.field_lengths,
+        vocabulary,
+    )
     if layout.kept and old is not None:
         return update_tables(old, *args)
     return build_tables(*args)
 
 
-def _meta(plan: Plan, layout: Layout, load: LoadResult, sources: Sequence[Path],
-          started: float) -> dict[str, Any]:  # fmt: skip
+def _meta(
+    plan: Plan, layout: Layout, load: LoadResult, sources: Sequence[Path], started: float
+) -> dict[str, Any]:
     """Return what meta.json records about the new generation."""
     return {
         "format": INDEX_FORMAT,

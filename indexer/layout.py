@@ -52,8 +52,16 @@ def read_layout(index_dir: Path, work: Path, plan: Plan, previous: Previous) -> 
         slugs, kept = _slugs_by_docnum(reader, old_tables, set(plan.stale))
         by_slug = {r["slug"]: r for r in plan.records}
         records_by_doc = [by_slug.get(s) if s is not None else None for s in slugs]
-        layout = Layout(reader.doc_count(), len(leaves), unkept, slugs, records_by_doc, kept,
-                        old_tables, _field_lengths(reader, records_by_doc))  # fmt: skip
+        layout = Layout(
+            reader.doc_count(),
+            len(leaves),
+            unkept,
+            slugs,
+            records_by_doc,
+            kept,
+            old_tables,
+            _field_lengths(reader, records_by_doc),
+        )
     ix.close()
     return layout
 
@@ -75,8 +83,9 @@ def _field_lengths(
     return out
 
 
-def _slugs_by_docnum(reader: Any, old: IndexTables | None,
-                     stale: set[str]) -> tuple[list[str | None], int]:  # fmt: skip
+def _slugs_by_docnum(
+    reader: Any, old: IndexTables | None, stale: set[str]
+) -> tuple[list[str | None], int]:
     """Return the slug of each document number, and how many leading numbers are laid out as
     in the old tables (0 when they are not).
 

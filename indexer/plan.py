@@ -106,8 +106,20 @@ def make_plan(served: Path | None, load: LoadResult, previous: Previous, full: b
         json.dumps([INDEX_FORMAT, synonyms_hash, sorted(hashes.items())]).encode()
     ).hexdigest()[:32]
     old = read_meta(served) if served else None
-    plan = Plan("full", records, hashes, reused, markers, forms, labels, content_hash,
-                synonyms_hash, forms_hash, served, old)  # fmt: skip
+    plan = Plan(
+        "full",
+        records,
+        hashes,
+        reused,
+        markers,
+        forms,
+        labels,
+        content_hash,
+        synonyms_hash,
+        forms_hash,
+        served,
+        old,
+    )
     same_format = old is not None and old.get("format") == INDEX_FORMAT
     if not full and same_format and old.get("content_hash") == content_hash:  # type: ignore[union-attr]
         plan.mode = "unchanged"

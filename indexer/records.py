@@ -215,32 +215,7 @@ class StudyRecordSchema(Schema):
             raise ValidationError("a study record must be a JSON object", "_schema")
         if (surrogates := _surrogate_errors(data)) is not None:
             raise ValidationError(surrogates)
-        data = dict(data)
-        for name in LINE_FIELDS:
-            if isinstance(data.get(name), str):
-                data[name] = tidy(data[name])
-        for name in PROSE_FIELDS:
-            if isinstance(data.get(name), str):
-                data[name] = tidy_prose(data[name])
-        for name in ("authors", "markers", "interventions", "topics", "criteria"):
-            if isinstance(data.get(name), list):
-                data[name] = [tidy(v) if isinstance(v, str) else v for v in data[name]]
-        if isinstance(data.get("slug"), str):
-            data["slug"] = data["slug"].strip()
-        if isinstance(data.get("doi"), str):
-            data["doi"] = _DOI_PREFIX.sub("", data["doi"]).strip()
-        if isinstance(data.get("pmid"), str):
-            data["pmid"] = data["pmid"].strip()
-        for name in ("pem", "design", "sex", "confidence"):
-            if isinstance(data.get(name), str):
-                data[name] = data[name].strip().lower()
-        if isinstance(data.get("evidence_level"), str):
-            data["evidence_level"] = data["evidence_level"].strip().upper()
-        if isinstance(data.get("criteria"), list):
-            data["criteria"] = [
-                (canonical_criterion(c) or c) if isinstance(c, str) else c for c in data["criteria"]
-            ]
-        return data
+        return _tidy_values(dict(data))
 
     @validates_schema
     def check_doi(self, data: dict[str, Any], **kwargs: Any) -> None:
@@ -254,6 +229,34 @@ class StudyRecordSchema(Schema):
             if data.get(name) == "":
                 del data[name]
         return data
+
+
+# How each string field is tidied before validation: white space, case, a DOI's URL prefix.
+_STRING_TIDIERS: dict[str, Any] = {
+    **{name: tidy for name in LINE_FIELDS},
+    **{name: tidy_prose for name in PROSE_FIELDS},
+    "slug": str.strip,
+    "doi": lambda doi: _DOI_PREFIX.sub("", doi).strip(),
+    "pmid": str.strip,
+    **{name: (lambda v: v.strip().lower()) for name in ("pem", "design", "sex", "confidence")},
+    "evidence_level": lambda v: v.strip().upper(),
+}
+_LIST_FIELDS = ("authors", "markers", "interventions", "topics", "criteria")
+
+
+def _tidy_values(data: dict[str, Any]) -> dict[str, Any]:
+    """Return a raw record with its strings tidied and its criteria in canonical form."""
+    for name, tidier in _STRING_TIDIERS.items():
+        if isinstance(data.get(name), str):
+            data[name] = tidier(data[name])
+    for name in _LIST_FIELDS:
+        if isinstance(data.get(name), list):
+            data[name] = [tidy(v) if isinstance(v, str) else v for v in data[name]]
+    if isinstance(data.get("criteria"), list):
+        data["criteria"] = [
+            (canonical_criterion(c) or c) if isinstance(c, str) else c for c in data["criteria"]
+        ]
+    return data
 
 
 RECORD_SCHEMA = StudyRecordSchema()

@@ -114,9 +114,14 @@ def word_counts(records: Iterable[dict[str, Any]]) -> Counter[str]:
     return counts
 
 
-def _add_bits(docnum: int, record: dict[str, Any], markers: MarkerDictionary,
-              facets: dict[str, dict[str, int]], labels: dict[str, dict[str, str]],
-              evidence: dict[str, dict[str, int]]) -> None:  # fmt: skip
+def _add_bits(
+    docnum: int,
+    record: dict[str, Any],
+    markers: MarkerDictionary,
+    facets: dict[str, dict[str, int]],
+    labels: dict[str, dict[str, str]],
+    evidence: dict[str, dict[str, int]],
+) -> None:
     """Set a document's bit in the bitsets of its facet values and evidence directions."""
     bit = 1 << docnum
     for facet, pairs in facet_values(record, markers).items():
@@ -224,9 +229,13 @@ def _without_evidence(old: IndexTables, removed_bits: int) -> dict[str, dict[str
     return evidence
 
 
-def _relabel(relabel: dict[str, set[str]], facets: dict[str, dict[str, int]],
-             labels: dict[str, dict[str, str]], records_by_doc: Sequence[dict[str, Any] | None],
-             markers: MarkerDictionary) -> None:  # fmt: skip
+def _relabel(
+    relabel: dict[str, set[str]],
+    facets: dict[str, dict[str, int]],
+    labels: dict[str, dict[str, str]],
+    records_by_doc: Sequence[dict[str, Any] | None],
+    markers: MarkerDictionary,
+) -> None:
     """Label each value whose labelling document was removed from its first document now."""
     for facet, keys in relabel.items():
         for key in keys:
@@ -237,8 +246,12 @@ def _relabel(relabel: dict[str, set[str]], facets: dict[str, dict[str, int]],
                 labels[facet][key] = next(label for k, label in pairs if k == key)
 
 
-def _merged_orders(old: dict[str, list[int]], removed: list[int], added: list[int],
-                   rows: Sequence[dict[str, Any] | None]) -> dict[str, list[int]]:  # fmt: skip
+def _merged_orders(
+    old: dict[str, list[int]],
+    removed: list[int],
+    added: list[int],
+    rows: Sequence[dict[str, Any] | None],
+) -> dict[str, list[int]]:
     """Return the old sort orders without the removed documents, the added ones inserted."""
     orders = {}
     dropped = set(removed)
@@ -314,9 +327,12 @@ def update_tables(
     )
 
 
-def updated_vocabulary(old: dict[str, int], old_records: Mapping[str, dict[str, Any]],
-                       changed: Sequence[dict[str, Any]],
-                       replaced: Sequence[str]) -> dict[str, int] | None:  # fmt: skip
+def updated_vocabulary(
+    old: dict[str, int],
+    old_records: Mapping[str, dict[str, Any]],
+    changed: Sequence[dict[str, Any]],
+    replaced: Sequence[str],
+) -> dict[str, int] | None:
     """Return the previous vocabulary with the old versions of `replaced` slugs taken out and
     `changed` records added (None when an old version is not known)."""
     if any(slug not in old_records for slug in replaced):

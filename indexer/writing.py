@@ -125,8 +125,12 @@ def _index_part(
     return lines
 
 
-def _index_in_full(work: Path, ordered: Sequence[dict[str, Any]], markers: MarkerDictionary,
-                   progress: Progress | None) -> list[bytes]:  # fmt: skip
+def _index_in_full(
+    work: Path,
+    ordered: Sequence[dict[str, Any]],
+    markers: MarkerDictionary,
+    progress: Progress | None,
+) -> list[bytes]:
     """Index every record into a new Whoosh index, using a second core for large builds;
     return the records' snippet lines, in order.
 

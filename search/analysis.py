@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -132,7 +133,7 @@ class TermPositions(Positions):
         for pos, term in analyzer.placed_terms(value):
             places.setdefault(term, []).append(pos)
         for term, where in places.items():
-            deltas = [where[0], *(b - a for a, b in zip(where, where[1:], strict=False))]
+            deltas = [where[0], *(b - a for a, b in itertools.pairwise(where))]
             yield term, len(where), len(where) * boost, pack_uint(len(deltas)) + dumps(deltas, 2)
 
 

@@ -426,7 +426,7 @@ class Atlas:
                 time.sleep(self.check_interval)
                 try:
                     self.current()
-                except Exception as exc:  # noqa: BLE001 - keep watching whatever happens
+                except Exception as exc:
                     log.warning("index watch: %s", exc)
 
         self._watcher = threading.Thread(target=watch, name="atlas-index-watch", daemon=True)

@@ -225,9 +225,12 @@ class FacetCounter:
         )
 
     def facets(
-        self, matched: int, filtered: int, constraint: Mapping[str, int],
+        self,
+        matched: int,
+        filtered: int,
+        constraint: Mapping[str, int],
         selected: Mapping[str, set[str]],
-    ) -> tuple[dict[str, tuple[FacetValue, ...]], dict[str, int], np.ndarray]:  # fmt: skip
+    ) -> tuple[dict[str, tuple[FacetValue, ...]], dict[str, int], np.ndarray]:
         """Return every facet's values, how many values each has with a count, and the stacked
         counts of `filtered` (the evidence table's share among them).
 

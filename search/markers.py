@@ -82,7 +82,7 @@ def read_synonyms(path: Path = SYNONYMS_FILE) -> list[MarkerGroup]:
     for raw in path.read_text(encoding="utf-8").splitlines():
         if not raw.strip() or raw.startswith("#"):
             continue
-        cells = raw.split("\t") + ["", ""]
+        cells = [*raw.split("\t"), "", ""]
         groups.append(
             MarkerGroup(
                 canonical=cells[0].strip(),

@@ -112,6 +112,118 @@ def _int(raw: str) -> int | None:
     return int(raw) if _INTEGER.fullmatch(raw) else None
 
 
+class _Reader:
+    """Reads one query string: each parameter's value, and the notices or refusals it gives."""
+
+    def __init__(self, args: Mapping[str, str | Sequence[str]], strict: bool) -> None:
+        self.args = args
+        self.strict = strict
+        self.notices: list[str] = []
+        self.invalid: list[str] = []
+
+    def ignore(self, problem: str) -> None:
+        """Note an invalid value: a notice, or (strict) a reason to refuse the request."""
+        if self.strict:
+            self.invalid.append(problem)
+        else:
+            self.notices.append(f"Ignored {problem}")
+
+    def first(self, name: str) -> str | None:
+        given = _as_list(self.args.get(name))
+        values = [v for v in given if v.strip()]
+        if self.strict and given and not values:
+            self.ignore(f"{name}='': expected a value")
+        return values[0] if values else None
+
+    def text(self) -> str:
+        qs = _as_list(self.args.get("q"))
+        sent = sum(len(v) for v in qs) + max(0, len(qs) - 1)  # the bound is on what was sent
+        if sent > MAX_QUERY_CHARS:
+            raise ParamError(
+                f"q: the query is {sent} characters long; at most {MAX_QUERY_CHARS} are allowed"
+            )
+        return " ".join(" ".join(v.split()) for v in qs if v.strip()).replace("\x00", "")
+
+    def filter_value(self, name: str, raw: str) -> str | None:
+        """Return a filter's value in canonical form, or None when it is empty or invalid."""
+        if len(raw) > MAX_VALUE_CHARS:
+            raise ParamError(f"{name}: a value is longer than {MAX_VALUE_CHARS} characters")
+        value = " ".join(raw.split())
+        if not value:
+            if self.strict and (name in _CLOSED or name == "year"):
+                self.ignore(f"{name}='': expected a value")
+            return None
+        if name in _CLOSED:
+            folded = value.lower() if name != "evidence_level" else value.upper()
+            folded = _BOOLEAN_WORDS.get(folded, folded) if name == "peer_reviewed" else folded
+            folded = "-".join(folded.split()) if name == "design" else folded
+            if folded not in _CLOSED[name]:
+                self.ignore(f"{name}={value!r}: expected one of {', '.join(_CLOSED[name])}.")
+                return None
+            return folded
+        if name == "year":
+            year = _int(value)
+            if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+                self.ignore(f"year={value!r}: expected a year such as 2017.")
+                return None
+            return str(year)
+        return value
+
+    def filters(self) -> dict[str, list[str]]:
+        filters: dict[str, list[str]] = {}
+        for name in FACETS:
+            raws = _as_list(self.args.get(name))
+            if len(raws) > MAX_FILTER_VALUES:
+                raise ParamError(f"{name}: at most {MAX_FILTER_VALUES} values are allowed")
+            for raw in raws:
+                value = self.filter_value(name, raw)
+                if value is not None:
+                    filters.setdefault(name, []).append(value)
+        return filters
+
+    def year(self, name: str) -> int | None:
+        raw = self.first(name)
+        if raw is None:
+            return None
+        year = _int(raw)
+        if year is None or not YEAR_MIN <= year <= YEAR_MAX:
+            self.ignore(f"{name}={raw!r}: expected a year between {YEAR_MIN} and {YEAR_MAX}.")
+            return None
+        return year
+
+    def sort(self) -> str | None:
+        sort = self.first("sort")
+        if sort is None:
+            return None
+        sort = sort.strip().lower()
+        if sort not in SORTS:
+            self.ignore(f"sort={sort!r}: expected one of {', '.join(SORTS)}.")
+            return None
+        return sort
+
+    def count(self, name: str, default: int, maximum: int, expected: str) -> int:
+        """Return a whole number from 1 (default when absent or invalid); above maximum raises."""
+        raw = self.first(name)
+        if raw is None:
+            return default
+        value = _int(raw)
+        if value is None or value < 1:
+            self.ignore(f"{name}={raw!r}: expected a whole number {expected}.")
+            return default
+        if value > maximum:
+            raise ParamError(f"{name}: at most {maximum}")
+        return value
+
+    def flag(self, name: str) -> bool:
+        raw = self.first(name)
+        if raw is None:
+            return False
+        flag = _BOOLEAN_WORDS.get(raw.strip().lower(), raw.strip().lower())
+        if flag not in ("true", "false"):
+            self.ignore(f"{name}={raw!r}: expected 1 or 0.")
+        return flag == "true"
+
+
 def parse(args: Mapping[str, str | Sequence[str]], strict: bool = False) -> SearchParams:
     """Return the search parameters of a query string given as {name: [values]}.
 
@@ -119,112 +231,19 @@ def parse(args: Mapping[str, str | Sequence[str]], strict: bool = False) -> Sear
     Invalid values are ignored with a notice; with `strict` (the API and downloads, which
     programs call and whose OpenAPI document says what is valid) they raise ParamError too.
     """
-    notices: list[str] = []
-    invalid: list[str] = []
-
-    def ignore(problem: str) -> None:
-        (invalid if strict else notices).append(problem if strict else f"Ignored {problem}")
-
-    def first(name: str) -> str | None:
-        given = _as_list(args.get(name))
-        values = [v for v in given if v.strip()]
-        if strict and given and not values:
-            ignore(f"{name}='': expected a value")
-        return values[0] if values else None
-
-    qs = _as_list(args.get("q"))
-    sent = sum(len(v) for v in qs) + max(0, len(qs) - 1)  # the bound is on what was sent
-    if sent > MAX_QUERY_CHARS:
-        raise ParamError(
-            f"q: the query is {sent} characters long; at most {MAX_QUERY_CHARS} are allowed"
-        )
-    q = " ".join(" ".join(v.split()) for v in qs if v.strip())
-    if any(ch in q for ch in "\x00"):
-        q = q.replace("\x00", "")
-
-    filters: dict[str, list[str]] = {}
-    for name in FACETS:
-        raws = _as_list(args.get(name))
-        if len(raws) > MAX_FILTER_VALUES:
-            raise ParamError(f"{name}: at most {MAX_FILTER_VALUES} values are allowed")
-        for raw in raws:
-            if len(raw) > MAX_VALUE_CHARS:
-                raise ParamError(f"{name}: a value is longer than {MAX_VALUE_CHARS} characters")
-            value = " ".join(raw.split())
-            if not value:
-                if strict and (name in _CLOSED or name == "year"):
-                    ignore(f"{name}='': expected a value")
-                continue
-            if name in _CLOSED:
-                folded = value.lower() if name != "evidence_level" else value.upper()
-                folded = _BOOLEAN_WORDS.get(folded, folded) if name == "peer_reviewed" else folded
-                folded = "-".join(folded.split()) if name == "design" else folded
-                if folded not in _CLOSED[name]:
-                    ignore(f"{name}={value!r}: expected one of {', '.join(_CLOSED[name])}.")
-                    continue
-                value = folded
-            elif name == "year":
-                year = _int(value)
-                if year is None or not YEAR_MIN <= year <= YEAR_MAX:
-                    ignore(f"year={value!r}: expected a year such as 2017.")
-                    continue
-                value = str(year)
-            filters.setdefault(name, []).append(value)
-
-    bounds: dict[str, int | None] = {}
-    for name in ("year_from", "year_to"):
-        raw = first(name)
-        bounds[name] = None
-        if raw is None:
-            continue
-        year = _int(raw)
-        if year is None or not YEAR_MIN <= year <= YEAR_MAX:
-            ignore(f"{name}={raw!r}: expected a year between {YEAR_MIN} and {YEAR_MAX}.")
-            continue
-        bounds[name] = year
-    year_from, year_to = bounds["year_from"], bounds["year_to"]
+    read = _Reader(args, strict)
+    q = read.text()
+    filters = read.filters()
+    year_from, year_to = read.year("year_from"), read.year("year_to")
     if year_from is not None and year_to is not None and year_from > year_to:
         year_from, year_to = year_to, year_from
-        notices.append("year_from was after year_to; the two were swapped.")
-
-    sort = first("sort")
-    if sort is not None:
-        sort = sort.strip().lower()
-        if sort not in SORTS:
-            ignore(f"sort={sort!r}: expected one of {', '.join(SORTS)}.")
-            sort = None
-
-    page = 1
-    raw = first("page")
-    if raw is not None:
-        value = _int(raw)
-        if value is None or value < 1:
-            ignore(f"page={raw!r}: expected a whole number from 1.")
-        elif value > MAX_PAGE:
-            raise ParamError(f"page: at most {MAX_PAGE}")
-        else:
-            page = value
-
-    per_page = DEFAULT_PER_PAGE
-    raw = first("per_page")
-    if raw is not None:
-        value = _int(raw)
-        if value is None or value < 1:
-            ignore(f"per_page={raw!r}: expected a whole number from 1 to {MAX_PER_PAGE}.")
-        elif value > MAX_PER_PAGE:
-            raise ParamError(f"per_page: at most {MAX_PER_PAGE}")
-        else:
-            per_page = value
-
-    as_typed = False
-    raw = first("as_typed")
-    if raw is not None:
-        flag = _BOOLEAN_WORDS.get(raw.strip().lower(), raw.strip().lower())
-        if flag not in ("true", "false"):
-            ignore(f"as_typed={raw!r}: expected 1 or 0.")
-        as_typed = flag == "true"
-    if invalid:
-        raise ParamError(" ".join(invalid))
+        read.notices.append("year_from was after year_to; the two were swapped.")
+    sort = read.sort()
+    page = read.count("page", 1, MAX_PAGE, "from 1")
+    per_page = read.count("per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE, f"from 1 to {MAX_PER_PAGE}")
+    as_typed = read.flag("as_typed")
+    if read.invalid:
+        raise ParamError(" ".join(read.invalid))
     return SearchParams(
         q=q,
         filters=_canonical_filters(filters),
@@ -234,5 +253,5 @@ def parse(args: Mapping[str, str | Sequence[str]], strict: bool = False) -> Sear
         page=page,
         per_page=per_page,
         as_typed=as_typed,
-        notices=tuple(notices),
+        notices=tuple(read.notices),
     )

@@ -192,11 +192,47 @@ PARTICLES = frozenset(
 )
 # Prefixes written joined, hyphenated or spaced ("postviral", "post-viral", "post viral").
 PREFIXES = (
-    "post", "pre", "non", "anti", "long", "self", "cross", "low", "high", "multi", "over",
-    "under", "inter", "intra", "sub", "super", "hyper", "hypo", "neuro", "immuno", "cardio",
-    "auto", "bio", "co", "counter", "mid", "semi", "well", "whole", "micro", "macro", "peri",
-    "para", "poly", "pseudo", "ultra", "extra", "trans", "bottom", "top",
-)  # fmt: skip
+    "post",
+    "pre",
+    "non",
+    "anti",
+    "long",
+    "self",
+    "cross",
+    "low",
+    "high",
+    "multi",
+    "over",
+    "under",
+    "inter",
+    "intra",
+    "sub",
+    "super",
+    "hyper",
+    "hypo",
+    "neuro",
+    "immuno",
+    "cardio",
+    "auto",
+    "bio",
+    "co",
+    "counter",
+    "mid",
+    "semi",
+    "well",
+    "whole",
+    "micro",
+    "macro",
+    "peri",
+    "para",
+    "poly",
+    "pseudo",
+    "ultra",
+    "extra",
+    "trans",
+    "bottom",
+    "top",
+)
 _LETTERS_DIGITS = re.compile(r"^([^\W\d_]+)-?(\d+)$")
 
 
@@ -340,7 +376,7 @@ class _Reader:
                 break
             if token == "AND":
                 self.take()
-                if not parts and not words or self.peek() in (None, ")", "OR", "AND"):
+                if (not parts and not words) or self.peek() in (None, ")", "OR", "AND"):
                     raise Malformed("AND with nothing on one side")
                 flush()
                 continue

@@ -126,8 +126,9 @@ def build_memory_mb() -> int:
         return DEFAULT_BUILD_MEMORY_MB
     value = int(raw) if raw.isdigit() else 0
     if value < 1:
-        raise SettingError(f"{BUILD_MEMORY} must be a whole number of megabytes, 1 or more "
-                           f"(it is {raw!r})")  # fmt: skip
+        raise SettingError(
+            f"{BUILD_MEMORY} must be a whole number of megabytes, 1 or more (it is {raw!r})"
+        )
     return value
 
 

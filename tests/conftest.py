@@ -60,7 +60,7 @@ def runner() -> CliRunner:
 @pytest.fixture(scope="session")
 def artifacts() -> Iterator[Path]:
     ARTIFACTS.mkdir(exist_ok=True)
-    yield ARTIFACTS
+    return ARTIFACTS
 
 
 def copy_records(tmp_path: Path) -> Path:

@@ -121,11 +121,13 @@ class FakeEutils:
     def esearch(self, params: dict[str, str]) -> bytes:
         found = self.matching(params)
         if params.get("term", "").strip().lower() == "nothing":
-            return (HEAD + ESEARCH_DOCTYPE + "<eSearchResult><Count>0</Count><RetMax>0</RetMax>"
-                    "<RetStart>0</RetStart><IdList/><TranslationSet/><QueryTranslation>"
-                    "(nothing[All Fields])</QueryTranslation><ErrorList><PhraseNotFound>"
-                    "nothing</PhraseNotFound></ErrorList><WarningList><OutputMessage>No items "
-                    "found.</OutputMessage></WarningList></eSearchResult>").encode()  # fmt: skip
+            return (
+                HEAD + ESEARCH_DOCTYPE + "<eSearchResult><Count>0</Count><RetMax>0</RetMax>"
+                "<RetStart>0</RetStart><IdList/><TranslationSet/><QueryTranslation>"
+                "(nothing[All Fields])</QueryTranslation><ErrorList><PhraseNotFound>"
+                "nothing</PhraseNotFound></ErrorList><WarningList><OutputMessage>No items "
+                "found.</OutputMessage></WarningList></eSearchResult>"
+            ).encode()
         retstart, retmax = int(params.get("retstart", 0)), int(params.get("retmax", 20))
         ids = [r.pmid for r in found]
         page = ids[retstart : retstart + min(retmax, 10_000)]
@@ -151,8 +153,10 @@ class FakeEutils:
                 stored = self.history.get(params.get("WebEnv", ""))
             if stored is None or params.get("query_key") != "1":
                 key = params.get("query_key")
-                return (HEAD + "<eFetchResult>\n\t<ERROR>Unable to obtain query #"
-                        f"{key}</ERROR>\n</eFetchResult>\n").encode()  # fmt: skip
+                return (
+                    HEAD + "<eFetchResult>\n\t<ERROR>Unable to obtain query #"
+                    f"{key}</ERROR>\n</eFetchResult>\n"
+                ).encode()
             start, count = int(params.get("retstart", 0)), int(params.get("retmax", 20))
             ids = stored[start : start + count]
         body = "\n".join(by_id[i].xml for i in ids if i in by_id)
@@ -171,7 +175,7 @@ class FakeEutils:
 
 def _handler(state: FakeEutils) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
         def _answer(self, status: int, body: bytes, headers: dict[str, str] | None = None) -> None:
@@ -208,11 +212,11 @@ def _handler(state: FakeEutils) -> type[BaseHTTPRequestHandler]:
                 body = body[: len(body) // 2]
             self._answer(200, body)
 
-        def do_GET(self) -> None:  # noqa: N802
+        def do_GET(self) -> None:
             query = urllib.parse.urlsplit(self.path).query
             self._serve(dict(urllib.parse.parse_qsl(query)))
 
-        def do_POST(self) -> None:  # noqa: N802
+        def do_POST(self) -> None:
             length = int(self.headers.get("Content-Length", 0))
             form = self.rfile.read(length).decode("ascii")
             self._serve(dict(urllib.parse.parse_qsl(form)))

@@ -7,9 +7,24 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
 VOID = {
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
-    "track", "wbr", "rect", "path", "circle", "line",
-}  # fmt: skip
+    "area",
+    "base",
+    "br",
+    "col",
+    "embed",
+    "hr",
+    "img",
+    "input",
+    "link",
+    "meta",
+    "source",
+    "track",
+    "wbr",
+    "rect",
+    "path",
+    "circle",
+    "line",
+}
 
 
 @dataclass
@@ -36,8 +51,9 @@ class Element:
                 yield child
                 yield from child.iter()
 
-    def find_all(self, tag: str | None = None, *, id: str | None = None,
-                 cls: str | None = None, **attrs: str) -> list[Element]:  # fmt: skip
+    def find_all(
+        self, tag: str | None = None, *, id: str | None = None, cls: str | None = None, **attrs: str
+    ) -> list[Element]:
         """Return the descendants matching a tag, an id, a class and attribute values."""
         out = []
         for element in self.iter():

@@ -282,7 +282,8 @@ def test_short_view_on_phones_folds_and_opens_sections(tab_for, artifacts: Path)
     button = tab.get_by_role("button", name="Summary")
     assert button.get_attribute("aria-expanded") == "false"
     button.click()
-    assert button.get_attribute("aria-expanded") == "true" and summary_text.is_visible()
+    assert button.get_attribute("aria-expanded") == "true"
+    assert summary_text.is_visible()
     tab.get_by_role("link", name="Cite this study").click()
     sync_api.expect(tab.locator("#citation-text")).to_be_visible()
     tab.screenshot(path=str(artifacts / "study-short-view-phone.png"))

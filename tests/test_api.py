@@ -184,7 +184,7 @@ def test_facets_whole_value(client, atlas) -> None:  # type: ignore[no-untyped-d
             "evidence_level": 1,
             "confidence": 1,
             "peer_reviewed": 1,
-        },  # fmt: skip
+        },
         "filters": {"criteria": ["CCC"], "marker": ["TNF-α"]},
         "generation": atlas.health()["generation"],
     }
@@ -193,16 +193,28 @@ def test_facets_whole_value(client, atlas) -> None:  # type: ignore[no-untyped-d
 @pytest.mark.parametrize(
     ("url", "status", "body"),
     [
-        ("/api/v1/studies/no-such-study", 404,
-         {"error": "Not Found", "messages": ["There is no study 'no-such-study' in the atlas."]}),
-        ("/api/v1/search?page=5000", 400,
-         {"error": "Bad request", "messages": ["page: at most 1000"]}),
-        ("/api/v1/facets?per_page=500", 400,
-         {"error": "Bad request", "messages": ["per_page: at most 100"]}),
-        ("/studies/no-such-study.json", 404,
-         {"error": "Not Found", "messages": ["There is no study 'no-such-study' in the atlas."]}),
+        (
+            "/api/v1/studies/no-such-study",
+            404,
+            {"error": "Not Found", "messages": ["There is no study 'no-such-study' in the atlas."]},
+        ),
+        (
+            "/api/v1/search?page=5000",
+            400,
+            {"error": "Bad request", "messages": ["page: at most 1000"]},
+        ),
+        (
+            "/api/v1/facets?per_page=500",
+            400,
+            {"error": "Bad request", "messages": ["per_page: at most 100"]},
+        ),
+        (
+            "/studies/no-such-study.json",
+            404,
+            {"error": "Not Found", "messages": ["There is no study 'no-such-study' in the atlas."]},
+        ),
     ],
-)  # fmt: skip
+)
 def test_errors_are_json(client, url: str, status: int, body: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
     response = client.get(url)
     assert (response.status_code, response.mimetype) == (status, "application/json")
@@ -312,7 +324,8 @@ def test_without_an_index_pages_say_so_and_about_still_renders(tmp_path) -> None
 
     client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}).test_client()
     response = client.get("/api/v1/search?q=x")
-    assert response.status_code == 503 and response.headers["Retry-After"] == "60"
+    assert response.status_code == 503
+    assert response.headers["Retry-After"] == "60"
     assert response.get_json() == {
         "error": "The search index is not available",
         "messages": ["The index is missing or being built; please try again in a minute."],

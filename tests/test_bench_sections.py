@@ -20,7 +20,9 @@ def test_a_section_is_replaced_not_repeated_and_survives_a_render(
     report.write_section("imports", "## Importing papers\n\nfirst", target)
     report.write_section("imports", "## Importing papers\n\nsecond", target)
     text = target.read_text(encoding="utf-8")
-    assert text.count("## Importing papers") == 1 and "second" in text and "first" not in text
+    assert text.count("## Importing papers") == 1
+    assert "second" in text
+    assert "first" not in text
     assert text.startswith("# Benchmarks\n\nother text\n")
     assert "## Importing papers\n\nsecond" in report.render({})
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import operator
 import os
 import signal
 import subprocess
@@ -61,7 +63,8 @@ def test_rebuilding_unchanged_records_is_a_no_op(fresh_index: Path) -> None:
 def test_full_rebuild_makes_a_new_generation(fresh_index: Path) -> None:
     before = current_generation(fresh_index)
     report = build(fresh_index, SOURCES, full=True)
-    assert report.status == "built" and report.meta["mode"] == "full"
+    assert report.status == "built"
+    assert report.meta["mode"] == "full"
     assert current_generation(fresh_index) != before
 
 
@@ -111,8 +114,16 @@ def _tables_from_scratch(tables: IndexTables, sources: list[Path]) -> IndexTable
     by_slug = {r["slug"]: r for r in records}
     records_by_doc = [by_slug[s] if s is not None else None for s in tables.slugs]
     markers, forms, labels = corpus_markers(records)
-    return build_tables(tables.generation, records_by_doc, tables.offsets, markers, forms,
-                        labels, tables.field_lengths, word_counts(records))  # fmt: skip
+    return build_tables(
+        tables.generation,
+        records_by_doc,
+        tables.offsets,
+        markers,
+        forms,
+        labels,
+        tables.field_lengths,
+        word_counts(records),
+    )
 
 
 def _by_slug(tables: IndexTables) -> dict[str, object]:
@@ -168,8 +179,17 @@ def test_incremental_builds_update_the_tables_as_a_rebuild_would(tmp_path: Path)
         by_slug = {r["slug"]: r for r in loaded}
         layout = [by_slug[s] if s is not None else None for s in new.slugs]
         markers, forms, labels = corpus_markers(loaded)
-        updated = update_tables(old, new.generation, layout, new.offsets, markers, forms,
-                                labels, new.field_lengths, new.vocabulary)  # fmt: skip
+        updated = update_tables(
+            old,
+            new.generation,
+            layout,
+            new.offsets,
+            markers,
+            forms,
+            labels,
+            new.field_lengths,
+            new.vocabulary,
+        )
         assert updated == expected
     assert _served_tables(index).facet_labels["topic"]["immunology"] == "immunology"
     build(tmp_path / "full", [records], full=True)
@@ -193,12 +213,13 @@ def test_skip_invalid_indexes_the_valid_records(tmp_path: Path) -> None:
     (records / "bad.json").write_text('{"slug": "bad-2020", "title": "x"}', encoding="utf-8")
     report = build(tmp_path / "index", [records], skip_invalid=True)
     assert report.status == "built"
-    assert report.meta["records"] == 6 and report.meta["skipped"] == 2
+    assert report.meta["records"] == 6
+    assert report.meta["skipped"] == 2
 
 
 def test_a_second_build_is_refused_while_one_runs(fresh_index: Path) -> None:
     with build_lock(fresh_index):
-        with pytest.raises(BuildLocked, match="another build of .* is running"):
+        with pytest.raises(BuildLocked, match=r"another build of .* is running"):
             build(fresh_index, SOURCES, full=True)
         done = subprocess.run(
             [
@@ -210,7 +231,7 @@ def test_a_second_build_is_refused_while_one_runs(fresh_index: Path) -> None:
                 "--full",
                 "--index",
                 str(fresh_index),
-                *sum((["--source", str(s)] for s in SOURCES), []),
+                *functools.reduce(operator.iadd, (["--source", str(s)] for s in SOURCES), []),
             ],
             capture_output=True,
             text=True,
@@ -218,7 +239,8 @@ def test_a_second_build_is_refused_while_one_runs(fresh_index: Path) -> None:
             timeout=60,
         )
         assert done.returncode == 75
-        assert "another build" in done.stderr and "Traceback" not in done.stderr
+        assert "another build" in done.stderr
+        assert "Traceback" not in done.stderr
     assert build(fresh_index, SOURCES, full=True).status == "built"
 
 
@@ -310,7 +332,8 @@ def test_an_index_of_another_format_is_refused_clearly_and_rebuilt(fresh_index: 
     with pytest.raises(IndexUnavailable, match="rebuild it with `atlas index build`"):
         open_atlas(fresh_index)
     report = build(fresh_index, SOURCES)
-    assert report.status == "built" and report.meta["mode"] == "full"
+    assert report.status == "built"
+    assert report.meta["mode"] == "full"
     assert open_atlas(fresh_index).search(parse({})).total == 8
 
 
@@ -343,7 +366,8 @@ def _check_kept_postings(index: Path) -> int:
     """Assert the build's postings arrays equal Whoosh's own for every term; return terms."""
     generation = open_atlas(index).current()  # kept: its searcher closes with it
     scorer = generation.scorer
-    assert scorer.kept is not None and len(scorer.kept) == len(scorer.leaves)
+    assert scorer.kept is not None
+    assert len(scorer.kept) == len(scorer.leaves)
     reader = scorer.searcher.reader()
     checked = 0
     for fieldname, term in reader.all_terms():
@@ -369,7 +393,8 @@ def test_kept_postings_equal_whooshs_after_full_and_incremental_builds(tmp_path:
     changed.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     (records / "minimal-1998-record.json").unlink()
     report = build(index, [records])
-    assert report.meta["mode"] == "incremental" and report.meta["segments"] == 2
+    assert report.meta["mode"] == "incremental"
+    assert report.meta["segments"] == 2
     assert _check_kept_postings(index) > 150
 
 
@@ -410,8 +435,18 @@ def test_a_bad_writer_memory_setting_is_refused_before_any_work(
     fresh_index: Path, value: str
 ) -> None:
     before = current_generation(fresh_index)
-    command = [sys.executable, "-m", "atlas_cli", "index", "build", "--full", "--index",
-               str(fresh_index), "--source", str(SOURCES[0])]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "atlas_cli",
+        "index",
+        "build",
+        "--full",
+        "--index",
+        str(fresh_index),
+        "--source",
+        str(SOURCES[0]),
+    ]
     environment = {**os.environ, "ATLAS_BUILD_MEMORY_MB": value}
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=environment)
     assert done.returncode == 1

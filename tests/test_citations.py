@@ -62,7 +62,8 @@ def _records() -> list[dict[str, Any]]:
     records = []
     for sources in ([BUNDLED_STUDIES], SOURCES):  # the fixtures reuse some bundled slugs
         loaded = load_records(sources)
-        assert loaded.records and not [p for p in loaded.problems if not p.is_warning]
+        assert loaded.records
+        assert not [p for p in loaded.problems if not p.is_warning]
         records += [{**r, "slug": f"{r['slug']}-{len(records)}"} for r in loaded.records]
     return [*records, *HOSTILE]
 
@@ -178,11 +179,13 @@ def test_the_four_styles_whole_values() -> None:
     }
 
 
-@pytest.mark.parametrize("record", HOSTILE + [{"slug": "g-1", "title": "T", "authors": ["Group"],
-                                               "year": 1999}])  # fmt: skip
+@pytest.mark.parametrize(
+    "record", [*HOSTILE, {"slug": "g-1", "title": "T", "authors": ["Group"], "year": 1999}]
+)
 def test_styles_render_hostile_and_minimal_records_as_plain_text(record) -> None:  # type: ignore[no-untyped-def]
     for citation in styled_citations(record):
-        assert citation.text and "\n" not in citation.text
+        assert citation.text
+        assert "\n" not in citation.text
         assert " ".join(record["title"].split()) in citation.text
 
 

@@ -18,7 +18,8 @@ def test_index_build_reports_and_exits_zero(runner: CliRunner, tmp_path: Path) -
     assert result.exit_code == 0, result.output
     assert "Indexed 8 records (full: 8 added or changed, 0 removed)" in result.output
     again = runner.invoke(cli, ["index", "build", "--index", str(tmp_path / "ix"), *SOURCE_ARGS])
-    assert again.exit_code == 0 and "Index is up to date: 8 records" in again.output
+    assert again.exit_code == 0
+    assert "Index is up to date: 8 records" in again.output
 
 
 def test_index_build_json_metadata(runner: CliRunner, tmp_path: Path) -> None:
@@ -26,7 +27,8 @@ def test_index_build_json_metadata(runner: CliRunner, tmp_path: Path) -> None:
         cli, ["index", "build", "--json", "--index", str(tmp_path / "ix"), *SOURCE_ARGS]
     )
     meta = json.loads(result.output)
-    assert meta["records"] == 8 and meta["status"] == "built"
+    assert meta["records"] == 8
+    assert meta["status"] == "built"
 
 
 def test_index_build_with_errors_exits_one_and_lists_every_problem(
@@ -114,7 +116,9 @@ def test_search_json_shape(runner: CliRunner, index_dir: Path) -> None:
     assert result.exit_code == 0
     data = json.loads(result.output)
     assert {"query", "total", "page", "per_page", "results", "facets", "suggestion"} <= set(data)
-    assert data["query"] == "IL-12p40" and data["page"] == 1 and data["per_page"] == 20
+    assert data["query"] == "IL-12p40"
+    assert data["page"] == 1
+    assert data["per_page"] == 20
     first = data["results"][0]
     assert first["slug"] == "roerink-2017-cytokine-signatures"
     assert {
@@ -173,7 +177,8 @@ def test_search_per_page_bound(runner: CliRunner, index_dir: Path) -> None:
 def test_search_without_index_exits_one(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["search", "x", "--index", str(tmp_path / "none")])
     assert result.exit_code == 1
-    assert "no index at" in result.stderr and "atlas index build" in result.stderr
+    assert "no index at" in result.stderr
+    assert "atlas index build" in result.stderr
 
 
 def test_search_text_output(runner: CliRunner, index_dir: Path) -> None:
@@ -193,7 +198,8 @@ def test_show_json_and_unknown_slug(runner: CliRunner, index_dir: Path) -> None:
     assert record["slug"] == "roerink-2017-cytokine-signatures"
     assert record["curator_note"] == "kept as an unknown field"
     result = runner.invoke(cli, ["show", "no-such-study", "--index", str(index_dir)])
-    assert result.exit_code == 1 and "no study with slug 'no-such-study'" in result.stderr
+    assert result.exit_code == 1
+    assert "no study with slug 'no-such-study'" in result.stderr
 
 
 def test_environment_configures_index_and_sources(runner: CliRunner, tmp_path: Path) -> None:

@@ -19,7 +19,9 @@ def test_every_concept_has_names_expansions_and_a_source() -> None:
     concepts = read_concepts()
     assert len(concepts) >= 150
     for concept in concepts:
-        assert concept.names and concept.expansions and concept.source, concept
+        assert concept.names, concept
+        assert concept.expansions, concept
+        assert concept.source, concept
 
 
 def test_no_concept_is_a_marker_name() -> None:
@@ -42,7 +44,8 @@ def test_the_longest_concept_wins_and_stop_words_inside_are_skipped() -> None:
     t = thesaurus()
     words = [key(w) for w in ["blood", "flow", "to", "the", "brain"]]
     end, expansions = t.longest(words, 0)
-    assert end == 5 and "cerebral blood flow" in expansions
+    assert end == 5
+    assert "cerebral blood flow" in expansions
 
 
 def test_a_malformed_line_is_reported_with_its_number(tmp_path: Path) -> None:

@@ -89,16 +89,32 @@ def test_token_round_trip() -> None:
     [
         ("", STUDY, NOW, "The form arrived without its security token."),
         ("garbage", STUDY, NOW, "We could not verify that the form came from this site."),
-        (issue_token("other secret", STUDY, NOW), STUDY, NOW,
-         "We could not verify that the form came from this site."),
-        (issue_token("s3cret", OTHER_STUDY, NOW), STUDY, NOW,
-         "We could not verify that the form came from this site."),
-        (issue_token("s3cret", STUDY, NOW + 3600), STUDY, NOW,
-         "We could not verify that the form came from this site."),
-        (issue_token("s3cret", STUDY, NOW), STUDY, NOW + TOKEN_MAX_AGE + 1,
-         "The form was opened more than 2 hours ago and has expired."),
+        (
+            issue_token("other secret", STUDY, NOW),
+            STUDY,
+            NOW,
+            "We could not verify that the form came from this site.",
+        ),
+        (
+            issue_token("s3cret", OTHER_STUDY, NOW),
+            STUDY,
+            NOW,
+            "We could not verify that the form came from this site.",
+        ),
+        (
+            issue_token("s3cret", STUDY, NOW + 3600),
+            STUDY,
+            NOW,
+            "We could not verify that the form came from this site.",
+        ),
+        (
+            issue_token("s3cret", STUDY, NOW),
+            STUDY,
+            NOW + TOKEN_MAX_AGE + 1,
+            "The form was opened more than 2 hours ago and has expired.",
+        ),
     ],
-)  # fmt: skip
+)
 def test_read_token_rejects(token: str, slug: str, now: float, message: str) -> None:
     with pytest.raises(BadToken) as refused:
         read_token("s3cret", token, slug, now)
@@ -107,7 +123,8 @@ def test_read_token_rejects(token: str, slug: str, now: float, message: str) -> 
 
 def test_client_hash_is_keyed_and_hides_the_address() -> None:
     one = client_hash("s3cret", "192.0.2.7")
-    assert len(one) == 32 and "192" not in one
+    assert len(one) == 32
+    assert "192" not in one
     assert one == client_hash("s3cret", "192.0.2.7")
     assert one != client_hash("s3cret", "192.0.2.8")
     assert one != client_hash("another secret", "192.0.2.7")
@@ -121,13 +138,21 @@ def test_form_page_offers_the_form(client: FlaskClient) -> None:
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
-    assert f'action="{POST_URL}"' in html and 'method="post"' in html
+    assert f'action="{POST_URL}"' in html
+    assert 'method="post"' in html
     assert re.findall(r'<option value="([^"]*)"', html) == [
-        "", "citation", "summary", "pem", "criteria", "findings", "other",
-    ]  # fmt: skip
+        "",
+        "citation",
+        "summary",
+        "pem",
+        "criteria",
+        "findings",
+        "other",
+    ]
     assert "Private, reviewed by a human. Not a public comment thread." in html
     assert '<div class="visually-hidden" aria-hidden="true">' in html
-    assert "Leave this field empty" in html and 'tabindex="-1"' in html
+    assert "Leave this field empty" in html
+    assert 'tabindex="-1"' in html
     assert " style=" not in html  # the CSP forbids inline styles
     assert "Escaping &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; friends" in html
     read_token(secret_of(client.application), token_from(html), STUDY, time.time())
@@ -138,7 +163,8 @@ def test_study_page_includes_the_form(app: Flask, client: FlaskClient) -> None:
     section = html[html.index('id="suggest-correction"') :]
     assert f'<form class="correction-form" method="post" action="{POST_URL}"' in section
     response = client.post(POST_URL, data=fields(token_from(section)))
-    assert response.status_code == 303 and len(stored(app)) == 1
+    assert response.status_code == 303
+    assert len(stored(app)) == 1
 
 
 def test_submission_is_stored_privately_and_thanked(app: Flask, client: FlaskClient) -> None:
@@ -200,19 +226,29 @@ def test_the_same_form_sent_twice_is_stored_once(app: Flask, client: FlaskClient
 
 
 def test_same_origin_fetch_metadata_is_accepted(app: Flask, client: FlaskClient) -> None:
-    response = client.post(POST_URL, data=fields(fresh_token(client)),
-                           headers={"Sec-Fetch-Site": "same-origin"})  # fmt: skip
-    assert response.status_code == 303 and len(stored(app)) == 1
+    response = client.post(
+        POST_URL, data=fields(fresh_token(client)), headers={"Sec-Fetch-Site": "same-origin"}
+    )
+    assert response.status_code == 303
+    assert len(stored(app)) == 1
 
 
 def test_corrections_are_never_shown_publicly(app: Flask, client: FlaskClient) -> None:
     text = "Zebracorrection: interferon gamma was decreased in serum."
     client.post(POST_URL, data=fields(fresh_token(client), text=text, name="Ms Quokka"))
     assert len(stored(app)) == 1
-    for url in ["/", "/search?q=interferon", "/api/v1/search?q=interferon", f"/studies/{STUDY}",
-                f"/studies/{STUDY}.json", FORM_URL, THANKS_URL]:  # fmt: skip
+    for url in [
+        "/",
+        "/search?q=interferon",
+        "/api/v1/search?q=interferon",
+        f"/studies/{STUDY}",
+        f"/studies/{STUDY}.json",
+        FORM_URL,
+        THANKS_URL,
+    ]:
         body = client.get(url).get_data(as_text=True)
-        assert "Zebracorrection" not in body and "Quokka" not in body, url
+        assert "Zebracorrection" not in body, url
+        assert "Quokka" not in body, url
 
 
 # --- every refusal: a clear page, the right status, nothing stored, the text kept -------------
@@ -287,8 +323,14 @@ def test_refusal(app: Flask, client: FlaskClient, refusal: Refusal) -> None:
 def test_rate_limit(index_dir: Path, tmp_path: Path) -> None:
     from web import create_app
 
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(tmp_path),
-                      "CONTRIBUTION_RATE_LIMIT": "2/600"})  # fmt: skip
+    app = create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "DATA_DIR": str(tmp_path),
+            "CONTRIBUTION_RATE_LIMIT": "2/600",
+        }
+    )
     client = app.test_client()
     token = fresh_token(client)
     for n in range(2):
@@ -297,9 +339,12 @@ def test_rate_limit(index_dir: Path, tmp_path: Path) -> None:
     html = refused.get_data(as_text=True)
     assert refused.status_code == 429
     assert refused.headers["Retry-After"] in ("600", "601")
-    assert ("You have sent 2 corrections in the last 10 minutes, the most we accept. "
-            "Please try again in 10 minutes.") in html  # fmt: skip
-    assert KEPT in html and _TEXTAREA.search(html)[1] == "number 2"  # type: ignore[index]
+    assert (
+        "You have sent 2 corrections in the last 10 minutes, the most we accept. "
+        "Please try again in 10 minutes."
+    ) in html
+    assert KEPT in html
+    assert _TEXTAREA.search(html)[1] == "number 2"
     other = app.test_client()
     other.environ_base["REMOTE_ADDR"] = "192.0.2.7"
     assert other.post(POST_URL, data=fields(token, text="another reader")).status_code == 303
@@ -370,15 +415,22 @@ def test_secret_is_private_and_survives_a_restart(index_dir: Path, tmp_path: Pat
     restarted = create_app(config)
     assert restarted.test_client().post(POST_URL, data=fields(token)).status_code == 303
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == [
-        "contributions.sqlite3", "secret_key",
-    ]  # fmt: skip
+        "contributions.sqlite3",
+        "secret_key",
+    ]
 
 
 def test_configured_secret_key_is_used(index_dir: Path, tmp_path: Path) -> None:
     from web import create_app
 
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(tmp_path),
-                      "SECRET_KEY": "configured"})  # fmt: skip
+    app = create_app(
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "DATA_DIR": str(tmp_path),
+            "SECRET_KEY": "configured",
+        }
+    )
     token = fresh_token(app.test_client())
     read_token("configured", token, STUDY, time.time())
     assert not (tmp_path / "secret_key").exists()
@@ -392,8 +444,9 @@ def test_malformed_rate_limit_fails_at_startup(index_dir: Path) -> None:
 
 
 @pytest.mark.parametrize("value", ['"1000/60"', "1000/60"])
-def test_rate_limit_from_the_environment(monkeypatch: pytest.MonkeyPatch, index_dir: Path,
-                                         value: str) -> None:  # fmt: skip
+def test_rate_limit_from_the_environment(
+    monkeypatch: pytest.MonkeyPatch, index_dir: Path, value: str
+) -> None:
     from web import create_app
 
     monkeypatch.setenv("ATLAS_CONTRIBUTION_RATE_LIMIT", value)
@@ -426,8 +479,12 @@ class Server:
         conn = self.connection()
         try:
             body = urlencode(fields(token, text=text))
-            conn.request("POST", f"/studies/{slug}/corrections", body=body,
-                         headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+            conn.request(
+                "POST",
+                f"/studies/{slug}/corrections",
+                body=body,
+                headers={"Content-Type": "application/x-www-form-urlencoded"},
+            )
             response = conn.getresponse()
             response.read()
             return response.status
@@ -442,14 +499,19 @@ def start_server(index_dir: Path, tmp_path: Path) -> Iterator[Callable[[Path], S
 
     def start(data_dir: Path) -> Server:
         log = tmp_path / f"server-{len(started)}.log"
-        env = {**os.environ, "ATLAS_DATA": str(data_dir),
-               "ATLAS_CONTRIBUTION_RATE_LIMIT": '"1000/60"'}  # fmt: skip
+        env = {
+            **os.environ,
+            "ATLAS_DATA": str(data_dir),
+            "ATLAS_CONTRIBUTION_RATE_LIMIT": '"1000/60"',
+        }
         atlas = Path(sys.executable).parent / "atlas"
         with log.open("wb") as out:
             process = subprocess.Popen(
                 [str(atlas), "serve", "--index", str(index_dir), "--port", "0", "--threads", "8"],
-                env=env, stdout=out, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                env=env,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+            )
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             found = re.search(r"Serving .* on http://127\.0\.0\.1:(\d+)", log.read_text())
@@ -481,8 +543,9 @@ def integrity(data_dir: Path) -> str:
 
 
 @pytest.mark.server
-def test_50_concurrent_submissions_are_each_stored_once(start_server: Callable[[Path], Server],
-                                                        tmp_path: Path) -> None:  # fmt: skip
+def test_50_concurrent_submissions_are_each_stored_once(
+    start_server: Callable[[Path], Server], tmp_path: Path
+) -> None:
     data_dir = tmp_path / "data"
     server = start_server(data_dir)
     barrier = threading.Barrier(50)
@@ -492,9 +555,10 @@ def test_50_concurrent_submissions_are_each_stored_once(start_server: Callable[[
         try:
             token = server.token(STUDY if n % 2 else OTHER_STUDY)
             barrier.wait(timeout=60)
-            statuses[n] = server.submit(token, f"concurrent correction {n}",
-                                        STUDY if n % 2 else OTHER_STUDY)  # fmt: skip
-        except Exception as exc:  # noqa: BLE001 - reported in the assertion below
+            statuses[n] = server.submit(
+                token, f"concurrent correction {n}", STUDY if n % 2 else OTHER_STUDY
+            )
+        except Exception as exc:
             statuses[n] = repr(exc)
 
     threads = [threading.Thread(target=submit, args=(n,)) for n in range(50)]
@@ -513,8 +577,9 @@ def test_50_concurrent_submissions_are_each_stored_once(start_server: Callable[[
 
 
 @pytest.mark.server
-def test_kill_9_loses_no_acknowledged_submission(start_server: Callable[[Path], Server],
-                                                 tmp_path: Path) -> None:  # fmt: skip
+def test_kill_9_loses_no_acknowledged_submission(
+    start_server: Callable[[Path], Server], tmp_path: Path
+) -> None:
     data_dir = tmp_path / "data"
     server = start_server(data_dir)
     token = server.token()
@@ -554,7 +619,8 @@ def test_kill_9_loses_no_acknowledged_submission(start_server: Callable[[Path], 
     texts = [c.text for c in ContributionStore(data_dir).list()]
     assert integrity(data_dir) == "ok"
     assert set(acknowledged) <= set(texts)  # nothing acknowledged is lost
-    assert set(texts) <= set(sent) and len(texts) == len(set(texts))  # nothing invented or doubled
+    assert set(texts) <= set(sent)
+    assert len(texts) == len(set(texts))
 
     # The restarted server accepts a form rendered before the kill, and keeps what it acknowledges.
     again = start_server(data_dir)
@@ -573,8 +639,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 
 @pytest.mark.browser
 @pytest.mark.server
-def test_a_reader_sends_a_correction_from_the_study_page(start_server: Callable[[Path], Server],
-                                                         tmp_path: Path) -> None:  # fmt: skip
+def test_a_reader_sends_a_correction_from_the_study_page(
+    start_server: Callable[[Path], Server], tmp_path: Path
+) -> None:
     sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed")
     if not CHROMIUM.exists():
         pytest.skip(
@@ -583,8 +650,9 @@ def test_a_reader_sends_a_correction_from_the_study_page(start_server: Callable[
     data_dir = tmp_path / "data"
     server = start_server(data_dir)
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                             args=CHROMIUM_ARGS)  # fmt: skip
+        browser = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
         try:
             page = browser.new_page()
             blocked: list[str] = []
@@ -595,7 +663,9 @@ def test_a_reader_sends_a_correction_from_the_study_page(start_server: Callable[
             page.goto(f"http://127.0.0.1:{server.port}/studies/{STUDY}")
             # The honeypot's box is clipped to one pixel by .visually-hidden from the site CSS.
             honeypot = page.locator(".correction-form div:has(#correction-homepage)").bounding_box()
-            assert honeypot is not None and honeypot["width"] <= 1 and honeypot["height"] <= 1
+            assert honeypot is not None
+            assert honeypot["width"] <= 1
+            assert honeypot["height"] <= 1
 
             page.click("#suggest-correction button[type=submit]")  # empty: the browser asks first
             assert page.url.endswith(f"/studies/{STUDY}")
@@ -625,5 +695,8 @@ def test_a_reader_sends_a_correction_from_the_study_page(start_server: Callable[
             browser.close()
     [contribution] = ContributionStore(data_dir).list()
     assert (contribution.kind, contribution.text, contribution.name, contribution.email) == (
-        "findings", typed, "Seán O'Brien", "sean@example.ie",
-    )  # fmt: skip
+        "findings",
+        typed,
+        "Seán O'Brien",
+        "sean@example.ie",
+    )

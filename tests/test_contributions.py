@@ -42,11 +42,16 @@ EMAIL_PROBLEM = (
 )
 
 
-def submission(text: str = "PEM was required (CCC).", client: str = "client-a",
-               nonce: str | None = None, slug: str = STUDY) -> Submission:  # fmt: skip
+def submission(
+    text: str = "PEM was required (CCC).",
+    client: str = "client-a",
+    nonce: str | None = None,
+    slug: str = STUDY,
+) -> Submission:
     draft = Draft(kind="pem", text=text, name="Seán O'Brien", email="sean@example.ie")
-    return Submission(slug=slug, generation="gen-1", draft=draft, client_hash=client,
-                      form_nonce=nonce)  # fmt: skip
+    return Submission(
+        slug=slug, generation="gen-1", draft=draft, client_hash=client, form_nonce=nonce
+    )
 
 
 # --- read_draft: the rules a submission must meet ---------------------------------------------
@@ -93,7 +98,7 @@ def submission(text: str = "PEM was required (CCC).", client: str = "client-a",
             {"kind": "pem", "text": "t", "email": "not an email"},
             Draft("pem", "t", None, "not an email"),
             [EMAIL_PROBLEM],
-        ),  # fmt: skip
+        ),
         (
             {"kind": "pem", "text": "t", "email": "a@b"},
             Draft("pem", "t", None, "a@b"),
@@ -131,11 +136,19 @@ def test_add_get_list_resolve_round_trip(tmp_path: Path) -> None:
     store = ContributionStore(tmp_path / "data")
     added = store.add(submission(), LIMIT, now=T0)
     expected = Contribution(
-        id=1, slug="script-2021-escaping", generation="gen-1",
-        created="2025-03-01T12:00:00.000000+00:00", kind="pem", text="PEM was required (CCC).",
-        name="Seán O'Brien", email="sean@example.ie", client_hash="client-a", status="open",
-        resolution=None, resolved=None,
-    )  # fmt: skip
+        id=1,
+        slug="script-2021-escaping",
+        generation="gen-1",
+        created="2025-03-01T12:00:00.000000+00:00",
+        kind="pem",
+        text="PEM was required (CCC).",
+        name="Seán O'Brien",
+        email="sean@example.ie",
+        client_hash="client-a",
+        status="open",
+        resolution=None,
+        resolved=None,
+    )
     assert added == expected
     assert store.get(1) == expected
     assert store.get(2) is None
@@ -148,7 +161,8 @@ def test_add_get_list_resolve_round_trip(tmp_path: Path) -> None:
         "resolution": "Record corrected: PEM required.",
         "resolved": "2025-03-02T12:00:00.000000+00:00",
     }
-    assert store.list("open") == [] and store.list("resolved") == [resolved]
+    assert store.list("open") == []
+    assert store.list("resolved") == [resolved]
 
 
 def test_resolve_refuses_unknown_and_already_resolved(tmp_path: Path) -> None:
@@ -166,7 +180,8 @@ def test_resolve_refuses_unknown_and_already_resolved(tmp_path: Path) -> None:
 
 def test_reading_a_missing_store_creates_nothing(tmp_path: Path) -> None:
     store = ContributionStore(tmp_path / "nowhere")
-    assert store.list() == [] and store.get(1) is None
+    assert store.list() == []
+    assert store.get(1) is None
     assert not (tmp_path / "nowhere").exists()
 
 
@@ -190,8 +205,12 @@ def test_rate_limit_counts_per_client_within_the_window(tmp_path: Path) -> None:
     with pytest.raises(RateLimited) as refused:
         store.add(submission("one too many"), LIMIT, now=T0 + timedelta(seconds=10))
     assert refused.value.retry_after == 51  # the first one leaves the window at T0+60
-    assert store.add(submission("another reader", client="client-b"), LIMIT,
-                     now=T0 + timedelta(seconds=10)).id == 4  # fmt: skip
+    assert (
+        store.add(
+            submission("another reader", client="client-b"), LIMIT, now=T0 + timedelta(seconds=10)
+        ).id
+        == 4
+    )
     assert (
         store.add(submission("later"), LIMIT, now=T0 + timedelta(seconds=60, microseconds=1)).id
         == 5
@@ -228,7 +247,7 @@ def test_concurrent_writers_each_stored_once(tmp_path: Path) -> None:
         try:
             for i in range(LIMIT.count):
                 store.add(submission(f"writer {n} text {i}", client=f"c{n}"), LIMIT)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     threads = [threading.Thread(target=write, args=(n,)) for n in range(20)]
@@ -283,8 +302,9 @@ def test_list_all_previews_first_lines(runner: CliRunner, data_dir: Path) -> Non
 
 @pytest.mark.parametrize(("status", "ids"), [("open", [1]), ("resolved", [2]), ("all", [1, 2])])
 def test_list_json(runner: CliRunner, data_dir: Path, status: str, ids: list[int]) -> None:
-    result = runner.invoke(cli, ["contributions", "list", "--status", status, "--json",
-                                 "--data", str(data_dir)])  # fmt: skip
+    result = runner.invoke(
+        cli, ["contributions", "list", "--status", status, "--json", "--data", str(data_dir)]
+    )
     assert result.exit_code == 0, result.output
     assert json.loads(result.stdout) == [contribution_json(data_dir, i) for i in ids]
 
@@ -322,7 +342,8 @@ def test_show(runner: CliRunner, data_dir: Path) -> None:
 def test_show_json_decodes_to_the_stored_text(runner: CliRunner, data_dir: Path) -> None:
     result = runner.invoke(cli, ["contributions", "show", "2", "--json", "--data", str(data_dir)])
     assert result.exit_code == 0, result.output
-    assert "\x1b" not in result.stdout and "\u202e" not in result.stdout
+    assert "\x1b" not in result.stdout
+    assert "\u202e" not in result.stdout
     assert json.loads(result.stdout) == contribution_json(data_dir, 2)
     assert json.loads(result.stdout)["text"] == "Cytokines:\nIL-6 \x1b[31mincreased\u202e"
 
@@ -334,8 +355,18 @@ def test_show_unknown_exits_one(runner: CliRunner, data_dir: Path) -> None:
 
 
 def test_resolve(runner: CliRunner, data_dir: Path) -> None:
-    result = runner.invoke(cli, ["contributions", "resolve", "1", "--note", "Fixed the PEM field.",
-                                 "--data", str(data_dir)])  # fmt: skip
+    result = runner.invoke(
+        cli,
+        [
+            "contributions",
+            "resolve",
+            "1",
+            "--note",
+            "Fixed the PEM field.",
+            "--data",
+            str(data_dir),
+        ],
+    )
     assert result.exit_code == 0, result.output
     assert result.stdout == "Resolved #1 (script-2021-escaping).\n"
     resolved = contribution_json(data_dir, 1)

@@ -34,9 +34,15 @@ def run(runner: CliRunner, data: Path, *args: str) -> tuple[int, str, str]:
 
 def import_file(runner: CliRunner, data: Path, *names: str) -> dict:
     code, out, err = run(
-        runner, data, "import", "file", *(str(IMPORTS / n) for n in names), "--json",
-        "--source", str(ATLAS),
-    )  # fmt: skip
+        runner,
+        data,
+        "import",
+        "file",
+        *(str(IMPORTS / n) for n in names),
+        "--json",
+        "--source",
+        str(ATLAS),
+    )
     assert code == 0, err
     return json.loads(out)
 
@@ -78,7 +84,7 @@ def test_import_skips_what_the_atlas_holds_and_drafts_the_rest(
         ("zotero.ris #2", "draft", "doi"),
         ("mendeley.bib #1 (Roerink2017)", "atlas", "doi"),
         ("mendeley.bib #2 (muller2019)", "draft", "doi"),
-    ]  # fmt: skip
+    ]
 
 
 def test_import_file_text_report_and_bad_files(runner: CliRunner, tmp_path: Path) -> None:
@@ -101,7 +107,8 @@ def test_import_file_text_report_and_bad_files(runner: CliRunner, tmp_path: Path
     assert "Traceback" not in out + err
     assert len(DraftStore(tmp_path).list()) == 2
     code, _, err = run(runner, tmp_path, "import", "file", str(tmp_path / "missing.ris"))
-    assert code == 2 and "does not exist" in err
+    assert code == 2
+    assert "does not exist" in err
 
 
 def test_same_title_and_year_is_a_duplicate_and_preprints_are_flagged(tmp_path: Path) -> None:
@@ -109,9 +116,11 @@ def test_same_title_and_year_is_a_duplicate_and_preprints_are_flagged(tmp_path: 
     atlas = load_records([ATLAS]).records
     journal = paper("Gut microbes in ME/CFS: a cohort", doi="10.1000/journal.1", journal="Gut")
     preprint = paper(
-        "Gut microbes in ME/CFS, a cohort study", doi="10.1101/2019.05.01.1", journal="medRxiv",
+        "Gut microbes in ME/CFS, a cohort study",
+        doi="10.1101/2019.05.01.1",
+        journal="medRxiv",
         year=2019,
-    )  # fmt: skip
+    )
     retitled = paper("GUT MICROBES in ME/CFS: A Cohort.", journal="Other")  # same title, year
     report = Importer(store, atlas).import_papers([journal, preprint, retitled])
     assert [(i, s) for i, s, _ in report.drafted] == [
@@ -179,7 +188,9 @@ def test_show_json_has_the_documented_shape(runner: CliRunner, tmp_path: Path) -
     for suggestion in shown["suggested"].values():
         assert set(suggestion) == {"value", "evidence"}
     code, out, _ = run(runner, tmp_path, "drafts", "show", "1")
-    assert code == 0 and "Draft #1 (new)" in out and "retracted: true" in out
+    assert code == 0
+    assert "Draft #1 (new)" in out
+    assert "retracted: true" in out
     code, _, err = run(runner, tmp_path, "drafts", "show", "9")
     assert (code, err.strip()) == (1, f"error: no draft #9 in {tmp_path / 'drafts.sqlite3'}")
 
@@ -189,10 +200,22 @@ def test_accept_writes_a_valid_record_that_the_index_publishes(
 ) -> None:
     import_file(runner, tmp_path, "mecfs.xml")
     code, out, err = run(
-        runner, tmp_path, "drafts", "accept", "2", "--set", "design=cohort",
-        "--set", "criteria=CCC, ICC", "--set", "participants.patients=12",
-        "--set", "pem=required", "--source", str(ATLAS),
-    )  # fmt: skip
+        runner,
+        tmp_path,
+        "drafts",
+        "accept",
+        "2",
+        "--set",
+        "design=cohort",
+        "--set",
+        "criteria=CCC, ICC",
+        "--set",
+        "participants.patients=12",
+        "--set",
+        "pem=required",
+        "--source",
+        str(ATLAS),
+    )
     target = tmp_path / "curated" / "berg-2021-fatigue-norwegian.json"
     assert code == 0, err
     assert out.strip() == (
@@ -219,7 +242,8 @@ def test_accept_writes_a_valid_record_that_the_index_publishes(
     assert [(d["id"], d["status"], d["path"]) for d in listed] == [(2, "accepted", str(target))]
     # Accepting twice is refused; the record is published by a build over the curated source.
     code, _, err = run(runner, tmp_path, "drafts", "accept", "2")
-    assert code == 1 and "draft #2 was accepted at" in err
+    assert code == 1
+    assert "draft #2 was accepted at" in err
     index = tmp_path / "index"
     assert build(index, [ATLAS, tmp_path / "curated"]).ok
     from web import create_app
@@ -251,7 +275,8 @@ def test_accept_refuses_bad_values(
     import_file(runner, tmp_path, "mecfs.xml")
     args = [a for s in sets for a in ("--set", s)]
     got, out, err = run(runner, tmp_path, "drafts", "accept", "1", *args, "--source", str(ATLAS))
-    assert got == code and message in err, err
+    assert got == code, err
+    assert message in err, err
     assert "Traceback" not in out + err
     assert DraftStore(tmp_path).get(1).status == "new"
     assert not (tmp_path / "curated").exists() or not any((tmp_path / "curated").iterdir())
@@ -260,11 +285,13 @@ def test_accept_refuses_bad_values(
 def test_reject_list_and_export(runner: CliRunner, tmp_path: Path) -> None:
     import_file(runner, tmp_path, "mecfs.xml")
     code, _, err = run(runner, tmp_path, "drafts", "reject", "1", "--note", " ")
-    assert code == 2 and "say why" in err
+    assert code == 2
+    assert "say why" in err
     code, out, err = run(runner, tmp_path, "drafts", "reject", "1", "--note", "Not ME/CFS.")
     assert (code, out.strip()) == (0, "Rejected #1 (muller-1998-plasma-12p40).")
     code, _, err = run(runner, tmp_path, "drafts", "accept", "1")
-    assert code == 1 and "draft #1 was rejected at" in err
+    assert code == 1
+    assert "draft #1 was rejected at" in err
     code, out, _ = run(runner, tmp_path, "drafts", "list")
     assert out.splitlines() == [
         "#2     new       berg-2021-fatigue-norwegian  Fatigue in Norwegian adolescents"
@@ -272,7 +299,8 @@ def test_reject_list_and_export(runner: CliRunner, tmp_path: Path) -> None:
     code, out, _ = run(runner, tmp_path, "drafts", "list", "--status", "all")
     assert [line.split()[:2] for line in out.splitlines()] == [["#1", "rejected"], ["#2", "new"]]
     code, _, err = run(runner, tmp_path, "drafts", "list", "--status", "accepted")
-    assert code == 0 and err.startswith("No accepted drafts in ")
+    assert code == 0
+    assert err.startswith("No accepted drafts in ")
     exported = json.loads(run(runner, tmp_path, "drafts", "export", "--json")[1])
     assert [(d["id"], d["status"], d["note"]) for d in exported] == [
         (1, "rejected", "Not ME/CFS."),
@@ -293,7 +321,8 @@ def test_store_api(tmp_path: Path) -> None:
         store.accept(1, curated, atlas_slugs={"smith-2020-sleep-cfs"})
     accepted = store.accept(1, curated, {"summary": "Sleep was studied."})
     assert accepted.record["summary"] == "Sleep was studied."
-    assert accepted.draft.status == "accepted" and accepted.path.is_file()
+    assert accepted.draft.status == "accepted"
+    assert accepted.path.is_file()
     with pytest.raises(AlreadyDecided):
         store.reject(1, "late")
     # The database holds nothing public: it lives in the data dir, not in any source.
@@ -321,15 +350,21 @@ def test_default_sources_include_the_curated_directory_once_it_exists(
 
 @pytest.mark.parametrize(
     "args",
-    [["drafts", "list"], ["drafts", "show", "1"], ["drafts", "export", "--json"],
-     ["drafts", "reject", "1", "--note", "x"], ["import", "file", str(IMPORTS / "zotero.ris")]],
-)  # fmt: skip
+    [
+        ["drafts", "list"],
+        ["drafts", "show", "1"],
+        ["drafts", "export", "--json"],
+        ["drafts", "reject", "1", "--note", "x"],
+        ["import", "file", str(IMPORTS / "zotero.ris")],
+    ],
+)
 def test_a_broken_drafts_database_is_a_clear_error(
     runner: CliRunner, tmp_path: Path, args: list[str]
 ) -> None:
     (tmp_path / "drafts.sqlite3").write_bytes(b"this is not a database" * 100)
     code, out, err = run(runner, tmp_path, *args)
-    assert code == 1 and "error: the drafts database" in err
+    assert code == 1
+    assert "error: the drafts database" in err
     assert "Traceback" not in out + err
 
 
@@ -348,5 +383,6 @@ def test_drafts_and_imports_print_control_characters_spelled_out(tmp_path: Path)
     listed = runner.invoke(cli, ["drafts", "list", "--data", str(tmp_path)])
     shown = runner.invoke(cli, ["drafts", "show", "1", "--data", str(tmp_path)])
     for output in (result.output, listed.output, shown.output):
-        assert "\x1b" not in output and "\x07" not in output
+        assert "\x1b" not in output
+        assert "\x07" not in output
     assert "\\u001b" in listed.output + shown.output

@@ -79,9 +79,18 @@ def test_csv_of_the_whole_result_set(client) -> None:  # type: ignore[no-untyped
     rows = read_csv(response.data)
     assert list(rows[0]) == list(CSV_FIELDS)
     assert list(CSV_FIELDS[:11]) == [
-        "slug", "title", "authors", "year", "journal", "doi", "pmid", "pem", "criteria", "design",
+        "slug",
+        "title",
+        "authors",
+        "year",
+        "journal",
+        "doi",
+        "pmid",
+        "pem",
+        "criteria",
+        "design",
         "markers",
-    ]  # fmt: skip
+    ]
     assert [r["slug"] for r in rows] == ALL_SLUGS_NEWEST_FIRST
     mueller = rows[2]
     assert mueller == {
@@ -123,10 +132,16 @@ def test_csv_follows_the_search(client) -> None:  # type: ignore[no-untyped-def]
 
 def test_csv_neutralises_formulas() -> None:
     records = [
-        {"slug": "a", "title": "=HYPERLINK(\"http://x\")", "authors": ["+Plus, A", "@At, B"],
-         "year": 2020, "journal": "-minus", "summary": "safe"},
+        {
+            "slug": "a",
+            "title": '=HYPERLINK("http://x")',
+            "authors": ["+Plus, A", "@At, B"],
+            "year": 2020,
+            "journal": "-minus",
+            "summary": "safe",
+        },
         {"slug": "b", "title": "A normal = title", "authors": ["Tab\t, C"], "year": 2021},
-    ]  # fmt: skip
+    ]
     rows = list(
         csv.DictReader(io.StringIO(csv_text(records, lambda s: f"/s/{s}").lstrip("\ufeff")))
     )
@@ -137,8 +152,9 @@ def test_csv_neutralises_formulas() -> None:
 
 
 def test_export_limit_bounds_the_export(index_dir: Path, tmp_path: Path) -> None:
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(tmp_path),
-                      "EXPORT_LIMIT": 3})  # fmt: skip
+    app = create_app(
+        {"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(tmp_path), "EXPORT_LIMIT": 3}
+    )
     response = app.test_client().get("/search.csv")
     assert (response.headers["X-Total-Count"], response.headers["X-Export-Limit"]) == ("8", "3")
     assert [r["slug"] for r in read_csv(response.data)] == ALL_SLUGS_NEWEST_FIRST[:3]
@@ -242,20 +258,26 @@ def test_ris_of_the_whole_result_set(client) -> None:  # type: ignore[no-untyped
 
 def test_study_ris_whole_value(client) -> None:  # type: ignore[no-untyped-def]
     text = client.get("/studies/oxford-2005-cbt-trial.ris").get_data(as_text=True)
-    assert ris_records(text) == [[
-        ("TY", "JOUR"),
-        ("ID", "mecfsatlas-oxford-2005-cbt-trial"),
-        ("AU", "Doe, Jane"),
-        ("TI", "Cognitive behaviour therapy trial under the Oxford criteria"),
-        ("JO", "Psych Trials"),
-        ("PY", "2005"),
-        ("AB", "A randomised trial of cognitive behaviour therapy in 100 patients selected by the Oxford criteria."),  # noqa: E501
-        ("KW", "treatment"),
-        ("KW", "psychology"),
-        ("KW", "CBT"),
-        ("N1", "Retracted"),
-        ("ER", ""),
-    ]]  # fmt: skip
+    assert ris_records(text) == [
+        [
+            ("TY", "JOUR"),
+            ("ID", "mecfsatlas-oxford-2005-cbt-trial"),
+            ("AU", "Doe, Jane"),
+            ("TI", "Cognitive behaviour therapy trial under the Oxford criteria"),
+            ("JO", "Psych Trials"),
+            ("PY", "2005"),
+            (
+                "AB",
+                "A randomised trial of cognitive behaviour therapy in 100 patients selected by "
+                "the Oxford criteria.",
+            ),
+            ("KW", "treatment"),
+            ("KW", "psychology"),
+            ("KW", "CBT"),
+            ("N1", "Retracted"),
+            ("ER", ""),
+        ]
+    ]
     assert ris({"slug": "m", "title": "T", "authors": ["A, B"], "year": 1999}).startswith(
         "TY  - GEN\r\n"
     )
@@ -373,7 +395,8 @@ def test_primary_citation_has_no_doubled_full_stops() -> None:
         "Ann A, Bo B, Cy C, Di D, Ed E, Flo F, et al. Is it in the blood? J. Transl. Med. 2020. "
         "doi:10.1/x"
     )
-    assert ".." not in citation and "?." not in citation
+    assert ".." not in citation
+    assert "?." not in citation
     assert primary_citation({**record, "title": "Done.", "authors": ["Ann, A"]}).startswith(
         "Ann A. Done. J."
     )

@@ -31,7 +31,8 @@ def test_first_text_with_a_match_is_used_and_long_texts_are_cut() -> None:
     long = "Nothing here. " * 10 + "The cytokine finding. " + "More words follow. " * 30
     html = highlighter("cytokine").snippet(["no match at all", long])
     assert "<mark>cytokine</mark>" in html
-    assert html.startswith("… ") and html.endswith(" …")
+    assert html.startswith("… ")
+    assert html.endswith(" …")
     assert len(html) < 320
 
 

@@ -127,7 +127,7 @@ ROERINK = Paper(
                 authors=("Müller, Hélène",),
                 year=2019,
                 journal="Fatigue",
-            ),  # fmt: skip
+            ),
         ),
     ],
 )
@@ -166,13 +166,16 @@ def test_shared_samples_parse(name: str, count: int) -> None:
     _, papers = read_papers(SAMPLES / name)
     assert len(papers) == count
     for paper in papers:
-        assert paper.title and paper.authors and paper.year and paper.pmid
+        assert paper.title
+        assert paper.authors
+        assert paper.year
+        assert paper.pmid
         assert "<" not in paper.title
 
 
 @needs_samples
 def test_shared_sample_details() -> None:
-    season, = read_papers(SAMPLES / "pubmed1.xml")[1][:1]  # fmt: skip
+    (season,) = read_papers(SAMPLES / "pubmed1.xml")[1][:1]
     assert (season.year, season.doi, season.publication_types) == (
         1990,
         "",
@@ -231,11 +234,11 @@ def test_detect_format(head: str, kind: str | None) -> None:
         (
             b"@article{a, title={x}}\n@article{b, title={y}\n@article{c, title={z}}",
             "broken BibTeX entry at line 2 (1 in all)",
-        ),  # fmt: skip
+        ),
         (
             b"TY  - JOUR\nTI  - x\nTY  - JOUR\nTI  - y\nER  - \n",
             "2 records begin with TY but 1 end with ER",
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_broken_files_raise_a_clear_error(data: bytes, message: str | None) -> None:
@@ -244,7 +247,8 @@ def test_broken_files_raise_a_clear_error(data: bytes, message: str | None) -> N
         return
     with pytest.raises(UnreadableFile) as raised:
         read_data(data, "bad.file")
-    assert str(raised.value).startswith("bad.file: ") and message in str(raised.value)
+    assert str(raised.value).startswith("bad.file: ")
+    assert message in str(raised.value)
 
 
 def test_a_last_ris_record_without_its_er_line_is_kept() -> None:
@@ -268,8 +272,10 @@ def test_xml_entities_are_not_expanded_and_nothing_is_fetched(tmp_path: Path) ->
 <Journal><JournalIssue><PubDate><Year>2020</Year></PubDate></JournalIssue></Journal>
 </Article></MedlineCitation></PubmedArticle></PubmedArticleSet>""".encode()
     _, (paper,) = read_data(data, "evil.xml")
-    assert "SECRET" not in paper.title and "lollol" not in paper.title
-    assert paper.title.startswith("A") and paper.title.endswith("title")
+    assert "SECRET" not in paper.title
+    assert "lollol" not in paper.title
+    assert paper.title.startswith("A")
+    assert paper.title.endswith("title")
 
 
 @pytest.mark.parametrize(

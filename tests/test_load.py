@@ -57,8 +57,9 @@ def test_a_small_load_has_no_errors(server: Server) -> None:
 @pytest.mark.server
 def test_the_load_stops_after_its_maximum_duration(server: Server) -> None:
     started = time.monotonic()
-    result = run_load(server.host, server.port, MIX, requests=1_000_000, connections=2,
-                      max_seconds=0.5)  # fmt: skip
+    result = run_load(
+        server.host, server.port, MIX, requests=1_000_000, connections=2, max_seconds=0.5
+    )
     assert time.monotonic() - started < 5
     assert result.stopped_by == "duration"
     assert result.errors == 0
@@ -89,9 +90,19 @@ def test_a_live_index_swap_under_load_has_no_errors(tmp_path: Path) -> None:
         old = _generation(server)
         stop = threading.Event()
         results = []
-        load = threading.Thread(target=lambda: results.append(run_load(
-            server.host, server.port, MIX, requests=100_000, connections=2, max_seconds=30,
-            stop=stop)))  # fmt: skip
+        load = threading.Thread(
+            target=lambda: results.append(
+                run_load(
+                    server.host,
+                    server.port,
+                    MIX,
+                    requests=100_000,
+                    connections=2,
+                    max_seconds=30,
+                    stop=stop,
+                )
+            )
+        )
         load.start()
         try:
             time.sleep(0.3)
@@ -115,7 +126,8 @@ def test_a_live_index_swap_under_load_has_no_errors(tmp_path: Path) -> None:
         status, body = server.get("/api/v1/search?q=title%3Arevisited")
     assert seen == new, f"still serving {seen} {switched_after:.2f} s after the build"
     assert switched_after <= 2.0
-    assert status == 200 and json.loads(body)["total"] == 1
+    assert status == 200
+    assert json.loads(body)["total"] == 1
     [result] = results
     assert (result.errors, result.error_samples) == (0, ())
     assert result.requests > 20

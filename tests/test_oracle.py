@@ -266,8 +266,11 @@ def test_evidence_table_matches_plain_counts(
     for row in result.evidence:
         counts = expected[row.marker]
         assert (row.increased, row.decreased, row.no_difference, row.mixed) == (
-            counts["increased"], counts["decreased"], counts["no-difference"], counts["mixed"]
-        )  # fmt: skip
+            counts["increased"],
+            counts["decreased"],
+            counts["no-difference"],
+            counts["mixed"],
+        )
 
 
 def phrase_in(placed: list[tuple[int, str]], terms: list[str]) -> bool:
@@ -292,12 +295,17 @@ def test_phrases_match_a_plain_scan_of_positions(corpus: tuple[Atlas, Oracle], p
     expected = set()
     for r in oracle.records:
         body = "\n".join(r.get(k, "") for k in ("summary", "significance", "limitations"))
-        fields = [r["title"], body, " ; ".join(r.get("topics") or []),
-                  " ; ".join(r.get("interventions") or [])]  # fmt: skip
+        fields = [
+            r["title"],
+            body,
+            " ; ".join(r.get("topics") or []),
+            " ; ".join(r.get("interventions") or []),
+        ]
         if any(phrase_in(prose.placed_terms(text), terms) for text in fields):
             expected.add(r["slug"])
     result = atlas.search(parse({"q": f'"{phrase}"', "per_page": "100"}))
-    assert result.total == len(expected) and len(expected) > 3
+    assert result.total == len(expected)
+    assert len(expected) > 3
     assert {h.slug for h in result.hits} <= expected
 
 
@@ -343,7 +351,7 @@ filter_strategy = st.dictionaries(
     max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
 @given(
-    words=st.lists(st.sampled_from(WORDS + ["müller", "zzz"]), max_size=2), filters=filter_strategy
+    words=st.lists(st.sampled_from([*WORDS, "müller", "zzz"]), max_size=2), filters=filter_strategy
 )
 def test_random_searches_agree_with_plain_scan(
     corpus: tuple[Atlas, Oracle], words: list[str], filters: dict[str, list[str]]

@@ -170,7 +170,8 @@ def test_facet_form_works_without_javascript(client) -> None:  # type: ignore[no
     hidden = [(i.attrs["name"], i.attrs["value"]) for i in form.find_all("input", type="hidden")]
     assert hidden == [("sort", "newest")]
     boxes = doc.find("aside", id="filters").find_all("input", type="checkbox")
-    assert boxes and all(b.attrs["form"] == "search-form" for b in boxes)
+    assert boxes
+    assert all(b.attrs["form"] == "search-form" for b in boxes)
     assert doc.find("button", cls="apply").attrs == {
         "type": "submit",
         "form": "search-form",
@@ -259,7 +260,8 @@ def test_year_histogram_bars_link_to_year_filters(client) -> None:  # type: igno
     ]
     selected = [r for r in svg.find_all("rect") if "is-selected" in r.classes]
     assert len(selected) == 1
-    assert "style" not in svg.attrs and not any("style" in e.attrs for e in svg.iter())
+    assert "style" not in svg.attrs
+    assert not any("style" in e.attrs for e in svg.iter())
     assert facet_boxes(doc, "year") == [("2019", "2019", True, "/search")]
 
 
@@ -274,7 +276,8 @@ def test_year_histogram_geometry() -> None:
     assert histogram.bars[1].x + histogram.bars[1].width <= histogram.width
     assert year_histogram([], set(), str) is None
     short = year_histogram([(2010, 1)], set(), str)
-    assert short is not None and (short.axis_from, short.axis_to) == (2001, 2020)
+    assert short is not None
+    assert (short.axis_from, short.axis_to) == (2001, 2020)
 
 
 def test_a_query_that_finds_nothing_shows_the_corrected_query_results(client) -> None:  # type: ignore[no-untyped-def]
@@ -358,7 +361,7 @@ def test_invalid_values_are_ignored_with_a_visible_notice(client) -> None:  # ty
 def test_values_beyond_bounds_are_a_400_page(client, query: str, message: str) -> None:  # type: ignore[no-untyped-def]
     doc = page(client, f"/search?{query}", status=400)
     assert doc.find("h1").text == "400: Bad request"
-    assert [p.text for p in doc.find("main").find_all("p")][0] == message
+    assert next(p.text for p in doc.find("main").find_all("p")) == message
 
 
 @pytest.mark.parametrize(
@@ -447,7 +450,7 @@ def test_changed_adds_or_removes_one_parameter(
                         "\x00",
                         "*",
                     )
-                ),  # fmt: skip
+                ),
             ),
         ),
         max_size=8,
@@ -641,7 +644,8 @@ def test_unknown_study_is_404(client, url: str) -> None:  # type: ignore[no-unty
 def test_record_text_is_escaped_everywhere(client) -> None:  # type: ignore[no-untyped-def]
     for url in ("/studies/script-2021-escaping", "/search?q=script", "/search", "/"):
         html = client.get(url).get_data(as_text=True)
-        assert "<script>alert" not in html and "<b>bold" not in html, url
+        assert "<script>alert" not in html, url
+        assert "<b>bold" not in html, url
         assert "Escaping &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; friends" in html, url
     snippet = page(client, "/search?q=script").find("p", cls="hit__snippet")
     assert [m.text for m in snippet.find_all("mark")] == ["script", "script"]
@@ -672,8 +676,10 @@ def test_histogram_bars_escape_their_urls() -> None:
     histogram = year_histogram([(2000, 1), (2001, 3)], {2001}, lambda y: f'/s?q="><b>{y}&x')
     assert histogram is not None
     svg = str(histogram.bars_svg())
-    assert "<b>" not in svg and 'href="/s?q=&quot;&gt;&lt;b&gt;2000&amp;x"' in svg
-    assert 'aria-label="2000: 1 study"' in svg and 'aria-label="2001: 3 studies (selected)"' in svg
+    assert "<b>" not in svg
+    assert 'href="/s?q=&quot;&gt;&lt;b&gt;2000&amp;x"' in svg
+    assert 'aria-label="2000: 1 study"' in svg
+    assert 'aria-label="2001: 3 studies (selected)"' in svg
 
 
 def test_pages_have_no_inline_script_or_style(client) -> None:  # type: ignore[no-untyped-def]
@@ -706,7 +712,9 @@ def test_pages_have_landmarks_labels_and_a_skip_link(client, url: str) -> None: 
     skip = doc.find("a", cls="skip-link")
     assert skip.attrs["href"] == "#main"
     assert doc.find("main").attrs["id"] == "main"
-    assert doc.find_all("header") and doc.find_all("footer") and doc.find_all("nav")
+    assert doc.find_all("header")
+    assert doc.find_all("footer")
+    assert doc.find_all("nav")
     assert len(doc.find_all("h1")) == 1
     labels = {label.attrs.get("for") for label in doc.find_all("label")}
     for field in doc.find_all("input") + doc.find_all("select") + doc.find_all("textarea"):
@@ -769,7 +777,8 @@ def test_static_files_have_hashed_urls_and_long_cache(client) -> None:  # type: 
 def test_security_headers_on_pages(client) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/search")
     csp = response.headers["Content-Security-Policy"]
-    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
@@ -846,8 +855,14 @@ def test_roerink_page_walks_the_atlas_page_in_order(client) -> None:  # type: ig
     )
     assert byline.find("a").attrs["href"] == "https://doi.org/10.1186/s12967-017-1371-9"
     headings = [h.text for h in doc.find("article").find_all("h2")]
-    order = ["Summary", "Why it matters", "What it does not prove", "PEM unknown",
-             "Cite this study", "Suggest a correction"]  # fmt: skip
+    order = [
+        "Summary",
+        "Why it matters",
+        "What it does not prove",
+        "PEM unknown",
+        "Cite this study",
+        "Suggest a correction",
+    ]
     assert [h for h in headings if h in order] == order
     # 3. The PEM badge: what "PEM required" means, which definitions are "not required", a link.
     pem = doc.find("section", id="pem")
@@ -868,9 +883,14 @@ def test_roerink_page_walks_the_atlas_page_in_order(client) -> None:  # type: ig
     )
     # 5-7. Primary citation, BibTeX, snapshot reference: each with a copy button, in that order.
     assert [b.attrs["data-copy"] for b in cite.find_all("button", cls="copy")] == [
-        "citation-text", "cite-apa", "cite-vancouver", "cite-ama", "cite-harvard",
-        "bibtex-text", "snapshot-text",
-    ]  # fmt: skip
+        "citation-text",
+        "cite-apa",
+        "cite-vancouver",
+        "cite-ama",
+        "cite-harvard",
+        "bibtex-text",
+        "snapshot-text",
+    ]
     assert cite.find("p", id="citation-text").text.startswith("Roerink ME, Knoop H, ")
     assert cite.find("pre", id="bibtex-text").text == " ".join(
         client.get(ROERINK + ".bib").get_data(as_text=True).split()
@@ -901,9 +921,13 @@ def test_roerink_bibtex_key_doi_pubmed_note_and_publisher_url(client) -> None:  
 
 def test_site_name_and_short_name_are_settings(index_dir) -> None:  # type: ignore[no-untyped-def]
     app = create_app(
-        {"TESTING": True, "INDEX_DIR": str(index_dir), "SITE_NAME": "Test Atlas",
-         "SITE_SHORT": "testatlas"}
-    )  # fmt: skip
+        {
+            "TESTING": True,
+            "INDEX_DIR": str(index_dir),
+            "SITE_NAME": "Test Atlas",
+            "SITE_SHORT": "testatlas",
+        }
+    )
     client = app.test_client()
     doc = page(client, ROERINK)
     assert doc.find("title").text.endswith("· Test Atlas")
@@ -974,9 +998,11 @@ def test_reading_settings_panel_on_every_page_and_in_step_with_its_script(client
         doc = page(client, url)
         head_scripts = [s.attrs for s in doc.find("head").find_all("script")]
         assert head_scripts[0]["src"].startswith("/static/reading.js?v=")
-        assert "defer" not in head_scripts[0] and "async" not in head_scripts[0]  # before paint
+        assert "defer" not in head_scripts[0]
+        assert "async" not in head_scripts[0]
         toggle = doc.find("button", cls="reading__toggle")
-        assert "hidden" in toggle.attrs and toggle.attrs["aria-controls"] == "reading-panel"
+        assert "hidden" in toggle.attrs
+        assert toggle.attrs["aria-controls"] == "reading-panel"
         panel = doc.find("div", id="reading-panel")
         groups = {
             f.find("legend").text: [i.attrs["value"] for i in f.find_all("input")]
@@ -999,7 +1025,8 @@ def test_stylesheet_follows_the_system_without_javascript() -> None:
     css = (WEB / "static" / "app.css").read_text(encoding="utf-8")
     for query in ("prefers-color-scheme: dark", "prefers-reduced-motion", "prefers-contrast: more"):
         assert f"@media ({query}" in css
-    assert ':root:not([data-theme="light"])' in css and ':root[data-theme="dark"]' in css
+    assert ':root:not([data-theme="light"])' in css
+    assert ':root[data-theme="dark"]' in css
 
 
 # ---- short view ----------------------------------------------------------------------------------
@@ -1028,9 +1055,18 @@ def test_study_page_has_in_short_and_foldable_sections(client) -> None:  # type:
         "and CSF-1 were higher in patients. Four weeks of anakinra did not change cytokine levels."
     )
     folds = [s.find_all("h2")[0].text for s in doc.find_all("section", cls="foldable")]
-    assert folds == ["Summary", "Why it matters", "What it does not prove", "PEM unknown",
-                     "About the study", "Markers and findings", "Cite this study",
-                     "Other fields", "Related studies", "Suggest a correction"]  # fmt: skip
+    assert folds == [
+        "Summary",
+        "Why it matters",
+        "What it does not prove",
+        "PEM unknown",
+        "About the study",
+        "Markers and findings",
+        "Cite this study",
+        "Other fields",
+        "Related studies",
+        "Suggest a correction",
+    ]
     assert not page(client, "/studies/minimal-1998-record").find_all("section", cls="in-short")
 
 
@@ -1039,5 +1075,11 @@ def test_about_lists_what_every_label_means(client) -> None:  # type: ignore[no-
 
     section = page(client, "/about").find("section", id="labels")
     terms = [dt.text for dt in section.find_all("dt")]
-    assert terms == [*DESIGN_LABELS.values(), "Evidence level (E0–E3)", "Confidence",
-                     "Peer reviewed", "Not peer reviewed", "Retracted"]  # fmt: skip
+    assert terms == [
+        *DESIGN_LABELS.values(),
+        "Evidence level (E0–E3)",
+        "Confidence",
+        "Peer reviewed",
+        "Not peer reviewed",
+        "Retracted",
+    ]

@@ -88,7 +88,8 @@ def test_reading_level_scores_summaries_only() -> None:
     level = reading_level([easy, dict(easy, slug="easy-too"), hard, {"slug": "none"}])
     assert level.scored == 3
     assert level.hardest_slug == "hard"
-    assert level.highest is not None and level.median is not None
+    assert level.highest is not None
+    assert level.median is not None
     assert level.highest > 15 > level.median
 
 
@@ -118,4 +119,5 @@ def test_bundled_prose_is_whole_plain_and_about_the_studies() -> None:
     assert problems == []
     level = reading_level(load.records)
     assert level.scored == len(load.records)
-    assert level.median is not None and level.median <= MAX_MEDIAN_GRADE, str(level)
+    assert level.median is not None, str(level)
+    assert level.median <= MAX_MEDIAN_GRADE, str(level)

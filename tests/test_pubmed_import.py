@@ -4,6 +4,7 @@ the rate limit, resuming after kill -9 (curation/eutils.py, curation/pubmed_impo
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import os
 import signal
@@ -93,12 +94,15 @@ def test_import_with_retries_recorded_articles_and_paging(tmp_path: Path) -> Non
     assert drafted_pmids(tmp_path) == all_ids
     assert (report.matched, report.done_before, report.missing) == (452, 0, [])
     assert [h.status for h in fake.log if h.status != 200] == [429, 500]
-    assert len(retries) == 3 and "broken XML" in retries[2]
+    assert len(retries) == 3
+    assert "broken XML" in retries[2]
     # Paging went through the history server, 200 at a time; every request says who asks.
     fetches = [h.params for h in fake.log if h.endpoint == "efetch.fcgi" and h.status == 200]
     assert sorted({(p["retstart"], p["retmax"]) for p in fetches}) == [
-        ("0", "200"), ("200", "200"), ("400", "200"),
-    ]  # fmt: skip
+        ("0", "200"),
+        ("200", "200"),
+        ("400", "200"),
+    ]
     assert all(h.params["tool"] == "mecfs-atlas-search" for h in fake.log)
     assert all(h.params["email"] == "curator@example.org" for h in fake.log)
     (gut,) = [d for d in DraftStore(tmp_path).list() if d.paper.pmid == "27797938"]
@@ -108,7 +112,8 @@ def test_import_with_retries_recorded_articles_and_paging(tmp_path: Path) -> Non
         "Bao, Ying",
     )
     generated = DraftStore(tmp_path).get(1)
-    assert generated is not None and generated.suggested["pem"].value == "required"
+    assert generated is not None
+    assert generated.suggested["pem"].value == "required"
     # The same search again: nothing new is fetched or drafted.
     before = len(fake.log)
     with FakeServer(fake):
@@ -129,15 +134,17 @@ def test_long_ranges_are_searched_in_slices_of_at_most_10000(tmp_path: Path) -> 
         )
     searches = [h.params for h in fake.log if h.endpoint == "esearch.fcgi"]
     with_history = [p for p in searches if p.get("usehistory") == "y"]
-    assert with_history and all(int(p["retmax"]) <= 10_000 for p in with_history)
+    assert with_history
+    assert all(int(p["retmax"]) <= 10_000 for p in with_history)
     with sqlite3.connect(tmp_path / "drafts.sqlite3") as conn:
         slices = conn.execute("SELECT mindate, maxdate, count FROM pubmed_slices").fetchall()
-    assert sum(c for _, _, c in slices) == 23_000 and max(c for _, _, c in slices) <= 10_000
-    days = sorted((dt.date(*map(int, a.split("/"))), dt.date(*map(int, b.split("/"))))
-                  for a, b, _ in slices)  # fmt: skip
+    assert sum(c for _, _, c in slices) == 23_000
+    assert max(c for _, _, c in slices) <= 10_000
+    days = sorted(
+        (dt.date(*map(int, a.split("/"))), dt.date(*map(int, b.split("/")))) for a, b, _ in slices
+    )
     assert all(
-        later[0] == earlier[1] + dt.timedelta(days=1)
-        for earlier, later in zip(days, days[1:], strict=False)
+        later[0] == earlier[1] + dt.timedelta(days=1) for earlier, later in itertools.pairwise(days)
     )
     newest = sorted((r for r in fake.records), key=lambda r: (r.edat, r.pmid), reverse=True)[:250]
     assert report.matched == 250
@@ -197,8 +204,9 @@ def test_an_unfinished_run_is_resumed_on_a_later_day(tmp_path: Path) -> None:
         report = PubmedImport(store, Importer(store, []), client_for(fake)).run("me/cfs", DAY)
     assert report.until == yesterday.isoformat()
     assert [h.params.get("usehistory") for h in fake.log if h.endpoint == "esearch.fcgi"] == [
-        None, "y",
-    ]  # fmt: skip
+        None,
+        "y",
+    ]
     assert len(drafted_pmids(tmp_path)) == 300
 
 
@@ -223,7 +231,8 @@ def test_pubmed_ids_missing_from_the_history_are_fetched_by_id(tmp_path: Path) -
     by_id = [sorted(h.params["id"].split(",")) for h in fake.log if "id" in h.params]
     assert by_id == [list(lost)]
     assert report.missing == ["30000004"]
-    assert len(drafted_pmids(tmp_path)) == 29 and "30000003" in drafted_pmids(tmp_path)
+    assert len(drafted_pmids(tmp_path)) == 29
+    assert "30000003" in drafted_pmids(tmp_path)
 
 
 # --- the command ----------------------------------------------------------------------------
@@ -238,9 +247,18 @@ def test_cli_keeps_the_rate_limit_and_reports(
         monkeypatch.setenv("ATLAS_NCBI_EMAIL", "curator@example.org")
         monkeypatch.delenv("NCBI_API_KEY", raising=False)
         result = CliRunner().invoke(
-            cli, ["import", "pubmed", "me/cfs", "--since", "2024-01-01", "--json",
-                  "--data", str(tmp_path)],
-        )  # fmt: skip
+            cli,
+            [
+                "import",
+                "pubmed",
+                "me/cfs",
+                "--since",
+                "2024-01-01",
+                "--json",
+                "--data",
+                str(tmp_path),
+            ],
+        )
     assert result.exit_code == 0, result.stderr
     report = json.loads(result.stdout)
     assert (report["matched"], len(report["drafted"]), report["missing"]) == (900, 900, [])
@@ -291,7 +309,8 @@ def test_the_client_sends_at_most_3_requests_in_any_second(tmp_path: Path) -> No
 )
 def test_cli_refuses_bad_arguments(tmp_path: Path, args: list[str], message: str) -> None:
     result = CliRunner().invoke(cli, ["import", "pubmed", *args, "--data", str(tmp_path)])
-    assert result.exit_code == 2 and message in result.stderr
+    assert result.exit_code == 2
+    assert message in result.stderr
 
 
 def test_cli_reports_a_refused_search(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -310,13 +329,28 @@ def test_kill_9_midway_then_rerun_loses_nothing_and_repeats_nothing(tmp_path: Pa
     fake = FakeEutils(records=generated_corpus(1000, DAY), efetch_delay=0.4)
     data = tmp_path / "data"
     with FakeServer(fake):
-        env = {**os.environ, "ATLAS_EUTILS_URL": fake.url, "ATLAS_DATA": str(data),
-               "ATLAS_NCBI_EMAIL": "curator@example.org"}  # fmt: skip
+        env = {
+            **os.environ,
+            "ATLAS_EUTILS_URL": fake.url,
+            "ATLAS_DATA": str(data),
+            "ATLAS_NCBI_EMAIL": "curator@example.org",
+        }
         atlas = str(ROOT / "tests" / "data" / "studies")
-        command = [sys.executable, "-m", "atlas_cli", "import", "pubmed", "me/cfs",
-                   "--since", "2024-01-01", "--source", atlas]  # fmt: skip
-        first = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL,
-                                 stderr=subprocess.DEVNULL)  # fmt: skip
+        command = [
+            sys.executable,
+            "-m",
+            "atlas_cli",
+            "import",
+            "pubmed",
+            "me/cfs",
+            "--since",
+            "2024-01-01",
+            "--source",
+            atlas,
+        ]
+        first = subprocess.Popen(
+            command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         deadline = time.monotonic() + 60
         done = 0
         while time.monotonic() < deadline and first.poll() is None:
@@ -333,8 +367,9 @@ def test_kill_9_midway_then_rerun_loses_nothing_and_repeats_nothing(tmp_path: Pa
         os.kill(first.pid, signal.SIGKILL)
         first.wait(timeout=10)
         assert 400 <= done < 1000
-        second = subprocess.run(command + ["--json"], cwd=ROOT, env=env, capture_output=True,
-                                text=True, timeout=120)  # fmt: skip
+        second = subprocess.run(
+            [*command, "--json"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120
+        )
     assert second.returncode == 0, second.stderr
     report = json.loads(second.stdout)
     assert drafted_pmids(data) == sorted(r.pmid for r in fake.records)

@@ -161,7 +161,8 @@ def test_a_typo_that_finds_nothing_is_answered_with_the_corrected_query(atlas: A
     assert slugs == ["roerink-2017-cytokine-signatures"]
     assert (result.params.q, result.corrected) == ("cytokin signatures", "cytokine signatures")
     as_typed, plain = search(atlas, "cytokin", as_typed="1")
-    assert as_typed == [] and plain.corrected is None
+    assert as_typed == []
+    assert plain.corrected is None
     assert plain.suggestion == "cytokine"
 
 
@@ -319,7 +320,8 @@ def test_page_shows_the_citation_reading_and_escapes_the_typed_query(client) -> 
     doc = parse_html(client.get("/search?q=Roerink+et+al.+2017").get_data(as_text=True))
     assert doc.find("p", cls="read-as").text == "Read as author:Roerink year:2017"
     html = client.get("/search?q=cytokin+%3Cb%3Ex").get_data(as_text=True)
-    assert "<b>x" not in html and "&lt;b&gt;x" in html
+    assert "<b>x" not in html
+    assert "&lt;b&gt;x" in html
 
 
 def test_page_shows_the_fallback_notice_and_the_expansions(client) -> None:  # type: ignore[no-untyped-def]

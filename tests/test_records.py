@@ -10,7 +10,7 @@ GOOD = {"slug": "good-2020-study", "title": "A study", "authors": ["Doe, J"], "y
 
 
 def problems(raw: object) -> list[str]:
-    record, found = validate_record(raw, "f.json")
+    _record, found = validate_record(raw, "f.json")
     return [str(p) for p in found]
 
 
@@ -122,7 +122,8 @@ def test_normalises_doi_criteria_whitespace_and_keeps_unknown_fields() -> None:
 
 def test_pem_defaults_to_unknown_and_is_never_guessed() -> None:
     record, found = validate_record({**GOOD, "criteria": ["CCC"]}, "f.json")
-    assert record is not None and record["pem"] == "unknown"
+    assert record is not None
+    assert record["pem"] == "unknown"
     assert found == []
 
 
@@ -147,7 +148,8 @@ def test_pem_criteria_mismatch_is_a_warning_not_an_error(
 
 def test_unknown_criteria_are_kept_with_a_warning() -> None:
     record, found = validate_record({**GOOD, "criteria": ["Home-made 2024"]}, "f.json")
-    assert record is not None and record["criteria"] == ["Home-made 2024"]
+    assert record is not None
+    assert record["criteria"] == ["Home-made 2024"]
     assert [str(p) for p in found] == [
         "f.json: good-2020-study: criteria: warning: "
         "unknown criteria 'Home-made 2024' kept as written"

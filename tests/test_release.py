@@ -26,7 +26,7 @@ def test_release_covers_web_search_and_indexer() -> None:
         "search/data/marker-synonyms.tsv",
         "indexer/records.py",
         "web/pages.py",
-    ],  # fmt: skip
+    ],
 )
 def test_a_change_to_any_of_them_changes_the_release(
     changed: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch

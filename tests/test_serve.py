@@ -64,7 +64,8 @@ def test_access_log_has_method_path_status_and_milliseconds(server: Server) -> N
 def test_security_headers_on_every_response(server: Server, path: str) -> None:
     _, headers, _ = request(server, "GET", path)
     csp = headers["content-security-policy"]
-    assert "unsafe-inline" not in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp
+    assert "frame-ancestors 'none'" in csp
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["referrer-policy"]
 
@@ -93,12 +94,14 @@ def test_oversized_body_is_refused(server: Server) -> None:
     path = "/studies/roerink-2017-cytokine-signatures/corrections"
     form = {"Content-Type": "application/x-www-form-urlencoded"}
     code, _, page = request(server, "POST", path, body, form)
-    assert code == 413 and b"Traceback" not in page
+    assert code == 413
+    assert b"Traceback" not in page
 
 
 def test_api_errors_are_json(server: Server) -> None:
     code, headers, body = request(server, "GET", "/api/v1/search?per_page=1000")
-    assert code == 400 and headers["content-type"].startswith("application/json")
+    assert code == 400
+    assert headers["content-type"].startswith("application/json")
     assert json.loads(body) == {"error": "Bad request", "messages": ["per_page: at most 100"]}
 
 
@@ -132,9 +135,17 @@ def test_cached_searches_follow_a_new_generation(tmp_path: Path) -> None:
     with running_server(tmp_path / "index", tmp_path / "log", threads=2) as running:
         path = "/api/v1/search?q=orexin"
         assert running.get_json(path)["total"] == 0  # now cached
-        (records / "new.json").write_text(json.dumps({
-            "slug": "new-2025-orexin", "title": "Orexin in ME/CFS", "authors": ["New, A"],
-            "year": 2025}), encoding="utf-8")  # fmt: skip
+        (records / "new.json").write_text(
+            json.dumps(
+                {
+                    "slug": "new-2025-orexin",
+                    "title": "Orexin in ME/CFS",
+                    "authors": ["New, A"],
+                    "year": 2025,
+                }
+            ),
+            encoding="utf-8",
+        )
         assert build(tmp_path / "index", [records]).ok
         deadline = time.monotonic() + 2.0
         while running.get_json(path)["total"] == 0:

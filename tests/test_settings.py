@@ -50,8 +50,9 @@ def test_the_environment_overrides_them(monkeypatch: pytest.MonkeyPatch) -> None
         (settings.BUILD_MEMORY, "1.5", settings.build_memory_mb),
     ],
 )
-def test_unusable_values_are_named(monkeypatch: pytest.MonkeyPatch, name: str, value: str,
-                                   read: object) -> None:  # fmt: skip
+def test_unusable_values_are_named(
+    monkeypatch: pytest.MonkeyPatch, name: str, value: str, read: object
+) -> None:
     monkeypatch.setenv(name, value)
     with pytest.raises(settings.SettingError, match=name):
         read()  # type: ignore[operator]

@@ -52,7 +52,8 @@ def test_tables_read_back_as_written(index_dir: Path, tmp_path: Path) -> None:
     tables = read_tables(_generation(index_dir))
     write_tables(tmp_path, tables)
     assert read_tables(tmp_path) == tables
-    assert tables.all_docs.bit_count() == 8 and len(tables.slugs) == tables.doc_count
+    assert tables.all_docs.bit_count() == 8
+    assert len(tables.slugs) == tables.doc_count
 
 
 @pytest.mark.parametrize("damage", ["cut", "section"])
@@ -106,14 +107,18 @@ def test_snippets_read_back_as_written(tmp_path: Path) -> None:
     assert reader.texts(0) == (["one two", "α β", "", "title"], '[[1,0,1,"k"]]')
     assert reader.texts(2) == ([""], "[]")
     assert set(read_lines(tmp_path)) == {"a", "b"}
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="do not match its documents"):
         SnippetsReader(tmp_path, 4)
 
 
 def test_postings_read_back_as_written(tmp_path: Path) -> None:
     writer = PostingsWriter()
-    postings = [("body", b"a", 0, 1.0, b""), ("body", b"a", 3, 2.0, b""),
-                ("body", "é".encode(), 1, 1.0, b""), ("title", b"\xff", 2, 0.5, b"")]  # fmt: skip
+    postings = [
+        ("body", b"a", 0, 1.0, b""),
+        ("body", b"a", 3, 2.0, b""),
+        ("body", "é".encode(), 1, 1.0, b""),
+        ("title", b"\xff", 2, 0.5, b""),
+    ]
     assert list(writer.passing(iter(postings))) == postings
     assert not has_segment(tmp_path, "s1")
     writer.write(tmp_path, "s1")
@@ -124,8 +129,10 @@ def test_postings_read_back_as_written(tmp_path: Path) -> None:
         ([0, 3], [1.0, 2.0]),
         ([2], [0.5]),
     ]
-    assert segment.get("body", b"b") is None and segment.get("title", b"a") is None
-    assert ("title", b"\xff") in segment.terms and ("title", b"a") not in segment.terms
+    assert segment.get("body", b"b") is None
+    assert segment.get("title", b"a") is None
+    assert ("title", b"\xff") in segment.terms
+    assert ("title", b"a") not in segment.terms
     assert list(segment.terms) == [("body", b"a"), ("body", "é".encode()), ("title", b"\xff")]
 
 
@@ -146,7 +153,8 @@ def test_an_older_format_is_rebuilt(tmp_path: Path) -> None:
     with pytest.raises(IndexUnavailable, match="another version"):
         open_atlas(index)
     report = build(index, SOURCES)
-    assert report.status == "built" and report.meta["mode"] == "full"
+    assert report.status == "built"
+    assert report.meta["mode"] == "full"
     assert open_atlas(index).current().meta["format"] == INDEX_FORMAT
     assert {p.name for p in (_generation(index) / WHOOSH_DIR).iterdir()}
     assert any((_generation(index) / POSTINGS_DIR).iterdir())
@@ -163,7 +171,8 @@ def test_updated_rows_keep_the_stored_rows_and_replace_the_changed(
     updated = updated_rows(rows, changes, len(rows) + 2)
     expected = [*list(rows), None, changes[len(rows) + 1]]
     expected[1] = None
-    assert isinstance(updated, LazyRows) and list(updated) == expected
+    assert isinstance(updated, LazyRows)
+    assert list(updated) == expected
     assert updated_rows(list(rows), changes, len(rows) + 2) == expected
     fresh = LazyRows(*updated.encoded())
     assert list(fresh) == expected

@@ -11,10 +11,15 @@ from curation.papers import Paper
 from curation.suggest import suggest
 
 
-def said(abstract: str, title: str = "A study", types: tuple[str, ...] = ("Journal Article",),
-         year: int = 2020) -> dict:  # fmt: skip
-    paper = Paper(title=title, authors=("Doe, J",), year=year, abstract=abstract,
-                  publication_types=types)  # fmt: skip
+def said(
+    abstract: str,
+    title: str = "A study",
+    types: tuple[str, ...] = ("Journal Article",),
+    year: int = 2020,
+) -> dict:
+    paper = Paper(
+        title=title, authors=("Doe, J",), year=year, abstract=abstract, publication_types=types
+    )
     return {name: s.value for name, s in suggest(paper).items()}
 
 
@@ -42,24 +47,24 @@ def said(abstract: str, title: str = "A study", types: tuple[str, ...] = ("Journ
             "40 controls.",
             "required",
             ["Fukuda", "CCC"],
-        ),  # fmt: skip
+        ),
         (
             "Patients met Fukuda criteria. Of these, 20 also met the ICC.",
             "unknown",
             ["Fukuda", "ICC"],
-        ),  # fmt: skip
+        ),
         (
             "We compared patients meeting Fukuda criteria with those meeting the CCC.",
             "unknown",
             ["Fukuda", "CCC"],
-        ),  # fmt: skip
+        ),
         # PEM made an explicit requirement, or explicitly not one.
         ("Post-exertional malaise was required for inclusion.", "required", None),
         (
             "Inclusion criteria were a diagnosis of ME/CFS and the presence of PEM.",
             "required",
             None,
-        ),  # fmt: skip
+        ),
         ("Adults with PEM required for entry were recruited.", "required", None),
         ("Inclusion criteria did not include PEM.", "unknown", None),
         # What a definition asks is not what this study asked.
@@ -67,14 +72,14 @@ def said(abstract: str, title: str = "A study", types: tuple[str, ...] = ("Journ
             "The Canadian criteria require PEM. Our patients met the Fukuda criteria.",
             "not-required",
             ["Fukuda"],
-        ),  # fmt: skip
+        ),
         ("In 2015 the Institute of Medicine published new diagnostic criteria.", "unknown", None),
         ("To take part, participants had to report PEM after exertion.", "required", None),
         (
             "Patients met Fukuda criteria and, in addition, had to have PEM.",
             "required",
             ["Fukuda"],
-        ),  # fmt: skip
+        ),
         ("PEM was not required for inclusion.", "not-required", None),
         ("Patients were included regardless of post-exertional malaise.", "not-required", None),
         # Definitions named as background, places, or statistics are not selection.
@@ -83,13 +88,13 @@ def said(abstract: str, title: str = "A study", types: tuple[str, ...] = ("Journ
             "proposed.",
             "unknown",
             None,
-        ),  # fmt: skip
+        ),
         ("Researchers at the University of Oxford recruited 30 patients.", "unknown", None),
         (
             "Patients met the Fukuda criteria. Agreement was good (ICC = 0.9).",
             "not-required",
             ["Fukuda"],
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_pem_and_criteria(abstract: str, pem: str, criteria: list[str] | None) -> None:
@@ -98,8 +103,10 @@ def test_pem_and_criteria(abstract: str, pem: str, criteria: list[str] | None) -
 
 
 def test_reviews_get_no_criteria_and_no_pem() -> None:
-    got = said("This review discusses the Canadian Consensus Criteria, which require PEM.",
-               types=("Journal Article", "Review"))  # fmt: skip
+    got = said(
+        "This review discusses the Canadian Consensus Criteria, which require PEM.",
+        types=("Journal Article", "Review"),
+    )
     assert (got["design"], got["pem"], got.get("criteria")) == ("review", "unknown", None)
 
 
@@ -110,24 +117,24 @@ def test_reviews_get_no_criteria_and_no_pem() -> None:
         (
             "Patients with ME/CFS (n = 32) and healthy controls (n = 30) were scanned.",
             {"patients": 32, "controls": 30},
-        ),  # fmt: skip
+        ),
         (
             "Forty-eight women with ME/CFS and forty age- and sex-matched healthy controls took "
             "part.",
             {"patients": 48, "controls": 40},
-        ),  # fmt: skip
+        ),
         ("One hundred and twelve patients were randomised.", {"patients": 112}),
         ("Twenty ME/CFS patients and 18 HCs took part.", {"patients": 20, "controls": 18}),
         (
             "ME/CFS patients (ME; n = 20) and healthy controls (HC; n = 18).",
             {"patients": 20, "controls": 18},
-        ),  # fmt: skip
+        ),
         ("Of 300 patients screened, none were excluded.", None),
         ("A total of 641 participants were randomly allocated.", {"patients": 641}),
         (
             "A total of 60 participants (30 ME/CFS, 30 controls) took part.",
             {"patients": 30, "controls": 30},
-        ),  # fmt: skip
+        ),
     ],
 )
 def test_participants(abstract: str, participants: dict | None) -> None:
@@ -181,15 +188,21 @@ def test_sex(abstract: str, sex: str | None) -> None:
 
 
 def test_retracted_and_interventions() -> None:
-    got = said("Patients received rintatolimod or placebo for 40 weeks.",
-               types=("Randomized Controlled Trial", "Retracted Publication"))  # fmt: skip
+    got = said(
+        "Patients received rintatolimod or placebo for 40 weeks.",
+        types=("Randomized Controlled Trial", "Retracted Publication"),
+    )
     assert (got["retracted"], got["interventions"]) == (True, ["rintatolimod"])
 
 
 def test_every_suggestion_quotes_its_evidence() -> None:
-    paper = Paper(title="Cytokines in ME/CFS", authors=("Doe, J",), year=2020,
-                  abstract="We enrolled 50 patients meeting the CCC and 48 healthy controls. "
-                  "IL-6 was higher.")  # fmt: skip
+    paper = Paper(
+        title="Cytokines in ME/CFS",
+        authors=("Doe, J",),
+        year=2020,
+        abstract="We enrolled 50 patients meeting the CCC and 48 healthy controls. "
+        "IL-6 was higher.",
+    )
     for name, suggestion in suggest(paper).items():
         assert suggestion.evidence, name
         assert all(isinstance(e, str) and e for e in suggestion.evidence)

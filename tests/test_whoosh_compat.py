@@ -175,8 +175,9 @@ def test_a_whoosh_without_an_internal_fails_at_build(broken_whoosh: None, tmp_pa
     assert not (tmp_path / "index").exists()
 
 
-def test_the_cli_reports_an_incompatible_whoosh(broken_whoosh: None, runner: Any,
-                                                tmp_path: Path) -> None:  # fmt: skip
+def test_the_cli_reports_an_incompatible_whoosh(
+    broken_whoosh: None, runner: Any, tmp_path: Path
+) -> None:
     source = str(SOURCES[0])
     result = runner.invoke(cli, ["index", "build", "--source", source, "--index", str(tmp_path)])
     assert result.exit_code == 1

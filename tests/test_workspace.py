@@ -92,7 +92,8 @@ def test_accounts_keep_only_argon2_hashes_and_refuse_bad_names_and_passwords(
     store = AccountStore(tmp_path)
     store.add("ada", PASSWORD)
     raw = (tmp_path / "workspace.sqlite3").read_bytes()
-    assert PASSWORD.encode() not in raw and b"$argon2id$" in raw
+    assert PASSWORD.encode() not in raw
+    assert b"$argon2id$" in raw
     assert (tmp_path / "workspace.sqlite3").stat().st_mode & 0o077 == 0
     for name, password, message in [
         ("ada", PASSWORD, "there is already a curator named 'ada'"),
@@ -131,7 +132,8 @@ def test_lock_out_after_ten_failures_tells_only_the_password_holder(tmp_path: Pa
         assert str(refused.value) == WRONG
     with pytest.raises(SignInRefused) as refused:
         store.sign_in("ada", PASSWORD, "client-x", now=now)
-    assert str(refused.value) == LOCKED and refused.value.retry_after
+    assert str(refused.value) == LOCKED
+    assert refused.value.retry_after
     assert store.list()[0].locked_until is not None
     # After the lock-out period, the right password works again.
     session_id, _ = store.sign_in("ada", PASSWORD, "client-x", now=now + timedelta(minutes=16))
@@ -171,7 +173,8 @@ def test_curators_commands_manage_accounts_and_leave_an_audit_trail(tmp_path: Pa
     assert again.exit_code == 1
     assert "error: there is already a curator named 'ada'" in again.stderr
     weak = runner.invoke(cli, ["curators", "add", "bea", *data], input="short\n")
-    assert weak.exit_code == 1 and "at least 12 characters" in weak.stderr
+    assert weak.exit_code == 1
+    assert "at least 12 characters" in weak.stderr
     listed = json.loads(runner.invoke(cli, ["curators", "list", "--json", *data]).stdout)
     assert [(c["name"], c["disabled"]) for c in listed] == [("ada", False)]
     assert "password" not in listed[0]
@@ -181,7 +184,8 @@ def test_curators_commands_manage_accounts_and_leave_an_audit_trail(tmp_path: Pa
     AccountStore(tmp_path).sign_in("ada", new_password, "client")
     assert runner.invoke(cli, ["curators", "disable", "ada", *data]).exit_code == 0
     missing = runner.invoke(cli, ["curators", "disable", "zed", *data])
-    assert missing.exit_code == 1 and "no curator named 'zed'" in missing.stderr
+    assert missing.exit_code == 1
+    assert "no curator named 'zed'" in missing.stderr
     audit = json.loads(runner.invoke(cli, ["audit", "list", "--json", *data]).stdout)
     assert [(e["actor"], e["action"], e["target"]) for e in audit] == [
         ("cli", "disable-curator", "curator:ada"),
@@ -223,14 +227,19 @@ def test_sign_in_gives_a_new_strict_http_only_session_and_sign_out_ends_it(
 ) -> None:
     client.set_cookie(COOKIE, "planted-by-an-attacker", path="/curate")
     response = sign_in(client)
-    assert response.status_code == 303 and response.headers["Location"] == "/curate/"
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/curate/"
     cookie = response.headers["Set-Cookie"]
-    assert "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Path=/curate" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Strict" in cookie
+    assert "Path=/curate" in cookie
     assert "Secure" not in cookie  # plain HTTP in the test client
     session_id = session_cookie(client)
-    assert session_id and session_id != "planted-by-an-attacker"
+    assert session_id
+    assert session_id != "planted-by-an-attacker"
     inbox = client.get("/curate/")
-    assert inbox.status_code == 200 and "Signed in as <strong>ada</strong>" in inbox.text
+    assert inbox.status_code == 200
+    assert "Signed in as <strong>ada</strong>" in inbox.text
     assert inbox.headers["Cache-Control"] == "no-store"
     assert inbox.headers["X-Robots-Tag"] == "noindex, nofollow"
     assert "ETag" not in inbox.headers
@@ -266,14 +275,16 @@ def test_unknown_name_and_wrong_password_get_the_same_answer_and_time(
     unknown = [attempt("nobody") for _ in range(5)]
     wrong = [attempt("bea") for _ in range(5)]
     assert {(s, b) for s, b, _ in unknown} == {(s, b) for s, b, _ in wrong}
-    assert unknown[0][0] == 401 and WRONG in unknown[0][1]
+    assert unknown[0][0] == 401
+    assert WRONG in unknown[0][1]
     ratio = statistics.median(t for *_, t in unknown) / statistics.median(t for *_, t in wrong)
     assert 0.25 < ratio < 4, ratio  # both pay for one Argon2 verification
 
 
 def test_the_sign_in_form_needs_its_token(client: FlaskClient, accounts: AccountStore) -> None:
     forged = client.post("/curate/sign-in", data={"name": "ada", "password": PASSWORD})
-    assert forged.status_code == 403 and session_cookie(client) is None
+    assert forged.status_code == 403
+    assert session_cookie(client) is None
 
 
 def test_after_sign_in_the_curator_returns_to_the_page_asked_for_never_elsewhere(
@@ -312,7 +323,8 @@ def test_a_correction_is_resolved_with_a_note_and_audited(
     token = token_in(page.text)
     url = f"/curate/corrections/{correction}/resolve"
     empty = client.post(url, data={"csrf_token": token, "note": "  "})
-    assert empty.status_code == 400 and "Say what was done" in empty.text
+    assert empty.status_code == 400
+    assert "Say what was done" in empty.text
     done = client.post(url, data={"csrf_token": token, "note": "Fixed the <PEM> badge"})
     assert done.status_code == 303
     assert ContributionStore(data_dir).get(correction).status == "resolved"
@@ -347,9 +359,11 @@ def test_too_many_failures_from_one_client_are_refused_with_retry_after(
         sign_in(client, name=f"guess{n}", password="wrong password here").status_code
         for n in range(21)
     ]
-    assert statuses[:20] == [401] * 20 and statuses[20] == 429
+    assert statuses[:20] == [401] * 20
+    assert statuses[20] == 429
     refused = sign_in(client)  # even the right password, from this client, for a while
-    assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 0
+    assert refused.status_code == 429
+    assert int(refused.headers["Retry-After"]) > 0
 
 
 # --- publishing -------------------------------------------------------------------------------
@@ -386,7 +400,8 @@ def publish_and_wait(app: Flask, client: FlaskClient) -> str:
     job_id = int(location.rsplit("/", 1)[1])
     with app.app_context():
         job = publisher().wait(job_id, timeout=120)
-    assert job is not None and job.is_finished, job
+    assert job is not None
+    assert job.is_finished, job
     return client.get(location).text
 
 
@@ -409,7 +424,8 @@ def test_publishing_builds_in_the_background_and_the_service_swaps(
     }
     (tmp_path / "records" / "new.json").write_text(json.dumps(record), encoding="utf-8")
     page = publish_and_wait(publishing_app, client)
-    assert "Published." in page and 'http-equiv="refresh"' not in page
+    assert "Published." in page
+    assert 'http-equiv="refresh"' not in page
     deadline = time.monotonic() + 5
     while search_total(client, "zebrafish") == 0 and time.monotonic() < deadline:
         time.sleep(0.2)
@@ -451,7 +467,8 @@ def test_a_form_without_a_pem_value_says_unknown_never_required() -> None:
     assert values["pem"] == "unknown"
     assert next(f for f in FIELDS if f.name == "pem").choices[0] == "unknown"
     record, problems = read_form(values)
-    assert problems == {} and record["pem"] == "unknown"
+    assert problems == {}
+    assert record["pem"] == "unknown"
 
 
 def test_highlight_passages_marks_evidence_and_escapes_everything_else() -> None:
@@ -481,7 +498,8 @@ def test_a_draft_is_saved_checked_accepted_and_published(
     inbox = client.get("/curate/?kind=draft&status=new")
     assert "Draft #1" in inbox.text
     page = client.get("/curate/drafts/1")
-    assert page.status_code == 200 and "Abstract" in page.text
+    assert page.status_code == 200
+    assert "Abstract" in page.text
     assert "<mark>METHODS: We enrolled 50 patients who met the Canadian Consensus" in page.text
     assert "a case-control study</mark>" in page.text  # the design's evidence, in the title
     from curation.record_form import FIELDS
@@ -501,7 +519,8 @@ def test_a_draft_is_saved_checked_accepted_and_published(
     saved = client.post(url, data={**fields, "csrf_token": token, "action": "save"})
     assert saved.status_code == 303
     again = client.get(saved.headers["Location"])
-    assert "Saved. You can come back" in again.text and "Researchers compared 50" in again.text
+    assert "Saved. You can come back" in again.text
+    assert "Researchers compared 50" in again.text
     bad = client.post(
         url, data={**fields, "year": "nineteen", "csrf_token": token, "action": "accept"}
     )
@@ -518,16 +537,19 @@ def test_a_draft_is_saved_checked_accepted_and_published(
 
     with publishing_app.app_context():
         job = publisher().wait(int(done.headers["Location"].rsplit("/", 1)[1]), 120)
-    assert job is not None and job.state == "done", job
+    assert job is not None
+    assert job.state == "done", job
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline and client.get(f"/studies/{slug}").status_code != 200:
         time.sleep(0.2)
     study = client.get(f"/studies/{slug}")
-    assert study.status_code == 200 and "Researchers compared 50 patients" in study.text
+    assert study.status_code == 200
+    assert "Researchers compared 50 patients" in study.text
     (entry, *_) = [
         e for e in AuditLog(publishing_app.config["DATA_DIR"]).list() if e.action == "accept-draft"
     ]
-    assert entry.actor == "ada" and "summary" in entry.changes
+    assert entry.actor == "ada"
+    assert "summary" in entry.changes
     assert entry.changes["summary"][1].startswith("Researchers compared")
     assert client.get(url).status_code == 200
     late = client.post(url, data={**fields, "csrf_token": token, "action": "accept"})
@@ -549,12 +571,14 @@ def test_a_draft_is_rejected_with_a_note_and_hostile_text_is_escaped(
     sign_in(client)
     for url in ("/curate/", "/curate/drafts/1"):
         text = client.get(url).text
-        assert "<script>alert" not in text and "<img src=x" not in text
+        assert "<script>alert" not in text
+        assert "<img src=x" not in text
         assert '" onmouseover="' not in text
         assert "Fatigue x&#34; onmouseover=&#34;alert(1)" in text
     token = token_in(client.get("/curate/drafts/1").text)
     empty = client.post("/curate/drafts/1", data={"csrf_token": token, "action": "reject"})
-    assert empty.status_code == 400 and "Say why" in empty.text
+    assert empty.status_code == 400
+    assert "Say why" in empty.text
     done = client.post(
         "/curate/drafts/1", data={"csrf_token": token, "action": "reject", "note": "Not ME/CFS"}
     )
@@ -586,12 +610,14 @@ def test_a_published_study_is_edited_audited_and_republished(
         f"/curate/studies/{slug}/edit",
         data={**fields, "year": "20x", "csrf_token": token, "version": version},
     )
-    assert bad.status_code == 400 and "must be a whole number" in bad.text
+    assert bad.status_code == 400
+    assert "must be a whole number" in bad.text
     renamed = client.post(
         f"/curate/studies/{slug}/edit",
         data={**fields, "slug": "other-slug", "csrf_token": token, "version": version},
     )
-    assert renamed.status_code == 400 and "keeps its slug" in renamed.text
+    assert renamed.status_code == 400
+    assert "keeps its slug" in renamed.text
     done = client.post(
         f"/curate/studies/{slug}/edit", data={**fields, "csrf_token": token, "version": version}
     )
@@ -600,7 +626,8 @@ def test_a_published_study_is_edited_audited_and_republished(
 
     with publishing_app.app_context():
         job = publisher().wait(int(done.headers["Location"].rsplit("/", 1)[1]), 120)
-    assert job is not None and job.state == "done", job
+    assert job is not None
+    assert job.state == "done", job
     written = json.loads(next((tmp_path / "records").glob(f"**/{slug}.json")).read_text())
     assert written["pem"] == "required"
     assert {k: v for k, v in written.items() if k != "pem"} == {
@@ -615,7 +642,8 @@ def test_a_published_study_is_edited_audited_and_republished(
     stale = client.post(
         f"/curate/studies/{slug}/edit", data={**fields, "csrf_token": token, "version": version}
     )
-    assert stale.status_code == 409 and "changed this study after you opened it" in stale.text
+    assert stale.status_code == 409
+    assert "changed this study after you opened it" in stale.text
     assert len(FIELDS) > 20
     assert client.get("/curate/studies/no-such-study/edit").status_code == 404
 
@@ -630,4 +658,5 @@ def test_a_study_in_a_json_lines_file_is_not_edited_here(publishing_app: Flask) 
     publishing_app.config["SOURCES"] = [str(s) for s in SOURCES]
     publishing_app.extensions.pop("workspace.publisher", None)
     answer = client.get(f"/curate/studies/{slug}/edit")
-    assert answer.status_code == 409 and "JSON Lines" in answer.text
+    assert answer.status_code == 409
+    assert "JSON Lines" in answer.text

@@ -75,8 +75,11 @@ def test_a_curator_accepts_a_draft_and_finds_it_on_the_public_search(
         page.fill("#curator-password", PASSWORD)
         page.click("form[action$='/curate/sign-in'] button")
         assert page.url.endswith("/curate/drafts/1")
-        page.fill("#field-summary", "Researchers compared 50 patients with 48 healthy people. "
-                  "Levels of IL-12p40, an immune signal, were higher in patients.")  # fmt: skip
+        page.fill(
+            "#field-summary",
+            "Researchers compared 50 patients with 48 healthy people. "
+            "Levels of IL-12p40, an immune signal, were higher in patients.",
+        )
         page.fill("#field-authors", "Müller, Hélène J\nO'Brien, S P")
         page.screenshot(path=str(artifacts / "curate-draft.png"), full_page=True)
         slug = page.input_value("#field-slug")

@@ -147,8 +147,11 @@ def _secret() -> str | bytes:
         except (OSError, ValueError) as exc:
             # Study pages include the form, so an unusable data directory must not break them:
             # sign with a secret of this process (submissions then fail with a 503, text kept).
-            log.error("cannot keep a secret in %s (%s); tokens last until a restart",
-                      current_app.config["DATA_DIR"], exc)  # fmt: skip
+            log.error(
+                "cannot keep a secret in %s (%s); tokens last until a restart",
+                current_app.config["DATA_DIR"],
+                exc,
+            )
             secret = secrets.token_hex(32)
         current_app.extensions["contribute.secret"] = secret
     return secret
@@ -163,8 +166,9 @@ def issue_token(secret: str | bytes, slug: str, now: float) -> str:
     return _serializer(secret).dumps([slug, int(now), secrets.token_urlsafe(12)])
 
 
-def read_token(secret: str | bytes, token: str, slug: str, now: float,
-               max_age: int = TOKEN_MAX_AGE) -> str:  # fmt: skip
+def read_token(
+    secret: str | bytes, token: str, slug: str, now: float, max_age: int = TOKEN_MAX_AGE
+) -> str:
     """Return the nonce of a valid token for this study; raises BadToken saying what is wrong."""
     if not token:
         raise BadToken("The form arrived without its security token.")
@@ -189,8 +193,9 @@ def client_hash(secret: str | bytes, address: str) -> str:
     return hmac.new(key, address.encode(), sha256).hexdigest()[:32]
 
 
-def correction_form(record: dict[str, Any], draft: Draft | None = None,
-                    problems: list[str] | tuple[str, ...] = ()) -> CorrectionForm:  # fmt: skip
+def correction_form(
+    record: dict[str, Any], draft: Draft | None = None, problems: list[str] | tuple[str, ...] = ()
+) -> CorrectionForm:
     """Return the form for a study, fresh or with a reader's rejected draft and its problems."""
     slug = record["slug"]
     kind = draft.kind if draft and draft.kind in KINDS else ""
@@ -244,9 +249,13 @@ def _private(response: Response) -> Response:
     return response
 
 
-def _form_page(record: dict[str, Any], draft: Draft | None = None,
-               problems: list[str] | tuple[str, ...] = (), status: int = 200,
-               headers: dict[str, str] | None = None) -> Response:  # fmt: skip
+def _form_page(
+    record: dict[str, Any],
+    draft: Draft | None = None,
+    problems: list[str] | tuple[str, ...] = (),
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> Response:
     form = correction_form(record, draft, problems)
     response = Response(render_template("contribute_form.html", correction=form))
     response.status_code = status
@@ -272,8 +281,14 @@ def _accept(slug: str, fields: MultiDict[str, str], draft: Draft, problems: list
     if fields.get(HONEYPOT_FIELD):
         # Refused openly rather than thanked and dropped: a person whose browser filled the
         # field by mistake learns why, and loses nothing; spam bots do not read replies.
-        raise Rejection(400, ["The field labelled “leave this field empty” was filled in, "
-                              "which is what spam robots do.", kept])  # fmt: skip
+        raise Rejection(
+            400,
+            [
+                "The field labelled “leave this field empty” was filled in, "
+                "which is what spam robots do.",
+                kept,
+            ],
+        )
     if problems:
         raise Rejection(400, problems)
     limit = RateLimit.parse(current_app.config["CONTRIBUTION_RATE_LIMIT"])
@@ -289,10 +304,13 @@ def _accept(slug: str, fields: MultiDict[str, str], draft: Draft, problems: list
     except RateLimited as exc:
         raise Rejection(
             429,
-            [f"You have sent {limit.count} corrections in the last {_minutes(limit.seconds)}, "
-             f"the most we accept. Please try again in {_minutes(exc.retry_after)}.", kept],
+            [
+                f"You have sent {limit.count} corrections in the last {_minutes(limit.seconds)}, "
+                f"the most we accept. Please try again in {_minutes(exc.retry_after)}.",
+                kept,
+            ],
             {"Retry-After": str(exc.retry_after)},
-        ) from exc  # fmt: skip
+        ) from exc
     except (sqlite3.Error, OSError) as exc:
         log.exception("could not store a correction for %s", slug)
         raise Rejection(503, ["We could not save your correction just now.", kept]) from exc
@@ -314,10 +332,16 @@ def submit(slug: str) -> Response:
         fields = request.form
     except RequestEntityTooLarge:
         limit = current_app.config["MAX_CONTENT_LENGTH"]
-        return _private(error_response(413, "Your correction is too large to receive", [
-            f"The form sent more than {limit // 1024} KB. A suggested correction can be at most "
-            f"{MAX_TEXT:,} characters: please shorten it and send it again.",
-        ]))  # fmt: skip
+        return _private(
+            error_response(
+                413,
+                "Your correction is too large to receive",
+                [
+                    f"The form sent more than {limit // 1024} KB. A suggested correction can be "
+                    f"at most {MAX_TEXT:,} characters: please shorten it and send it again.",
+                ],
+            )
+        )
     draft, problems = read_draft(fields)
     try:
         return _accept(slug, fields, draft, problems)
@@ -330,6 +354,7 @@ def submit(slug: str) -> Response:
 def thanks(slug: str) -> Response:
     """The confirmation after a submission: what happens next."""
     record = _study(slug)
-    html = render_template("contribute_thanks.html", record=record,
-                           study_url=url_for("pages.study", slug=slug))  # fmt: skip
+    html = render_template(
+        "contribute_thanks.html", record=record, study_url=url_for("pages.study", slug=slug)
+    )
     return _private(Response(html))

@@ -263,8 +263,9 @@ class ContributionStore:
                 raise
             conn.execute("COMMIT")
 
-    def add(self, submission: Submission, limit: RateLimit,
-            now: datetime | None = None) -> Contribution:  # fmt: skip
+    def add(
+        self, submission: Submission, limit: RateLimit, now: datetime | None = None
+    ) -> Contribution:
         """Return the stored contribution; raises RateLimited when the client is over the limit.
 
         A form sent again with the same content returns the contribution already stored.
@@ -291,9 +292,18 @@ class ContributionStore:
             cursor = conn.execute(
                 "INSERT INTO contributions (slug, generation, created, kind, text, name, email,"
                 " client_hash, form_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (submission.slug, submission.generation, _timestamp(now), d.kind, d.text,
-                 d.name, d.email, submission.client_hash, key),
-            )  # fmt: skip
+                (
+                    submission.slug,
+                    submission.generation,
+                    _timestamp(now),
+                    d.kind,
+                    d.text,
+                    d.name,
+                    d.email,
+                    submission.client_hash,
+                    key,
+                ),
+            )
             row = conn.execute(
                 "SELECT * FROM contributions WHERE id = ?", (cursor.lastrowid,)
             ).fetchone()
@@ -322,8 +332,7 @@ class ContributionStore:
                 ).fetchall()
             return [_contribution(row) for row in rows]
 
-    def resolve(self, contribution_id: int, note: str,
-                now: datetime | None = None) -> Contribution:  # fmt: skip
+    def resolve(self, contribution_id: int, note: str, now: datetime | None = None) -> Contribution:
         """Return the contribution marked resolved with a note.
 
         Raises UnknownContribution or AlreadyResolved.

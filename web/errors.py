@@ -45,7 +45,7 @@ def error_response(
                 messages=messages or [],
                 request_id=request_id,
             )
-        except Exception:  # noqa: BLE001 - the error page must render even when templates fail
+        except Exception:
             # (a request for an untrusted host has no URL adapter, so base.html cannot render)
             paragraphs = [*(messages if isinstance(messages, list) else [])]
             if request_id:
@@ -97,8 +97,9 @@ def register(app: Flask) -> None:
             return http_error(exc)
         request_id = secrets.token_hex(6)
         # %r: a path is the visitor's text and must not write lines or escapes into the log
-        log.exception("request %s: unhandled error on %s %r", request_id, request.method,
-                      request.path)  # fmt: skip
+        log.exception(
+            "request %s: unhandled error on %s %r", request_id, request.method, request.path
+        )
         return error_response(
             500,
             "Internal Server Error",

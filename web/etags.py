@@ -109,8 +109,12 @@ def _is_visitor_specific() -> bool:
     return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
 
 
-def conditional(view: Callable[..., ResponseReturnValue] | None = None, *,
-                renew_every: int | None = None, uses_index: bool = True) -> Any:  # fmt: skip
+def conditional(
+    view: Callable[..., ResponseReturnValue] | None = None,
+    *,
+    renew_every: int | None = None,
+    uses_index: bool = True,
+) -> Any:
     """Decorate a read view: answer 304 when the client already has this URL's answer.
 
     `renew_every` (seconds) also changes the tag that often, for pages that embed something

@@ -22,17 +22,36 @@ FEED_ENTRIES = 50
 ATOM_NS = "http://www.w3.org/2005/Atom"
 LIST_SEPARATOR = "; "
 CSV_FIELDS = (
-    "slug", "title", "authors", "year", "journal", "doi", "pmid", "pem", "criteria", "design",
-    "markers", "sex", "patients", "controls", "topics", "interventions", "evidence_level",
-    "confidence", "peer_reviewed", "retracted", "url",
-)  # fmt: skip
+    "slug",
+    "title",
+    "authors",
+    "year",
+    "journal",
+    "doi",
+    "pmid",
+    "pem",
+    "criteria",
+    "design",
+    "markers",
+    "sex",
+    "patients",
+    "controls",
+    "topics",
+    "interventions",
+    "evidence_level",
+    "confidence",
+    "peer_reviewed",
+    "retracted",
+    "url",
+)
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
-def result_records(atlas: Atlas, params: SearchParams, limit: int,
-                   sort: str | None = None) -> tuple[list[dict[str, Any]], int]:  # fmt: skip
+def result_records(
+    atlas: Atlas, params: SearchParams, limit: int, sort: str | None = None
+) -> tuple[list[dict[str, Any]], int]:
     """Return the full records of a search's whole result set (at most `limit`) and its total."""
     return atlas.records(replace(params, sort=sort or params.sort), limit)
 
@@ -93,9 +112,16 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
     return element
 
 
-def atom_feed(records: Sequence[Mapping[str, Any]], *, title: str, feed_url: str, page_url: str,
-              updated: str, url_of: Callable[[str], str],
-              site_name: str = "ME/CFS Atlas") -> bytes:  # fmt: skip
+def atom_feed(
+    records: Sequence[Mapping[str, Any]],
+    *,
+    title: str,
+    feed_url: str,
+    page_url: str,
+    updated: str,
+    url_of: Callable[[str], str],
+    site_name: str = "ME/CFS Atlas",
+) -> bytes:
     """Return an Atom feed (RFC 4287) of the records, in the order given."""
     feed = ET.Element("feed", {"xmlns": ATOM_NS})
     _sub(feed, "title", title)

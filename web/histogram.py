@@ -64,8 +64,9 @@ def _studies(n: int) -> str:
     return f"{n} study" if n == 1 else f"{n} studies"
 
 
-def year_histogram(year_counts: Iterable[tuple[int, int]], selected: Collection[int],
-                   url_of: Callable[[int], str]) -> Histogram | None:  # fmt: skip
+def year_histogram(
+    year_counts: Iterable[tuple[int, int]], selected: Collection[int], url_of: Callable[[int], str]
+) -> Histogram | None:
     """Return the histogram of (year, count) pairs on a continuous year axis, or None if empty."""
     counts = {year: count for year, count in year_counts if count > 0}
     if not counts:

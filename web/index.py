@@ -15,7 +15,8 @@ def get_atlas() -> Atlas:
     """
     atlas = current_app.extensions.get("atlas")
     if atlas is None:
-        atlas = open_atlas(current_app.config["INDEX_DIR"],
-                           cache_size=current_app.config["SEARCH_CACHE_SIZE"])  # fmt: skip
+        atlas = open_atlas(
+            current_app.config["INDEX_DIR"], cache_size=current_app.config["SEARCH_CACHE_SIZE"]
+        )
         current_app.extensions["atlas"] = atlas
     return atlas

@@ -76,8 +76,9 @@ class EvidenceSchema(Schema):
 
 
 def _facet_map(inner: fields.Field) -> fields.Dict:
-    return fields.Dict(keys=fields.String(validate=validate.OneOf(FACETS)), values=inner,
-                       required=True)  # fmt: skip
+    return fields.Dict(
+        keys=fields.String(validate=validate.OneOf(FACETS)), values=inner, required=True
+    )
 
 
 class SearchResponseSchema(Schema):
@@ -193,18 +194,18 @@ def search_parameters() -> list[dict[str, Any]]:
             "sort",
             {"type": "string", "enum": list(SORTS)},
             "Order; default relevance with q, newest without",
-        ),  # fmt: skip
+        ),
         _param("page", {"type": "integer", "minimum": 1, "maximum": MAX_PAGE}, "Page number"),
         _param(
             "per_page",
             {"type": "integer", "minimum": 1, "maximum": MAX_PER_PAGE},
             "Results per page",
-        ),  # fmt: skip
+        ),
         _param(
             "as_typed",
             {"type": "string", "enum": ["1", "0", "true", "false", "yes", "no"]},
             "1: search the words as typed, never a corrected spelling (default 0)",
-        ),  # fmt: skip
+        ),
     ]
     return params
 
@@ -259,59 +260,78 @@ def openapi_document() -> dict[str, Any]:
     bad_request = _error("A parameter is beyond the service's bounds")
     spec.path(
         path="/api/v1/search",
-        operations={"get": {
-            "summary": "Search the studies",
-            "operationId": "search",
-            "parameters": search_parameters(),
-            "responses": {"200": _json("SearchResult", "A page of results"), "400": bad_request},
-        }},
-    )  # fmt: skip
+        operations={
+            "get": {
+                "summary": "Search the studies",
+                "operationId": "search",
+                "parameters": search_parameters(),
+                "responses": {
+                    "200": _json("SearchResult", "A page of results"),
+                    "400": bad_request,
+                },
+            }
+        },
+    )
     spec.path(
         path="/api/v1/facets",
-        operations={"get": {
-            "summary": "Facet counts of a search",
-            "operationId": "facets",
-            "parameters": search_parameters(),
-            "responses": {"200": _json("Facets", "Facet counts"), "400": bad_request},
-        }},
-    )  # fmt: skip
+        operations={
+            "get": {
+                "summary": "Facet counts of a search",
+                "operationId": "facets",
+                "parameters": search_parameters(),
+                "responses": {"200": _json("Facets", "Facet counts"), "400": bad_request},
+            }
+        },
+    )
     spec.path(
         path="/api/v1/studies/{slug}",
-        operations={"get": {
-            "summary": "One study's full record",
-            "operationId": "study",
-            "parameters": [SLUG_PARAMETER],
-            "responses": {"200": _json("Study", "The record"), "404": _error("No such study")},
-        }},
-    )  # fmt: skip
+        operations={
+            "get": {
+                "summary": "One study's full record",
+                "operationId": "study",
+                "parameters": [SLUG_PARAMETER],
+                "responses": {"200": _json("Study", "The record"), "404": _error("No such study")},
+            }
+        },
+    )
     spec.path(
         path="/healthz",
-        operations={"get": {
-            "summary": "The served index generation and its size",
-            "operationId": "health",
-            "responses": {
-                "200": _json("Health", "The service is answering"),
-                "503": {
-                    "description": "There is no usable index, or the served one left the disk",
-                    "content": {"application/json": {"schema": {
-                        "oneOf": [{"$ref": "#/components/schemas/Error"},
-                                  {"$ref": "#/components/schemas/Health"}],
-                    }}},
+        operations={
+            "get": {
+                "summary": "The served index generation and its size",
+                "operationId": "health",
+                "responses": {
+                    "200": _json("Health", "The service is answering"),
+                    "503": {
+                        "description": "There is no usable index, or the served one left the disk",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "oneOf": [
+                                        {"$ref": "#/components/schemas/Error"},
+                                        {"$ref": "#/components/schemas/Health"},
+                                    ],
+                                }
+                            }
+                        },
+                    },
                 },
-            },
-        }},
-    )  # fmt: skip
+            }
+        },
+    )
     for path, (mimetype, description) in DOWNLOADS.items():
         spec.path(
             path=path,
-            operations={"get": {
-                "summary": description,
-                "operationId": "export_" + path.rsplit(".", 1)[1],
-                "parameters": search_parameters(),
-                "responses": {
-                    "200": _text(mimetype, description),
-                    "400": _text("text/html", "A parameter is beyond the service's bounds"),
-                },
-            }},
-        )  # fmt: skip
+            operations={
+                "get": {
+                    "summary": description,
+                    "operationId": "export_" + path.rsplit(".", 1)[1],
+                    "parameters": search_parameters(),
+                    "responses": {
+                        "200": _text(mimetype, description),
+                        "400": _text("text/html", "A parameter is beyond the service's bounds"),
+                    },
+                }
+            },
+        )
     return spec.to_dict()

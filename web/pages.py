@@ -567,8 +567,7 @@ def search_csv() -> Response:
 def search_bib() -> Response:
     records, total = _export()
     body = bibtex_text(records, current_app.config["SITE_SHORT"])
-    return _download(body, "application/x-bibtex; charset=utf-8",
-                     "atlas-search.bib", total)  # fmt: skip
+    return _download(body, "application/x-bibtex; charset=utf-8", "atlas-search.bib", total)
 
 
 @bp.get("/search.ris")
@@ -576,8 +575,9 @@ def search_bib() -> Response:
 def search_ris() -> Response:
     records, total = _export()
     body = ris_text(records, current_app.config["SITE_SHORT"])
-    return _download(body, "application/x-research-info-systems; charset=utf-8",
-                     "atlas-search.ris", total)  # fmt: skip
+    return _download(
+        body, "application/x-research-info-systems; charset=utf-8", "atlas-search.ris", total
+    )
 
 
 @bp.get("/search.atom")
@@ -616,15 +616,24 @@ def finding_rows(record: Mapping[str, Any], atlas: Atlas) -> tuple[FindingRow, .
     for finding in record.get("findings") or ():
         reported.add(atlas.marker_key(finding["marker"]))
         direction = finding["direction"]
-        rows.append(FindingRow(finding["marker"], filter_url("marker", finding["marker"]),
-                               direction, DIRECTION_LABELS.get(direction, direction),
-                               finding.get("sample")))  # fmt: skip
+        rows.append(
+            FindingRow(
+                finding["marker"],
+                filter_url("marker", finding["marker"]),
+                direction,
+                DIRECTION_LABELS.get(direction, direction),
+                finding.get("sample"),
+            )
+        )
     for marker in record.get("markers") or ():
         key = atlas.marker_key(marker)
         if key not in reported:
             reported.add(key)
-            rows.append(FindingRow(marker, filter_url("marker", marker), None,
-                                   "Measured; no direction given", None))  # fmt: skip
+            rows.append(
+                FindingRow(
+                    marker, filter_url("marker", marker), None, "Measured; no direction given", None
+                )
+            )
     return tuple(rows)
 
 

@@ -119,8 +119,9 @@ def publisher() -> Publisher:
         audit = _audit()
 
         def finished(job: Job) -> None:
-            audit.record(job.requested_by, f"publish-{job.state}", f"publish:{job.id}",
-                         note=job.reason)  # fmt: skip
+            audit.record(
+                job.requested_by, f"publish-{job.state}", f"publish:{job.id}", note=job.reason
+            )
 
         found = Publisher(Path(current_app.config["INDEX_DIR"]), publish_sources(), finished)
         current_app.extensions["workspace.publisher"] = found
@@ -221,8 +222,12 @@ def _sign_in_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(_secret(), salt=SIGN_IN_SALT)
 
 
-def _sign_in_page(status: int = 200, problems: tuple[str, ...] = (), name: str = "",
-                  headers: dict[str, str] | None = None) -> Response:  # fmt: skip
+def _sign_in_page(
+    status: int = 200,
+    problems: tuple[str, ...] = (),
+    name: str = "",
+    headers: dict[str, str] | None = None,
+) -> Response:
     token = _sign_in_serializer().dumps(int(time.time()))
     html = render_template(
         "curate_sign_in.html",
@@ -335,7 +340,7 @@ def inbox() -> Response:
             status=status,
             kinds=INBOX_KINDS,
             statuses=INBOX_STATUSES,
-        )  # fmt: skip
+        )
     )
 
 
@@ -358,7 +363,7 @@ def correction(correction_id: int) -> Response:
             record=record,
             history=history,
             problems=(),
-        )  # fmt: skip
+        )
     )
 
 
@@ -388,9 +393,13 @@ def resolve_correction(correction_id: int) -> Response:
     record = get_atlas().study(found.slug)
     history = _audit().list(target=f"correction:{correction_id}")
     html = render_template(
-        "curate_correction.html", correction=found, record=record, history=history,
-        problems=tuple(problems), note=note,
-    )  # fmt: skip
+        "curate_correction.html",
+        correction=found,
+        record=record,
+        history=history,
+        problems=tuple(problems),
+        note=note,
+    )
     return Response(html, status=400)
 
 
@@ -427,8 +436,13 @@ def _draft_or_404(draft_id: int) -> Draft:
     return found
 
 
-def _draft_page(draft: Draft, values: dict[str, str], problems: dict[str, list[str]],
-                status: int = 200, message: str = "") -> Response:  # fmt: skip
+def _draft_page(
+    draft: Draft,
+    values: dict[str, str],
+    problems: dict[str, list[str]],
+    status: int = 200,
+    message: str = "",
+) -> Response:
     evidence = [p for s in draft.suggested.values() for p in s.evidence]
     saved = _edits().get(draft.id)
     html = render_template(
@@ -501,9 +515,12 @@ def draft_submit(draft_id: int) -> Response:
     except AlreadyDecided as exc:
         return _draft_page(found, values, {}, 409, str(exc))
     _audit().record(
-        curator, "accept-draft", f"draft:{draft_id}", field_changes(suggested, accepted.record),
+        curator,
+        "accept-draft",
+        f"draft:{draft_id}",
+        field_changes(suggested, accepted.record),
         f"published as {accepted.record['slug']}",
-    )  # fmt: skip
+    )
     job = publisher().submit(curator, f"accepted draft #{draft_id} as {accepted.record['slug']}")
     return redirect(url_for("workspace.publication", job_id=job.id), 303)  # type: ignore[return-value]
 

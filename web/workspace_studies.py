@@ -24,8 +24,13 @@ def _study_file(slug: str) -> StudyFile:
         abort(409, str(exc))
 
 
-def _page(study: StudyFile, values: dict[str, str], problems: dict[str, list[str]],
-          status: int = 200, message: str = "") -> Response:  # fmt: skip
+def _page(
+    study: StudyFile,
+    values: dict[str, str],
+    problems: dict[str, list[str]],
+    status: int = 200,
+    message: str = "",
+) -> Response:
     html = render_template(
         "curate_study_edit.html",
         study=study,
