@@ -8,7 +8,7 @@ from typing import NoReturn
 
 import click
 
-from atlas_cli.options import EXIT_FAILED
+from atlas_cli.options import EXIT_FAILED, data_option, resolve_data
 from atlas_cli.output import as_json, echo, visible
 from web.contributions import (
     KINDS,
@@ -22,23 +22,8 @@ from web.contributions import (
 PREVIEW = 60  # characters of the text shown per line by `list`
 
 
-def data_option(func):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--data",
-        "data_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Data directory holding the corrections (default: $ATLAS_DATA, or the private "
-        "data directory `atlas --help` shows, as the web app uses).",
-    )(func)
-
-
 def _store(data_dir: Path | None) -> ContributionStore:
-    if data_dir is None:
-        from web import create_app  # the app resolves DATA_DIR; ask it rather than repeat it
-
-        data_dir = Path(create_app().config["DATA_DIR"])
-    return ContributionStore(data_dir)
+    return ContributionStore(resolve_data(data_dir))
 
 
 def _fail(message: str) -> NoReturn:

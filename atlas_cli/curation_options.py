@@ -12,22 +12,11 @@ from typing import Any, NoReturn
 
 import click
 
-from atlas_cli.options import EXIT_FAILED, resolve_sources
+from atlas_cli.options import EXIT_FAILED, resolve_data, resolve_sources
 from atlas_cli.output import echo
 from curation.drafts import DraftStore
 from indexer.sources import load_records
-from search.settings import CURATED_DIR_NAME, configured_curated_dir, configured_data_dir
-
-
-def data_option(func):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--data",
-        "data_dir",
-        type=click.Path(file_okay=False, path_type=Path),
-        default=None,
-        help="Instance data directory holding the drafts (default: $ATLAS_DATA or instance/ "
-        "in the project, as the web app uses).",
-    )(func)
+from search.settings import CURATED_DIR_NAME, configured_curated_dir
 
 
 def atlas_source_option(func):  # type: ignore[no-untyped-def]
@@ -43,7 +32,7 @@ def atlas_source_option(func):  # type: ignore[no-untyped-def]
 
 def open_store(data_dir: Path | None) -> DraftStore:
     """Return the draft store in the given or configured instance data directory."""
-    return DraftStore(data_dir if data_dir is not None else configured_data_dir())
+    return DraftStore(resolve_data(data_dir))
 
 
 def curated_dir(data_dir: Path | None) -> Path:

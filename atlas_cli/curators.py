@@ -8,12 +8,10 @@ from typing import NoReturn
 
 import click
 
-from atlas_cli.curation_options import data_option
-from atlas_cli.options import EXIT_FAILED
+from atlas_cli.options import EXIT_FAILED, data_option, resolve_data
 from atlas_cli.output import as_json, echo
 from curation.accounts import AccountError, AccountStore, UnknownCurator
 from curation.audit import AuditLog
-from search.settings import configured_data_dir
 
 
 def _fail(message: str) -> NoReturn:
@@ -33,7 +31,7 @@ def _password() -> str:
 
 
 def _accounts(data_dir: Path | None) -> AccountStore:
-    return AccountStore(data_dir or configured_data_dir())
+    return AccountStore(resolve_data(data_dir))
 
 
 @click.group("curators")
@@ -112,7 +110,7 @@ def audit_group() -> None:
 @data_option
 def audit_list_command(json_output: bool, limit: int | None, data_dir: Path | None) -> None:
     """List every action, newest first: when, who, what, and the fields it changed."""
-    entries = AuditLog(data_dir or configured_data_dir()).list(limit)
+    entries = AuditLog(resolve_data(data_dir)).list(limit)
     if json_output:
         echo(as_json([e.to_json() for e in entries]))
         return

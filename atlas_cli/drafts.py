@@ -12,11 +12,11 @@ from atlas_cli.curation_options import (
     atlas_records,
     atlas_source_option,
     curated_dir,
-    data_option,
     database_errors,
     fail,
     open_store,
 )
+from atlas_cli.options import data_option
 from atlas_cli.output import as_json, echo, visible
 from curation.drafts import (
     RECORD_FIELDS,

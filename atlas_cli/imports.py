@@ -11,10 +11,10 @@ import click
 from atlas_cli.curation_options import (
     atlas_records,
     atlas_source_option,
-    data_option,
     fail,
     open_store,
 )
+from atlas_cli.options import data_option
 from atlas_cli.output import as_json, echo, visible
 from curation.eutils import EutilsClient, EutilsConfig, EutilsError
 from curation.formats import read_papers

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from search.settings import configured_index_dir, configured_sources
+from search.settings import configured_data_dir, configured_index_dir, configured_sources
 
 EXIT_FAILED = 1  # invalid records, no index, unknown study
 EXIT_USAGE = 2  # a bad option or setting (click's own usage errors exit 2 too)
@@ -49,3 +49,20 @@ def resolve_sources(sources: tuple[Path, ...]) -> list[Path]:
             param_hint="--source",
         )
     return configured
+
+
+def data_option(func):  # type: ignore[no-untyped-def]
+    return click.option(
+        "--data",
+        "data_dir",
+        type=click.Path(file_okay=False, path_type=Path),
+        default=None,
+        help="Private instance data directory: reader corrections, drafts, curator accounts, "
+        "the audit trail (default: $ATLAS_DATA, or the data directory `atlas --help` shows, "
+        "as the web app uses).",
+    )(func)
+
+
+def resolve_data(data_dir: Path | None) -> Path:
+    """Return the instance data directory: --data, else the configured one."""
+    return data_dir if data_dir is not None else configured_data_dir()

@@ -9,19 +9,17 @@ session. Every operation opens its own connection, as the corrections store does
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 import sqlite3
-import threading
-from collections.abc import Iterator
-from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
+
+from curation.database import Database
 
 DB_FILE = "workspace.sqlite3"
 BUSY_TIMEOUT = 10.0  # seconds a writer waits for another writer
@@ -153,49 +151,8 @@ class AccountStore:
     def __init__(self, data_dir: Path | str, busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / DB_FILE
-        self.busy_timeout = busy_timeout
-        self._ready = False
-        self._ready_lock = threading.Lock()
-
-    # -- storage -----------------------------------------------------------------------------
-
-    def _create(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))  # private from the start
-        with closing(self._open()) as conn:
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _SCHEMA:
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-
-    def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        return conn
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        if not self._ready:
-            with self._ready_lock:
-                if not self._ready:
-                    self._create()
-                    self._ready = True
-        with closing(self._open()) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        self._db = Database(self.path, _SCHEMA, SCHEMA_VERSION, busy_timeout, foreign_keys=True)
+        self._transaction = self._db.transaction
 
     # -- accounts ----------------------------------------------------------------------------
 

@@ -7,15 +7,13 @@ by `atlas audit list`. Pure Python, no Flask.
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import closing, contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+
+from curation.database import Database
 
 DB_FILE = "audit.sqlite3"
 BUSY_TIMEOUT = 10.0
@@ -70,31 +68,7 @@ class AuditLog:
     def __init__(self, data_dir: Path | str, busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / DB_FILE
-        self.busy_timeout = busy_timeout
-        self._ready = False
-        self._ready_lock = threading.Lock()
-
-    def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA synchronous=FULL")
-        return conn
-
-    @contextmanager
-    def _connection(self) -> Iterator[sqlite3.Connection]:
-        if not self._ready:
-            with self._ready_lock:
-                if not self._ready:
-                    self.data_dir.mkdir(parents=True, exist_ok=True)
-                    os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
-                    with closing(self._open()) as conn:
-                        conn.execute("PRAGMA journal_mode=WAL")
-                        for statement in _SCHEMA:
-                            conn.execute(statement)
-                        conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-                    self._ready = True
-        with closing(self._open()) as conn:
-            yield conn
+        self._db = Database(self.path, _SCHEMA, SCHEMA_VERSION, busy_timeout)
 
     def record(
         self,
@@ -108,7 +82,7 @@ class AuditLog:
         """Return the entry appended for one action."""
         at = (now or datetime.now(UTC)).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         payload = json.dumps(dict(changes or {}), ensure_ascii=False, sort_keys=True)
-        with self._connection() as conn:
+        with self._db.transaction() as conn:
             cursor = conn.execute(
                 "INSERT INTO audit (at, actor, action, target, changes, note)"
                 " VALUES (?, ?, ?, ?, ?, ?)",
@@ -119,15 +93,15 @@ class AuditLog:
 
     def list(self, limit: int | None = None, target: str | None = None) -> list[AuditEntry]:
         """Return entries newest first (all, or the latest `limit`; only `target`'s if given)."""
-        if not self.path.exists():
-            return []
         sql, args = "SELECT * FROM audit", []
         if target is not None:
             sql, args = sql + " WHERE target = ?", [target]
         sql += " ORDER BY id DESC"
         if limit is not None:
             sql, args = sql + " LIMIT ?", [*args, limit]
-        with self._connection() as conn:
+        with self._db.connection(create=False) as conn:
+            if conn is None:
+                return []
             return [
                 AuditEntry(
                     r["id"],

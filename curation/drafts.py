@@ -16,13 +16,13 @@ import json
 import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator, Mapping
-from contextlib import closing, contextmanager
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from curation.database import Database
 from curation.duplicates import (
     Duplicate,
     KnownPaper,
@@ -278,35 +278,14 @@ class DraftStore:
 
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / DB_FILE
-        self._ready = False
-
-    def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        if not self._ready:
-            for statement in _SCHEMA:
-                conn.execute(statement)
-            self._ready = True
-        return conn
-
-    @contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """Yield a connection inside one write transaction, committed when the block ends."""
-        with closing(self._connect()) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        self._db = Database(self.path, _SCHEMA, busy_timeout=BUSY_TIMEOUT)
+        # One write transaction, committed when the block ends (the importer writes a batch of
+        # drafts and its progress in one).
+        self.transaction = self._db.transaction
 
     def known(self) -> list[KnownPaper]:
         """Return the identity of every draft, for duplicate checks."""
-        with closing(self._connect()) as conn:
+        with self._db.connection() as conn:
             rows = conn.execute("SELECT id, slug, paper FROM drafts ORDER BY id").fetchall()
         return [known_from_paper(_paper(r["paper"]), r["slug"], r["id"]) for r in rows]
 
@@ -358,13 +337,13 @@ class DraftStore:
         """Return the drafts with a status (all when None), oldest first, a page at a time."""
         where, args = ("", []) if status is None else ("WHERE status = ?", [status])
         sql = f"SELECT * FROM drafts {where} ORDER BY id LIMIT ? OFFSET ?"
-        with closing(self._connect()) as conn:
+        with self._db.connection() as conn:
             rows = conn.execute(sql, (*args, -1 if limit is None else limit, offset)).fetchall()
         return [_draft(r) for r in rows]
 
     def count(self, status: str | None = None) -> int:
         """Return how many drafts have a status (all when None)."""
-        with closing(self._connect()) as conn:
+        with self._db.connection() as conn:
             if status is None:
                 return int(conn.execute("SELECT count(*) FROM drafts").fetchone()[0])
             return int(
@@ -375,7 +354,7 @@ class DraftStore:
 
     def get(self, draft_id: int) -> Draft | None:
         """Return one draft, or None."""
-        with closing(self._connect()) as conn:
+        with self._db.connection() as conn:
             row = conn.execute("SELECT * FROM drafts WHERE id = ?", (draft_id,)).fetchone()
         return _draft(row) if row else None
 

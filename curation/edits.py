@@ -7,16 +7,14 @@ rejecting the draft leaves the row as a record of what was saved last. No Flask.
 from __future__ import annotations
 
 import json
-import os
-import sqlite3
 from collections.abc import Mapping
-from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from curation.database import Database
+
 DB_FILE = "draft-edits.sqlite3"
-BUSY_TIMEOUT = 10.0
 
 _SCHEMA = """CREATE TABLE IF NOT EXISTS draft_edits (
     draft_id INTEGER PRIMARY KEY,
@@ -41,22 +39,13 @@ class EditStore:
 
     def __init__(self, data_dir: Path | str) -> None:
         self.path = Path(data_dir) / DB_FILE
-
-    def _open(self) -> sqlite3.Connection:
-        if not self.path.exists():
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            os.close(os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600))
-        conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=FULL")
-        conn.execute(_SCHEMA)
-        return conn
+        self._db = Database(self.path, (_SCHEMA,))
 
     def save(self, draft_id: int, fields: Mapping[str, str], curator: str) -> SavedEdit:
         """Return the edit stored for a draft, replacing the one saved before."""
         saved = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
         payload = json.dumps(dict(fields), ensure_ascii=False, sort_keys=True)
-        with closing(self._open()) as conn:
+        with self._db.transaction() as conn:
             conn.execute(
                 "INSERT INTO draft_edits (draft_id, fields, curator, saved) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT (draft_id) DO UPDATE SET fields = excluded.fields,"
@@ -67,9 +56,9 @@ class EditStore:
 
     def get(self, draft_id: int) -> SavedEdit | None:
         """Return the edit last saved for a draft, or None."""
-        if not self.path.exists():
-            return None
-        with closing(self._open()) as conn:
+        with self._db.connection(create=False) as conn:
+            if conn is None:
+                return None
             row = conn.execute(
                 "SELECT fields, curator, saved FROM draft_edits WHERE draft_id = ?", (draft_id,)
             ).fetchone()

@@ -13,16 +13,15 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 import sqlite3
-import threading
-from collections.abc import Iterator, Mapping
-from contextlib import closing, contextmanager
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+
+from curation.database import Database
 
 # What a reader can say is wrong: form value -> label.
 KINDS: dict[str, str] = {
@@ -208,60 +207,9 @@ class ContributionStore:
     def __init__(self, data_dir: Path | str, busy_timeout: float = BUSY_TIMEOUT) -> None:
         self.data_dir = Path(data_dir)
         self.path = self.data_dir / DB_FILE
-        self.busy_timeout = busy_timeout
-        self._ready = False
-        self._ready_lock = threading.Lock()
-
-    def _create(self) -> None:
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        # Created here rather than by SQLite so it is private from the start: it holds emails.
-        # SQLite gives the -wal and -shm files the same permissions.
-        fd = os.open(self.path, os.O_CREAT | os.O_RDWR, 0o600)
-        os.close(fd)
-        with closing(self._open()) as conn:
-            conn.execute("PRAGMA journal_mode=WAL")  # persistent: recorded in the file
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                for statement in _SCHEMA:
-                    conn.execute(statement)
-                conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-
-    def _open(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=self.busy_timeout, isolation_level=None)
-        conn.row_factory = sqlite3.Row
-        conn.execute("PRAGMA synchronous=FULL")
-        return conn
-
-    @contextmanager
-    def _connection(self, create: bool) -> Iterator[sqlite3.Connection | None]:
-        if not self._ready:
-            if not create and not self.path.exists():
-                yield None
-                return
-            with self._ready_lock:
-                if not self._ready:
-                    self._create()
-                    self._ready = True
-        with closing(self._open()) as conn:
-            yield conn
-
-    @contextmanager
-    def _transaction(self) -> Iterator[sqlite3.Connection]:
-        with self._connection(create=True) as conn:
-            assert conn is not None
-            # IMMEDIATE takes the write lock first, so a check and the write after it see
-            # the same data even when other processes write at the same time.
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+        self._db = Database(self.path, _SCHEMA, SCHEMA_VERSION, busy_timeout)
+        self._connection = self._db.connection
+        self._transaction = self._db.transaction
 
     def add(
         self, submission: Submission, limit: RateLimit, now: datetime | None = None

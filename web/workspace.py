@@ -80,20 +80,20 @@ class InboxItem:
     url: str
 
 
+def _kept(name: str, store: Callable[[Path], Any]) -> Any:
+    """Return the app's store of this name, made from DATA_DIR on first use."""
+    found = current_app.extensions.get(name)
+    if found is None:
+        found = current_app.extensions[name] = store(Path(current_app.config["DATA_DIR"]))
+    return found
+
+
 def _accounts() -> AccountStore:
-    store = current_app.extensions.get("workspace.accounts")
-    if store is None:
-        store = AccountStore(current_app.config["DATA_DIR"])
-        current_app.extensions["workspace.accounts"] = store
-    return store
+    return _kept("workspace.accounts", AccountStore)
 
 
 def _audit() -> AuditLog:
-    log = current_app.extensions.get("workspace.audit")
-    if log is None:
-        log = AuditLog(current_app.config["DATA_DIR"])
-        current_app.extensions["workspace.audit"] = log
-    return log
+    return _kept("workspace.audit", AuditLog)
 
 
 def publish_sources() -> Callable[[], list[Path]]:
@@ -143,11 +143,7 @@ def curated_dir() -> Path:
 
 
 def _corrections() -> ContributionStore:
-    store = current_app.extensions.get("contributions")
-    if store is None:
-        store = ContributionStore(current_app.config["DATA_DIR"])
-        current_app.extensions["contributions"] = store
-    return store
+    return _kept("contributions", ContributionStore)
 
 
 def _secure_cookie() -> bool:
