@@ -6,5 +6,5 @@ background publishing (publish) serve the web workspace and the `atlas` commands
 
 Imports go one way: this package uses `search` (vocabularies, marker names) and `indexer`
 (the record schema, sources); nothing in `search` or `indexer` imports it, and it imports no
-Flask. The CLI and web/workspace.py wire it.
+Flask. The CLI and web/workspace/ wire it.
 """

@@ -1,6 +1,6 @@
 """Curator accounts, sign-in attempts and workspace sessions, kept in the instance data (SQLite).
 
-Pure Python, no Flask: `atlas curators` manages accounts and the workspace (web/workspace.py)
+Pure Python, no Flask: `atlas curators` manages accounts and the workspace (web/workspace/)
 signs curators in. Passwords are kept only as Argon2id hashes (argon2-cffi). A session id is
 shown to the browser once and stored only as its SHA-256, so a copy of the database opens no
 session. Every operation opens its own connection, as the corrections store does.

@@ -143,7 +143,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         contribute = None  # type: ignore[assignment]
     if contribute is not None:
         app.register_blueprint(contribute.bp)
-    from web import workspace, workspace_studies  # noqa: F401 - the latter adds routes to bp
+    from web import workspace
 
     app.register_blueprint(workspace.bp)
     return app

@@ -1,6 +1,6 @@
 """Workspace: edit a published study's record and publish the change.
 
-Routes on the workspace blueprint (web/workspace.py), so they share its sign-in guard, CSRF
+Routes on the workspace blueprint (web/workspace/__init__.py), so they share its sign-in guard, CSRF
 check, no-store headers and audit trail. The record's own file is rewritten (curation/
 study_files.py) and an incremental build publishes it; a failed build changes nothing served.
 """
