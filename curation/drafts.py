@@ -32,7 +32,7 @@ from curation.duplicates import (
 )
 from curation.papers import Paper, fold_title
 from curation.suggest import Suggestion
-from indexer.records import RECORD_SCHEMA, Problem, validate_record
+from search.records import RECORD_SCHEMA, Problem, validate_record
 
 DB_FILE = "drafts.sqlite3"
 STATUSES = ("new", "accepted", "rejected")

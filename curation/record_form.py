@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from indexer.records import validate_record
+from search.records import validate_record
 from search.vocabularies import (
     CONFIDENCE_VALUES,
     DESIGNS,

@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from indexer.records import Problem
+from search.records import Problem
 
 PROSE_FIELDS = ("summary", "significance", "limitations")
 

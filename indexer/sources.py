@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from indexer.forked import ChildFailed, Forked
-from indexer.records import Problem, record_warnings, validate_record
+from search.records import Problem, record_warnings, validate_record
 
 # One record is a few kilobytes; anything this large is not a study record.
 MAX_RECORD_BYTES = 5 * 1024 * 1024

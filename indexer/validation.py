@@ -40,7 +40,7 @@ def long_lived() -> Iterator[None]:
 
 def validator_hash() -> str:
     """Return a hash of the code that cleans records: a change to it invalidates reuse."""
-    from indexer import records as record_module
+    from search import records as record_module
     from search import schema as schema_module
     from search import vocabularies as vocabulary_module
 

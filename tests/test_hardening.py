@@ -160,7 +160,7 @@ def test_a_surrogate_in_the_slug_is_reported_printably(runner: CliRunner, tmp_pa
     ],
 )
 def test_a_record_url_must_be_http_or_https(url: str) -> None:
-    from indexer.records import validate_record
+    from search.records import validate_record
 
     record, problems = validate_record({**GOOD, "url": url}, "f.json")
     assert record is None
@@ -172,7 +172,7 @@ def test_a_record_url_must_be_http_or_https(url: str) -> None:
 
 @pytest.mark.parametrize("url", ["https://www.mecfsatlas.com/evidence/x", "HTTP://example.org"])
 def test_web_urls_are_accepted(url: str) -> None:
-    from indexer.records import validate_record
+    from search.records import validate_record
 
     record, problems = validate_record({**GOOD, "url": url}, "f.json")
     assert record is not None
@@ -524,7 +524,7 @@ def test_about_and_openapi_answer_304_with_or_without_an_index(
 
 
 def test_invisible_characters_are_kept_with_a_warning_naming_the_field() -> None:
-    from indexer.records import validate_record
+    from search.records import validate_record
 
     raw = {
         **GOOD,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from indexer.records import Problem, validate_record
+from search.records import Problem, validate_record
 
 GOOD = {"slug": "good-2020-study", "title": "A study", "authors": ["Doe, J"], "year": 2020}
 

@@ -24,7 +24,7 @@ def test_release_covers_web_search_and_indexer() -> None:
         "search/scoring.py",
         "search/store/snippets.py",
         "search/data/marker-synonyms.tsv",
-        "indexer/records.py",
+        "search/records.py",
         "web/pages.py",
     ],
 )

@@ -109,8 +109,8 @@ def test_all_problems_are_collected_in_one_run(tmp_path: Path) -> None:
 
 
 def test_many_records_are_validated_in_two_processes_as_in_one(tmp_path: Path) -> None:
-    from indexer.records import Problem, validate_record
     from indexer.sources import BATCH, PARALLEL_FROM, RawRecord, read_jsonl_file
+    from search.records import Problem, validate_record
 
     path = tmp_path / "many.jsonl"
     with path.open("w", encoding="utf-8") as handle:

@@ -5,7 +5,7 @@ what this document calls invalid is a 400 there, and schemathesis checks that it
 test`). The HTML pages read the same parameters leniently, ignoring invalid values with a
 notice.
 
-The study schema is the record schema itself (`indexer/records.py`); the others describe
+The study schema is the record schema itself (`search/records.py`); the others describe
 the JSON that `search.results` produces. Tests check real answers against this document.
 """
 
@@ -18,7 +18,6 @@ from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
 from marshmallow import Schema, fields, validate
 
-from indexer.records import StudyRecordSchema
 from search.params import (
     MAX_FILTER_VALUES,
     MAX_PAGE,
@@ -29,6 +28,7 @@ from search.params import (
     YEAR_MAX,
     YEAR_MIN,
 )
+from search.records import StudyRecordSchema
 from search.schema import FACETS
 from search.vocabularies import CLOSED_FILTERS, PEM_VALUES
 

@@ -26,9 +26,9 @@ from citations import (
     snapshot_citation,
 )
 from citations.styles import StyledCitation, styled_citations
-from indexer.records import StudyRecordSchema
 from search import Atlas, Evidence, FacetValue, Hit, SearchParams, SearchResult, parse
 from search.params import SORTS
+from search.records import StudyRecordSchema
 from search.schema import FACETS
 from search.vocabularies import CRITERIA, DIRECTIONS, PEM_REQUIRING, PEM_VALUES
 from web import assets
