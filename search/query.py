@@ -190,6 +190,9 @@ PARTICLES = frozenset(
         "bin",
     ]
 )
+# Particles that join two parts of one surname ("Manuel y Keenoy"), where the others
+# ("van", "de") begin a surname.
+_JOINING = frozenset({"y"})
 # Prefixes written joined, hyphenated or spaced ("postviral", "post-viral", "post viral").
 PREFIXES = (
     "post", "pre", "non", "anti", "long", "self", "cross", "low", "high", "multi", "over",
@@ -609,7 +612,17 @@ def _citations(
         while k > 0:
             word = rest[k - 1].rstrip(",")
             name = _surname_word(word, lexicon)
-            if name is not None or (word.casefold() in PARTICLES and current):
+            if (
+                name is not None
+                and word.casefold() not in PARTICLES
+                and current
+                and current[0].casefold() not in _JOINING
+            ):
+                # two surnames side by side, with no "and" ("Fluge Mella 2019", "Fluge,
+                # Mella", "Knoop van der Meer"): two authors; "y" joins the parts of one
+                surnames.insert(0, current)
+                current = [name]
+            elif name is not None or (word.casefold() in PARTICLES and current):
                 current.insert(0, name or word)
             elif word.casefold() in ("and", "&") and current:
                 surnames.insert(0, current)
