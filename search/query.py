@@ -700,13 +700,42 @@ def _marker_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query | None, str
         out.extend(_concept_clauses(text[pos : mention.start].split(), ctx))
         span = text[mention.start : mention.end]
         query = _marker_query(mention.key, ctx)
+        shown = f"marker:{ctx.markers.display.get(mention.key, span)}"
         if not _is_id_like(span):
             # a marker that is also ordinary words ("heart rate") matches the words too
             query = _or([query, _prose_query(span, ctx)])
-        out.append((query, f"marker:{ctx.markers.display.get(mention.key, span)}"))
+        elif mention.key not in ctx.markers.display:
+            # only shaped like a marker id, known to neither the table nor the studies'
+            # markers: an abbreviation of the thesaurus (CoQ10) searches its expansions too
+            concept = _guessed_concept(span, ctx)
+            if concept is not None:
+                query = _or([query, concept[0]])
+                shown = concept[1]
+        out.append((query, shown))
         pos = mention.end
     out.extend(_concept_clauses(text[pos:].split(), ctx))
     return out
+
+
+def _guessed_concept(span: str, ctx: _Context) -> tuple[wq.Query, str] | None:
+    """Return a thesaurus concept's expansions for a whole span (`CoQ10`) and how it reads,
+    or None when the span is no concept. An expansion with a digit is matched as a phrase,
+    so `HHV-6` never finds "herpesvirus 7" beside a 6."""
+    if ctx.concepts is None:
+        return None
+    words = span.split()
+    terms = [tuple(t for _, t in placed_prose_terms(w)) for w in words]
+    end, expansions = ctx.concepts.longest(terms, 0, words)
+    if not expansions or end != len(words):
+        return None
+    alternatives = [
+        _prose_query(e, ctx, phrase=_is_id_like(e), scale=EXPANSION_WEIGHT) for e in expansions
+    ]
+    query = _or(alternatives)
+    if query is None:
+        return None
+    also = ", ".join(f'"{e}"' if " " in e else e for e in expansions)
+    return query, f"{span} (also: {also})"
 
 
 def _concept_clauses(words: list[str], ctx: _Context) -> list[tuple[wq.Query | None, str]]:
@@ -821,7 +850,8 @@ def _word_query(word: str, ctx: _Context) -> wq.Query | None:
     if ctx.positive and any(ch.isalpha() for ch in word) and not forms:
         folded = fold_word(word)
         term = prose_term(word)
-        if not ((term and lexicon.has_prose(term)) or lexicon.has_author(folded)):
+        # a stop word ("from") is not indexed, so never unknown: no "form" for it
+        if term is not None and not (lexicon.has_prose(term) or lexicon.has_author(folded)):
             ctx.parsed.plain_words.append(word)
     # A typed word that splits in two ("ME/CFS", "post-exertional") needs both parts in one
     # field, not adjacent: checking positions of words found in nearly every study was the

@@ -169,6 +169,12 @@ def test_a_typo_that_finds_nothing_is_answered_with_the_corrected_query(atlas: A
     assert plain.suggestion == "cytokine"
 
 
+def test_a_stop_word_is_never_corrected(atlas: Atlas) -> None:
+    # "from" is not indexed (a stop word), so it is not unknown: never "form"
+    _, result = search(atlas, "signatures from cytokin")
+    assert result.corrected == "signatures from cytokine"
+
+
 def test_a_misspelt_author_is_corrected(atlas: Atlas) -> None:
     slugs, result = search(atlas, "Roerinck 2017")
     assert slugs == ["roerink-2017-cytokine-signatures"]
@@ -362,7 +368,13 @@ class _Known(Lexicon):
         ("post-viral", {"post", "viral", "postvir"}, "post-viral (or: postviral)"),
         ("α2", {"alpha-2"}, "marker:α2"),  # an id-like token is read as a marker, as before
         ("alpha 2", {"alpha-2"}, "alpha-2"),
-        ("SF36", {"sf-36"}, "marker:SF36"),
+        # id-shaped but no marker of the table: the thesaurus's expansions are searched too
+        (
+            "SF36",
+            {"sf-36"},
+            'SF36 (also: SF-36, "Short Form 36", "36-Item Short Form Health Survey")',
+        ),
+        ("TLR4", {"tlr4"}, "marker:TLR4"),  # no thesaurus row: a marker, as before
         ("Q 10", {"q10"}, "Q10"),
         ("MECFS", {"me", "cf"}, "MECFS (or: me cfs)"),  # "cfs" is indexed as "cf"
         ("T cell", {"t", "cell"}, "T AND cell"),

@@ -66,3 +66,17 @@ def test_relevance_stays_above_the_measured_thresholds(bundled_index: Path) -> N
 )
 def test_ndcg_with_one_answering_study(ranked: list[str], expected: float) -> None:
     assert ndcg(ranked, frozenset({"a"})) == pytest.approx(expected)
+
+
+def _slugs(index: Path, q: str) -> list[str]:
+    return ours(index)(q)
+
+
+def test_an_id_shaped_abbreviation_searches_its_expansions_and_stays_exact(
+    bundled_index: Path,
+) -> None:
+    # CoQ10 is in no study's markers; the study of ubiquinol says "coenzyme Q10"
+    assert _slugs(bundled_index, "CoQ10") == ["fukuda-2016-ubiquinol-supplementation"]
+    # HHV-7 also searches "human herpesvirus 7" as a phrase, never herpesvirus beside a 7
+    assert _slugs(bundled_index, "HHV-7") == ["oakes-2013-human-endogenous"]
+    assert "oakes-2013-human-endogenous" in _slugs(bundled_index, "HHV-6")
