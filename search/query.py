@@ -92,6 +92,9 @@ QUESTION_WORDS = frozenset(
         "what's",
     ]
 )
+# Words that only strengthen or soften another ("heart too small", "very tired"), dropped
+# from every query that has other words, like the question words.
+VAGUE_WORDS = frozenset(["too", "very", "really", "quite", "so", "just", "also", "much"])
 # Words a question adds around what it asks ("is there any research on ..."), dropped only
 # from queries that read as questions (a question word first, or a question mark).
 QUESTION_FILLERS = frozenset(
@@ -540,9 +543,9 @@ def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
     each matched in any of its forms (joined, hyphenated, spaced).
     """
     words = text.split()
-    dropped = QUESTION_WORDS
+    dropped = QUESTION_WORDS | VAGUE_WORDS
     if words and (words[0].casefold() in QUESTION_WORDS or text.rstrip().endswith("?")):
-        dropped = QUESTION_WORDS | QUESTION_FILLERS  # a question: its filler words too
+        dropped |= QUESTION_FILLERS  # a question: its filler words too
         ctx.parsed.is_question = True
     kept = _in_concepts(words, ctx)  # "how common", "what causes" are concepts, not fillers
     content = [

@@ -80,3 +80,21 @@ def test_an_id_shaped_abbreviation_searches_its_expansions_and_stays_exact(
     # HHV-7 also searches "human herpesvirus 7" as a phrase, never herpesvirus beside a 7
     assert _slugs(bundled_index, "HHV-7") == ["oakes-2013-human-endogenous"]
     assert "oakes-2013-human-endogenous" in _slugs(bundled_index, "HHV-6")
+
+
+def test_lay_words_reach_the_clinical_studies(bundled_index: Path) -> None:
+    # "after walking" is post-exertional malaise; "walking" is not "waking"
+    pem = {
+        "jason-2015-problems-defining",
+        "faghy-2024-attenuating-post",
+        "keller-2024-cardiopulmonary-metabolic",
+    }
+    assert pem & set(_slugs(bundled_index, "tired after walking")[:3])
+    # ME/CFS also finds a study that says only "chronic fatigue syndrome"
+    assert _slugs(bundled_index, "do people die from ME/CFS")[0] == "roberts-2016-mortality-people"
+    # "too" is not a word that must match
+    assert set(_slugs(bundled_index, "heart too small")[:3]) == {
+        "miwa-2008-small-heart",
+        "miwa-2009-cardiovascular-dysfunction",
+        "miwa-2015-cardiac-dysfunction",
+    }
