@@ -29,8 +29,11 @@ THRESHOLDS = {
     "question": 0.9,
     "exact": 1.0,
     # the second held-out set (bench/relevance-held-out-2.tsv), written by another engineer
-    # before seeing how the engine reads it: measured on 2026-12-01, see BENCHMARKS.md
-    "held-out-2": 0.9,
+    # before seeing how the engine reads it: 88% before the changes made for it, 100% after;
+    # the third (held-out-3), written after those changes: 95% before them, 98% when first
+    # measured, 100% after one thesaurus row (BENCHMARKS.md, "Relevance")
+    "held-out-2": 0.95,
+    "held-out-3": 0.95,
     "all": 0.95,
 }
 
