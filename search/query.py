@@ -162,6 +162,12 @@ QUESTION_FILLERS = frozenset(
 _YEAR_TOKEN = re.compile(r"^\(?((?:18|19|20)\d\d)[a-z]?\)?[,;.:]*$")
 # Initials after a surname: "Jason LA 2015", "Jason, L.A., 2015"
 _INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3},?$")
+# Initials written before a surname: "L. Jason", "L.A. Jason", "O Fluge".
+_INITIALS_BEFORE = re.compile(r"^(?:(?:[A-Z]\.){1,3}|[A-Z])$")
+# A surname and a year typed as one word ("jason2015"), a particle joined to its surname
+# ("VanCampen", "DeVega").
+_NAME_YEAR = re.compile(r"^([^\W\d_][^\W\d_'’-]+)((?:18|19|20)\d\d)$")
+_PARTICLE_NAME = re.compile(r"^([A-Z][a-z]{1,2})([A-Z][^\W\d_]+)$")
 _ET_AL = frozenset({"et", "al", "al.", "al.,", "al,", "et.", "&", "and", "y"})
 # Lower-case words inside surnames ("van der Meer", "de Vega", "Manuel y Keenoy").
 PARTICLES = frozenset(
@@ -587,6 +593,8 @@ def _citations(
     """
     out: list[tuple[str, tuple[wq.Query | None, str] | list[str]]] = []
     lexicon = ctx.lexicon
+    if not lexicon.is_empty:
+        words = [part for w in words for part in _split_name_word(w, lexicon)]
     rest: list[str] = []
     i = 0
     while i < len(words):
@@ -614,7 +622,16 @@ def _citations(
         k = j
         while k > 0:
             word = rest[k - 1].rstrip(",")
+            if current and _INITIALS_BEFORE.match(word):
+                k -= 1  # initials before a surname: "L. Jason 2015", "O. Fluge"
+                continue
             name = _surname_word(word, lexicon)
+            if name is not None and "/" in name and not current:
+                # "Fluge/Mella 2019": two authors
+                name, *others = [p for p in name.split("/") if p]
+                surnames[:0] = [[p] for p in others]
+            elif name is not None and "/" in name:
+                break
             if (
                 name is not None
                 and word.casefold() not in PARTICLES
@@ -653,6 +670,23 @@ def _citations(
     if rest:
         out.append(("words", rest))
     return out
+
+
+def _split_name_word(word: str, lexicon: Lexicon) -> list[str]:
+    """Return a word typed without its spaces as its parts, when it is a known surname run
+    together with a year (`jason2015`) or with its particle (`VanCampen`); else the word."""
+    m = _NAME_YEAR.match(word)
+    if m and _surname_word(m.group(1), lexicon) is not None:
+        return [m.group(1), m.group(2)]
+    m = _PARTICLE_NAME.match(word)
+    if (
+        m
+        and m.group(1).casefold() in PARTICLES
+        and _surname_word(word, lexicon) is None
+        and _surname_word(m.group(2), lexicon) is not None
+    ):
+        return [m.group(1), m.group(2)]
+    return [word]
 
 
 def _surname_word(word: str, lexicon: Lexicon) -> str | None:

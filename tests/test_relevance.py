@@ -101,3 +101,10 @@ def test_lay_words_reach_the_clinical_studies(bundled_index: Path) -> None:
         "miwa-2009-cardiovascular-dysfunction",
         "miwa-2015-cardiac-dysfunction",
     }
+
+
+def test_a_particle_typed_joined_to_its_surname_is_still_a_citation(bundled_index: Path) -> None:
+    assert _slugs(bundled_index, "VanCampen 2018") == ["van-campen-2018-blood-volume"]
+    assert _slugs(bundled_index, "DeVega 2017") == ["de-vega-2017-epigenetic-modifications"]
+    # a surname that is written joined stays one ("DeLuca, J")
+    assert _slugs(bundled_index, "DeLuca 2001") == ["cook-2001-relationship-brain"]
