@@ -92,9 +92,34 @@ QUESTION_WORDS = frozenset(
         "what's",
     ]
 )
-# Words that only strengthen or soften another ("heart too small", "very tired"), dropped
-# from every query that has other words, like the question words.
-VAGUE_WORDS = frozenset(["too", "very", "really", "quite", "so", "just", "also", "much"])
+# Words that only strengthen or soften another ("heart too small", "very tired"), or say
+# that something is wrong with it ("immune system problems"), dropped from every query that
+# has other words, like the question words (a thesaurus concept keeps them: "sleep problems").
+VAGUE_WORDS = frozenset(
+    [
+        "too",
+        "very",
+        "really",
+        "quite",
+        "so",
+        "just",
+        "also",
+        "much",
+        "problem",
+        "problems",
+        "issue",
+        "issues",
+    ]
+)
+# Contractions typed without their apostrophe, for the thesaurus ("cant sleep").
+CONTRACTIONS = {
+    "cant": "can't",
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "wont": "won't",
+    "isnt": "isn't",
+    "couldnt": "couldn't",
+}
 # Words a question adds around what it asks ("is there any research on ..."), dropped only
 # from queries that read as questions (a question word first, or a question mark).
 QUESTION_FILLERS = frozenset(
@@ -151,6 +176,8 @@ QUESTION_FILLERS = frozenset(
         "involved",
         "help",
         "helps",
+        "matter",
+        "matters",
         "helpful",
         "work",
         "works",
@@ -553,7 +580,9 @@ def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
     if words and (words[0].casefold() in QUESTION_WORDS or text.rstrip().endswith("?")):
         dropped |= QUESTION_FILLERS  # a question: its filler words too
         ctx.parsed.is_question = True
-    kept = _in_concepts(words, ctx)  # "how common", "what causes" are concepts, not fillers
+    # "how common", "what causes" are concepts, not fillers; "self-reported cognitive
+    # problems" is a marker
+    kept = _in_concepts(words, ctx) | _in_markers(words, ctx)
     content = [
         w for i, w in enumerate(words) if i in kept or w.casefold().strip("?,.!") not in dropped
     ]
@@ -570,11 +599,30 @@ def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
     return [(q, s) for q, s in out if q is not None and any(ch.isalnum() for ch in s)]
 
 
+def _in_markers(words: list[str], ctx: _Context) -> set[int]:
+    """Return the positions of the words that are part of a marker name."""
+    starts, pos = [], 0
+    for word in words:
+        starts.append(pos)
+        pos += len(word) + 1
+    inside: set[int] = set()
+    for mention in find_mentions(" ".join(words), ctx.markers):
+        inside.update(i for i, at in enumerate(starts) if mention.start <= at < mention.end)
+    return inside
+
+
+def _concept_terms(word: str) -> tuple[str, ...]:
+    """Return a word's indexed forms for looking it up in the thesaurus; a contraction typed
+    without its apostrophe is the contraction (`cant sleep` is `can't sleep`)."""
+    word = CONTRACTIONS.get(word.casefold(), word)
+    return tuple(t for _, t in placed_prose_terms(word))
+
+
 def _in_concepts(words: list[str], ctx: _Context) -> set[int]:
     """Return the positions of the words that are part of a thesaurus concept."""
     if ctx.concepts is None:
         return set()
-    terms = [tuple(t for _, t in placed_prose_terms(w.strip("?,.!"))) for w in words]
+    terms = [_concept_terms(w.strip("?,.!")) for w in words]
     inside: set[int] = set()
     for start in range(len(words)):
         end, expansions = ctx.concepts.longest(terms, start, words)
@@ -781,7 +829,7 @@ def _concept_clauses(words: list[str], ctx: _Context) -> list[tuple[wq.Query | N
         return []
     words = _merge_joined(words, ctx)
     concepts = ctx.concepts
-    terms = [tuple(t for _, t in placed_prose_terms(w)) for w in words]
+    terms = [_concept_terms(w) for w in words]
     out: list[tuple[wq.Query | None, str]] = []
     plain: list[str] = []
     i = 0

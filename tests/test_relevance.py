@@ -108,3 +108,15 @@ def test_a_particle_typed_joined_to_its_surname_is_still_a_citation(bundled_inde
     assert _slugs(bundled_index, "DeVega 2017") == ["de-vega-2017-epigenetic-modifications"]
     # a surname that is written joined stays one ("DeLuca, J")
     assert _slugs(bundled_index, "DeLuca 2001") == ["cook-2001-relationship-brain"]
+
+
+def test_lay_phrasings_without_apostrophes_or_with_problems(bundled_index: Path) -> None:
+    sleep = {"mariman-2013-sleep-chronic", "reeves-2006-sleep-characteristics"}
+    assert sleep <= set(_slugs(bundled_index, "cant sleep")[:5])  # as "can't sleep"
+    cognition = set(_slugs(bundled_index, "cant think straight")[:5])
+    assert "cockshell-2013-cognitive-deficits" in cognition
+    # "problems" need not match, but a marker keeps it
+    assert _slugs(bundled_index, "self reported cognitive problems") == [
+        "cockshell-2014-cognitive-functioning"
+    ]
+    assert len(_slugs(bundled_index, "immune system problems")) == 10
