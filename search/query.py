@@ -582,7 +582,9 @@ def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
         ctx.parsed.is_question = True
     # "how common", "what causes" are concepts, not fillers; "self-reported cognitive
     # problems" is a marker
-    kept = _in_concepts(words, ctx) | _in_markers(words, ctx)
+    kept: set[int] = set()
+    if any(w.casefold().strip("?,.!") in dropped for w in words):
+        kept = _in_concepts(words, ctx) | _in_markers(words, ctx)
     content = [
         w for i, w in enumerate(words) if i in kept or w.casefold().strip("?,.!") not in dropped
     ]
