@@ -13,6 +13,7 @@ from atlas_cli import cli
 from search import Atlas, parse
 from search.markers import MarkerDictionary
 from search.query import Lexicon, build
+from search.suggest import Speller
 from tests.html_page import parse_html
 
 
@@ -171,6 +172,13 @@ def test_a_typo_that_finds_nothing_is_answered_with_the_corrected_query(atlas: A
     as_typed, plain = search(atlas, "cytokin", as_typed="1")
     assert as_typed == [] and plain.corrected is None
     assert plain.suggestion == "cytokine"
+
+
+def test_a_long_word_with_two_letters_left_out_is_corrected() -> None:
+    speller = Speller({"immunoglobulin": 3, "immunology": 9, "cytokines": 5})
+    assert speller.correct("immunoglobin") == "immunoglobulin"
+    assert speller.correct("cytokins") == "cytokines"  # one edit, as before
+    assert speller.correct("cytoke") is None  # short: two letters left out is too far
 
 
 def test_a_stop_word_is_never_corrected(atlas: Atlas) -> None:
