@@ -187,14 +187,14 @@ QUESTION_FILLERS = frozenset(
 )
 # A year in a citation: 2017, 2017a, (2017), 2017, 2017;
 _YEAR_TOKEN = re.compile(r"^\(?((?:18|19|20)\d\d)[a-z]?\)?[,;.:]*$")
-# Initials after a surname: "Jason LA 2015", "Jason, L.A., 2015"
-_INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3},?$")
-# Initials written before a surname: "L. Jason", "L.A. Jason", "O Fluge".
-_INITIALS_BEFORE = re.compile(r"^(?:(?:[A-Z]\.){1,3}|[A-Z])$")
+# Initials after a surname ("Jason LA 2015", "Jason, L.A., 2015", "Fluge Ø 2019"), and
+# before one: dotted or a single letter ("L. Jason", "L.A. Jason", "O Fluge").
+_INITIALS = re.compile(r"^(?:[^\W\d_]\.?){1,3},?$")
+_INITIALS_BEFORE = re.compile(r"^(?:(?:[^\W\d_]\.){1,3}|[^\W\d_])$")
 # A surname and a year typed as one word ("jason2015"), a particle joined to its surname
 # ("VanCampen", "DeVega").
 _NAME_YEAR = re.compile(r"^([^\W\d_][^\W\d_'’-]+)((?:18|19|20)\d\d)$")
-_PARTICLE_NAME = re.compile(r"^([A-Z][a-z]{1,2})([A-Z][^\W\d_]+)$")
+_CAMEL_NAME = re.compile(r"^([A-Z][a-z]+)([A-Z][a-z]+)$")
 _ET_AL = frozenset({"et", "al", "al.", "al.,", "al,", "et.", "&", "and", "y"})
 # Lower-case words inside surnames ("van der Meer", "de Vega", "Manuel y Keenoy").
 PARTICLES = frozenset(
@@ -664,7 +664,7 @@ def _citations(
         j = len(rest)
         while j > 0 and (
             rest[j - 1].casefold().rstrip(",") in _ET_AL - {"and", "&", "y"}
-            or (_INITIALS.match(rest[j - 1]) and j > 1)
+            or (_are_initials(rest[j - 1], _INITIALS) and j > 1)
         ):
             j -= 1
         surnames: list[list[str]] = []
@@ -672,8 +672,14 @@ def _citations(
         k = j
         while k > 0:
             word = rest[k - 1].rstrip(",")
-            if current and _INITIALS_BEFORE.match(word):
+            if current and _are_initials(word, _INITIALS_BEFORE):
                 k -= 1  # initials before a surname: "L. Jason 2015", "O. Fluge"
+                continue
+            if current and rest[k - 1].endswith(",") and _are_initials(word, _INITIALS):
+                # a reference list: "Jason LA, Evans M 2015"; the initials end a name
+                surnames.insert(0, current)
+                current = []
+                k -= 1
                 continue
             name = _surname_word(word, lexicon)
             if name is not None and "/" in name and not current:
@@ -724,19 +730,25 @@ def _citations(
 
 def _split_name_word(word: str, lexicon: Lexicon) -> list[str]:
     """Return a word typed without its spaces as its parts, when it is a known surname run
-    together with a year (`jason2015`) or with its particle (`VanCampen`); else the word."""
+    together with a year (`jason2015`), its particle (`VanCampen`) or its other part
+    (`EatonFitch`); else the word."""
     m = _NAME_YEAR.match(word)
     if m and _surname_word(m.group(1), lexicon) is not None:
         return [m.group(1), m.group(2)]
-    m = _PARTICLE_NAME.match(word)
+    m = _CAMEL_NAME.match(word)
     if (
         m
-        and m.group(1).casefold() in PARTICLES
         and _surname_word(word, lexicon) is None
+        and (m.group(1).casefold() in PARTICLES or _surname_word(m.group(1), lexicon))
         and _surname_word(m.group(2), lexicon) is not None
     ):
         return [m.group(1), m.group(2)]
     return [word]
+
+
+def _are_initials(token: str, pattern: re.Pattern[str]) -> bool:
+    """Return whether a token is a name's initials: capitals (any script), as the pattern says."""
+    return bool(pattern.match(token)) and token.rstrip(",").replace(".", "").isupper()
 
 
 def _surname_word(word: str, lexicon: Lexicon) -> str | None:

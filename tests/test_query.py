@@ -41,6 +41,7 @@ def search(atlas: Atlas, q: str, **args: str) -> tuple[list[str], object]:
         ("M.E. Roerink 2017", "author:Roerink year:2017"),  # initials before the surname
         ("M Roerink 2017", "author:Roerink year:2017"),
         ("roerink2017", "author:roerink year:2017"),  # typed without the space
+        ("Roerink ME, Knoop H 2017", "author:Roerink author:Knoop year:2017"),  # a reference
         ("van der Meer 2017", 'author:"van der Meer" year:2017'),
         ("Roerink (2017)", "author:Roerink year:2017"),
         ("Roerink ME 2017", "author:Roerink year:2017"),

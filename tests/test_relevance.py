@@ -106,6 +106,8 @@ def test_lay_words_reach_the_clinical_studies(bundled_index: Path) -> None:
 def test_a_particle_typed_joined_to_its_surname_is_still_a_citation(bundled_index: Path) -> None:
     assert _slugs(bundled_index, "VanCampen 2018") == ["van-campen-2018-blood-volume"]
     assert _slugs(bundled_index, "DeVega 2017") == ["de-vega-2017-epigenetic-modifications"]
+    assert "eaton-fitch-2019-systematic-review" in _slugs(bundled_index, "EatonFitch 2019")
+    assert _slugs(bundled_index, "Fluge Ø 2019") == ["fluge-2019-lymphocyte-depletion"]
     # a surname that is written joined stays one ("DeLuca, J")
     assert _slugs(bundled_index, "DeLuca 2001") == ["cook-2001-relationship-brain"]
 
