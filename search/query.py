@@ -195,6 +195,8 @@ _INITIALS_BEFORE = re.compile(r"^(?:(?:[^\W\d_]\.){1,3}|[^\W\d_])$")
 # ("VanCampen", "DeVega").
 _NAME_YEAR = re.compile(r"^([^\W\d_][^\W\d_'’-]+)((?:18|19|20)\d\d)$")
 _CAMEL_NAME = re.compile(r"^([A-Z][a-z]+)([A-Z][a-z]+)$")
+# A cell-surface marker as typed (CD8, CD56), which papers write with a + for the cells.
+_CELL_MARKER = re.compile(r"^[A-Za-z]{1,4}\d+$")
 _ET_AL = frozenset({"et", "al", "al.", "al.,", "al,", "et.", "&", "and", "y"})
 # Lower-case words inside surnames ("van der Meer", "de Vega", "Manuel y Keenoy").
 PARTICLES = frozenset(
@@ -597,7 +599,8 @@ def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
         if kind == "cite":
             out.append(value)  # type: ignore[arg-type]
         else:
-            out.extend(_marker_clauses(" ".join(value), ctx))  # type: ignore[arg-type]
+            words = _with_plus(value, ctx.markers)  # type: ignore[arg-type]
+            out.extend(_marker_clauses(" ".join(words), ctx))
     return [(q, s) for q, s in out if q is not None and any(ch.isalnum() for ch in s)]
 
 
@@ -790,6 +793,22 @@ def _citation_query(
         parts.append(year_query)
         shown.append(f"year:{year}")
     return _and(parts), " ".join(shown)
+
+
+def _with_plus(words: list[str], markers: MarkerDictionary) -> list[str]:
+    """Return the words with a `+` after a cell marker typed without it (`CD8 T cells`),
+    when only the form with it is a marker name the index knows (`CD8+ T cells`)."""
+    out = []
+    for word in words:
+        folded = fold(word)
+        if (
+            _CELL_MARKER.match(word)
+            and folded not in markers.forms
+            and (f"{folded}+" in markers.forms or f"{folded}+" in markers.prefixes)
+        ):
+            word += "+"
+        out.append(word)
+    return out
 
 
 def _marker_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query | None, str]]:

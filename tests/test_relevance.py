@@ -122,3 +122,8 @@ def test_lay_phrasings_without_apostrophes_or_with_problems(bundled_index: Path)
         "cockshell-2014-cognitive-functioning"
     ]
     assert len(_slugs(bundled_index, "immune system problems")) == 10
+
+
+def test_a_cell_marker_typed_without_its_plus(bundled_index: Path) -> None:
+    assert _slugs(bundled_index, "cd8 t cells") == ["heng-2025-mapping-complexity"]
+    assert _slugs(bundled_index, "IL 6") == _slugs(bundled_index, "IL-6")  # nothing else moves
