@@ -587,6 +587,12 @@ def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
     kept: set[int] = set()
     if any(w.casefold().strip("?,.!") in dropped for w in words):
         kept = _in_concepts(words, ctx) | _in_markers(words, ctx)
+        # a capitalised "So" after the first word may be a surname ("Jason, So 2015")
+        kept |= {
+            i
+            for i, w in enumerate(words)
+            if i and w[:1].isupper() and w.casefold().strip(",") in VAGUE_WORDS
+        }
     content = [
         w for i, w in enumerate(words) if i in kept or w.casefold().strip("?,.!") not in dropped
     ]

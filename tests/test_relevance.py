@@ -108,6 +108,8 @@ def test_a_particle_typed_joined_to_its_surname_is_still_a_citation(bundled_inde
     assert _slugs(bundled_index, "DeVega 2017") == ["de-vega-2017-epigenetic-modifications"]
     assert "eaton-fitch-2019-systematic-review" in _slugs(bundled_index, "EatonFitch 2019")
     assert _slugs(bundled_index, "Fluge Ø 2019") == ["fluge-2019-lymphocyte-depletion"]
+    # "so" need not match, but "So" after the first word may be a surname
+    assert _slugs(bundled_index, "Jason, So 2015") == ["jason-2015-problems-defining"]
     # a surname that is written joined stays one ("DeLuca, J")
     assert _slugs(bundled_index, "DeLuca 2001") == ["cook-2001-relationship-brain"]
 
