@@ -92,6 +92,34 @@ QUESTION_WORDS = frozenset(
         "what's",
     ]
 )
+# Words that only strengthen or soften another ("heart too small", "very tired"), or say
+# that something is wrong with it ("immune system problems"), dropped from every query that
+# has other words, like the question words (a thesaurus concept keeps them: "sleep problems").
+VAGUE_WORDS = frozenset(
+    [
+        "too",
+        "very",
+        "really",
+        "quite",
+        "so",
+        "just",
+        "also",
+        "much",
+        "problem",
+        "problems",
+        "issue",
+        "issues",
+    ]
+)
+# Contractions typed without their apostrophe, for the thesaurus ("cant sleep").
+CONTRACTIONS = {
+    "cant": "can't",
+    "dont": "don't",
+    "doesnt": "doesn't",
+    "wont": "won't",
+    "isnt": "isn't",
+    "couldnt": "couldn't",
+}
 # Words a question adds around what it asks ("is there any research on ..."), dropped only
 # from queries that read as questions (a question word first, or a question mark).
 QUESTION_FILLERS = frozenset(
@@ -148,6 +176,8 @@ QUESTION_FILLERS = frozenset(
         "involved",
         "help",
         "helps",
+        "matter",
+        "matters",
         "helpful",
         "work",
         "works",
@@ -157,8 +187,16 @@ QUESTION_FILLERS = frozenset(
 )
 # A year in a citation: 2017, 2017a, (2017), 2017, 2017;
 _YEAR_TOKEN = re.compile(r"^\(?((?:18|19|20)\d\d)[a-z]?\)?[,;.:]*$")
-# Initials after a surname: "Jason LA 2015", "Jason, L.A., 2015"
-_INITIALS = re.compile(r"^(?:[A-Z]\.?){1,3},?$")
+# Initials after a surname ("Jason LA 2015", "Jason, L.A., 2015", "Fluge Ø 2019"), and
+# before one: dotted or a single letter ("L. Jason", "L.A. Jason", "O Fluge").
+_INITIALS = re.compile(r"^(?:[^\W\d_]\.?){1,3},?$")
+_INITIALS_BEFORE = re.compile(r"^(?:(?:[^\W\d_]\.){1,3}|[^\W\d_])$")
+# A surname and a year typed as one word ("jason2015"), a particle joined to its surname
+# ("VanCampen", "DeVega").
+_NAME_YEAR = re.compile(r"^([^\W\d_][^\W\d_'’-]+)((?:18|19|20)\d\d)$")
+_CAMEL_NAME = re.compile(r"^([A-Z][a-z]+)([A-Z][a-z]+)$")
+# A cell-surface marker as typed (CD8, CD56), which papers write with a + for the cells.
+_CELL_MARKER = re.compile(r"^[A-Za-z]{1,4}\d+$")
 _ET_AL = frozenset({"et", "al", "al.", "al.,", "al,", "et.", "&", "and", "y"})
 # Lower-case words inside surnames ("van der Meer", "de Vega", "Manuel y Keenoy").
 PARTICLES = frozenset(
@@ -190,6 +228,9 @@ PARTICLES = frozenset(
         "bin",
     ]
 )
+# Particles that join two parts of one surname ("Manuel y Keenoy"), where the others
+# ("van", "de") begin a surname.
+_JOINING = frozenset({"y"})
 # Prefixes written joined, hyphenated or spaced ("postviral", "post-viral", "post viral").
 PREFIXES = (
     "post",
@@ -573,11 +614,21 @@ def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
     each matched in any of its forms (joined, hyphenated, spaced).
     """
     words = text.split()
-    dropped = QUESTION_WORDS
+    dropped = QUESTION_WORDS | VAGUE_WORDS
     if words and (words[0].casefold() in QUESTION_WORDS or text.rstrip().endswith("?")):
-        dropped = QUESTION_WORDS | QUESTION_FILLERS  # a question: its filler words too
+        dropped |= QUESTION_FILLERS  # a question: its filler words too
         ctx.parsed.is_question = True
-    kept = _in_concepts(words, ctx)  # "how common", "what causes" are concepts, not fillers
+    # "how common", "what causes" are concepts, not fillers; "self-reported cognitive
+    # problems" is a marker
+    kept: set[int] = set()
+    if any(w.casefold().strip("?,.!") in dropped for w in words):
+        kept = _in_concepts(words, ctx) | _in_markers(words, ctx)
+        # a capitalised "So" after the first word may be a surname ("Jason, So 2015")
+        kept |= {
+            i
+            for i, w in enumerate(words)
+            if i and w[:1].isupper() and w.casefold().strip(",") in VAGUE_WORDS
+        }
     content = [
         w for i, w in enumerate(words) if i in kept or w.casefold().strip("?,.!") not in dropped
     ]
@@ -590,15 +641,35 @@ def _word_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query, str]]:
         if kind == "cite":
             out.append(value)  # type: ignore[arg-type]
         else:
-            out.extend(_marker_clauses(" ".join(value), ctx))  # type: ignore[arg-type]
+            words = _with_plus(value, ctx.markers)  # type: ignore[arg-type]
+            out.extend(_marker_clauses(" ".join(words), ctx))
     return [(q, s) for q, s in out if q is not None and any(ch.isalnum() for ch in s)]
+
+
+def _in_markers(words: list[str], ctx: _Context) -> set[int]:
+    """Return the positions of the words that are part of a marker name."""
+    starts, pos = [], 0
+    for word in words:
+        starts.append(pos)
+        pos += len(word) + 1
+    inside: set[int] = set()
+    for mention in find_mentions(" ".join(words), ctx.markers):
+        inside.update(i for i, at in enumerate(starts) if mention.start <= at < mention.end)
+    return inside
+
+
+def _concept_terms(word: str) -> tuple[str, ...]:
+    """Return a word's indexed forms for looking it up in the thesaurus; a contraction typed
+    without its apostrophe is the contraction (`cant sleep` is `can't sleep`)."""
+    word = CONTRACTIONS.get(word.casefold(), word)
+    return tuple(t for _, t in placed_prose_terms(word))
 
 
 def _in_concepts(words: list[str], ctx: _Context) -> set[int]:
     """Return the positions of the words that are part of a thesaurus concept."""
     if ctx.concepts is None:
         return set()
-    terms = [tuple(t for _, t in placed_prose_terms(w.strip("?,.!"))) for w in words]
+    terms = [_concept_terms(w.strip("?,.!")) for w in words]
     inside: set[int] = set()
     for start in range(len(words)):
         end, expansions = ctx.concepts.longest(terms, start, words)
@@ -617,6 +688,8 @@ def _citations(
     """
     out: list[tuple[str, tuple[wq.Query | None, str] | list[str]]] = []
     lexicon = ctx.lexicon
+    if not lexicon.is_empty:
+        words = [part for w in words for part in _split_name_word(w, lexicon)]
     rest: list[str] = []
     i = 0
     while i < len(words):
@@ -636,7 +709,7 @@ def _citations(
         j = len(rest)
         while j > 0 and (
             rest[j - 1].casefold().rstrip(",") in _ET_AL - {"and", "&", "y"}
-            or (_INITIALS.match(rest[j - 1]) and j > 1)
+            or (_are_initials(rest[j - 1], _INITIALS) and j > 1)
         ):
             j -= 1
         surnames: list[list[str]] = []
@@ -644,8 +717,33 @@ def _citations(
         k = j
         while k > 0:
             word = rest[k - 1].rstrip(",")
+            if current and _are_initials(word, _INITIALS_BEFORE):
+                k -= 1  # initials before a surname: "L. Jason 2015", "O. Fluge"
+                continue
+            if current and rest[k - 1].endswith(",") and _are_initials(word, _INITIALS):
+                # a reference list: "Jason LA, Evans M 2015"; the initials end a name
+                surnames.insert(0, current)
+                current = []
+                k -= 1
+                continue
             name = _surname_word(word, lexicon)
-            if name is not None or (word.casefold() in PARTICLES and current):
+            if name is not None and "/" in name and not current:
+                # "Fluge/Mella 2019": two authors
+                name, *others = [p for p in name.split("/") if p]
+                surnames[:0] = [[p] for p in others]
+            elif name is not None and "/" in name:
+                break
+            if (
+                name is not None
+                and word.casefold() not in PARTICLES
+                and current
+                and current[0].casefold() not in _JOINING
+            ):
+                # two surnames side by side, with no "and" ("Fluge Mella 2019", "Fluge,
+                # Mella", "Knoop van der Meer"): two authors; "y" joins the parts of one
+                surnames.insert(0, current)
+                current = [name]
+            elif name is not None or (word.casefold() in PARTICLES and current):
                 current.insert(0, name or word)
             elif word.casefold() in ("and", "&") and current:
                 surnames.insert(0, current)
@@ -673,6 +771,29 @@ def _citations(
     if rest:
         out.append(("words", rest))
     return out
+
+
+def _split_name_word(word: str, lexicon: Lexicon) -> list[str]:
+    """Return a word typed without its spaces as its parts, when it is a known surname run
+    together with a year (`jason2015`), its particle (`VanCampen`) or its other part
+    (`EatonFitch`); else the word."""
+    m = _NAME_YEAR.match(word)
+    if m and _surname_word(m.group(1), lexicon) is not None:
+        return [m.group(1), m.group(2)]
+    m = _CAMEL_NAME.match(word)
+    if (
+        m
+        and _surname_word(word, lexicon) is None
+        and (m.group(1).casefold() in PARTICLES or _surname_word(m.group(1), lexicon))
+        and _surname_word(m.group(2), lexicon) is not None
+    ):
+        return [m.group(1), m.group(2)]
+    return [word]
+
+
+def _are_initials(token: str, pattern: re.Pattern[str]) -> bool:
+    """Return whether a token is a name's initials: capitals (any script), as the pattern says."""
+    return bool(pattern.match(token)) and token.rstrip(",").replace(".", "").isupper()
 
 
 def _surname_word(word: str, lexicon: Lexicon) -> str | None:
@@ -716,6 +837,22 @@ def _citation_query(
     return _and(parts), " ".join(shown)
 
 
+def _with_plus(words: list[str], markers: MarkerDictionary) -> list[str]:
+    """Return the words with a `+` after a cell marker typed without it (`CD8 T cells`),
+    when only the form with it is a marker name the index knows (`CD8+ T cells`)."""
+    out = []
+    for word in words:
+        folded = fold(word)
+        if (
+            _CELL_MARKER.match(word)
+            and folded not in markers.forms
+            and (f"{folded}+" in markers.forms or f"{folded}+" in markers.prefixes)
+        ):
+            word += "+"
+        out.append(word)
+    return out
+
+
 def _marker_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query | None, str]]:
     out: list[tuple[wq.Query | None, str]] = []
     pos = 0
@@ -723,13 +860,42 @@ def _marker_clauses(text: str, ctx: _Context) -> list[tuple[wq.Query | None, str
         out.extend(_concept_clauses(text[pos : mention.start].split(), ctx))
         span = text[mention.start : mention.end]
         query = _marker_query(mention.key, ctx)
+        shown = f"marker:{ctx.markers.display.get(mention.key, span)}"
         if not _is_id_like(span):
             # a marker that is also ordinary words ("heart rate") matches the words too
             query = _or([query, _prose_query(span, ctx)])
-        out.append((query, f"marker:{ctx.markers.display.get(mention.key, span)}"))
+        elif mention.key not in ctx.markers.display:
+            # only shaped like a marker id, known to neither the table nor the studies'
+            # markers: an abbreviation of the thesaurus (CoQ10) searches its expansions too
+            concept = _guessed_concept(span, ctx)
+            if concept is not None:
+                query = _or([query, concept[0]])
+                shown = concept[1]
+        out.append((query, shown))
         pos = mention.end
     out.extend(_concept_clauses(text[pos:].split(), ctx))
     return out
+
+
+def _guessed_concept(span: str, ctx: _Context) -> tuple[wq.Query, str] | None:
+    """Return a thesaurus concept's expansions for a whole span (`CoQ10`) and how it reads,
+    or None when the span is no concept. An expansion with a digit is matched as a phrase,
+    so `HHV-6` never finds "herpesvirus 7" beside a 6."""
+    if ctx.concepts is None:
+        return None
+    words = span.split()
+    terms = [tuple(t for _, t in placed_prose_terms(w)) for w in words]
+    end, expansions = ctx.concepts.longest(terms, 0, words)
+    if not expansions or end != len(words):
+        return None
+    alternatives = [
+        _prose_query(e, ctx, phrase=_is_id_like(e), scale=EXPANSION_WEIGHT) for e in expansions
+    ]
+    query = _or(alternatives)
+    if query is None:
+        return None
+    also = ", ".join(f'"{e}"' if " " in e else e for e in expansions)
+    return query, f"{span} (also: {also})"
 
 
 def _concept_clauses(words: list[str], ctx: _Context) -> list[tuple[wq.Query | None, str]]:
@@ -738,7 +904,7 @@ def _concept_clauses(words: list[str], ctx: _Context) -> list[tuple[wq.Query | N
         return []
     words = _merge_joined(words, ctx)
     concepts = ctx.concepts
-    terms = [tuple(t for _, t in placed_prose_terms(w)) for w in words]
+    terms = [_concept_terms(w) for w in words]
     out: list[tuple[wq.Query | None, str]] = []
     plain: list[str] = []
     i = 0
@@ -844,7 +1010,8 @@ def _word_query(word: str, ctx: _Context) -> wq.Query | None:
     if ctx.positive and any(ch.isalpha() for ch in word) and not forms:
         folded = fold_word(word)
         term = prose_term(word)
-        if not ((term and lexicon.has_prose(term)) or lexicon.has_author(folded)):
+        # a stop word ("from") is not indexed, so never unknown: no "form" for it
+        if term is not None and not (lexicon.has_prose(term) or lexicon.has_author(folded)):
             ctx.parsed.plain_words.append(word)
     # A typed word that splits in two ("ME/CFS", "post-exertional") needs both parts in one
     # field, not adjacent: checking positions of words found in nearly every study was the

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+# Words this long may be found with two letters left out.
+LONG = 10
+
 
 def _deletes(word: str) -> set[str]:
     return {word[:i] + word[i + 1 :] for i in range(len(word))}
@@ -29,9 +32,14 @@ class Speller:
     def __init__(self, vocabulary: Mapping[str, int]) -> None:
         self.vocabulary = vocabulary
         self.by_delete: dict[str, list[str]] = {}
+        # long words by their first three letters: a typo that leaves out two letters
+        # (`immunoglobin`) is two deletes from the word, which the deletes above do not hold
+        self.by_start: dict[str, list[str]] = {}
         for word in vocabulary:
             for variant in _deletes(word) | {word}:
                 self.by_delete.setdefault(variant, []).append(word)
+            if len(word) >= LONG:
+                self.by_start.setdefault(word[:3], []).append(word)
 
     def correct(self, word: str) -> str | None:
         """Return a better-known spelling of a word, or None when it is known or has none."""
@@ -43,6 +51,10 @@ class Speller:
         limit = 1 if len(word) <= 4 else 2
         scored = [(edit_distance(word, c), -self.vocabulary[c], c) for c in candidates if c != word]
         scored = [s for s in scored if s[0] <= limit]
+        if not scored and len(word) >= LONG - 2:
+            longer = [c for c in self.by_start.get(word[:3], ()) if len(c) == len(word) + 2]
+            scored = [(edit_distance(word, c), -self.vocabulary[c], c) for c in longer]
+            scored = [s for s in scored if s[0] <= limit]
         if not scored:
             return None
         return min(scored)[2]

@@ -13,6 +13,7 @@ from atlas_cli import cli
 from search import Atlas, parse
 from search.markers import MarkerDictionary
 from search.query import Lexicon, build
+from search.suggest import Speller
 from tests.html_page import parse_html
 
 
@@ -32,6 +33,15 @@ def search(atlas: Atlas, q: str, **args: str) -> tuple[list[str], object]:
         ("Roerink et al., 2017", "author:Roerink year:2017"),
         ("Roerink and Knoop 2017", "author:Roerink author:Knoop year:2017"),
         ("Roerink & Knoop 2017", "author:Roerink author:Knoop year:2017"),
+        # two surnames side by side are two authors, not one name (held-out-2 set)
+        ("Roerink Knoop 2017", "author:Roerink author:Knoop year:2017"),
+        ("Roerink, Knoop (2017)", "author:Roerink author:Knoop year:2017"),
+        ("Knoop van der Meer 2017", 'author:Knoop author:"van der Meer" year:2017'),
+        ("Roerink/Knoop 2017", "author:Roerink author:Knoop year:2017"),
+        ("M.E. Roerink 2017", "author:Roerink year:2017"),  # initials before the surname
+        ("M Roerink 2017", "author:Roerink year:2017"),
+        ("roerink2017", "author:roerink year:2017"),  # typed without the space
+        ("Roerink ME, Knoop H 2017", "author:Roerink author:Knoop year:2017"),  # a reference
         ("van der Meer 2017", 'author:"van der Meer" year:2017'),
         ("Roerink (2017)", "author:Roerink year:2017"),
         ("Roerink ME 2017", "author:Roerink year:2017"),
@@ -164,6 +174,19 @@ def test_a_typo_that_finds_nothing_is_answered_with_the_corrected_query(atlas: A
     assert as_typed == []
     assert plain.corrected is None
     assert plain.suggestion == "cytokine"
+
+
+def test_a_long_word_with_two_letters_left_out_is_corrected() -> None:
+    speller = Speller({"immunoglobulin": 3, "immunology": 9, "cytokines": 5})
+    assert speller.correct("immunoglobin") == "immunoglobulin"
+    assert speller.correct("cytokins") == "cytokines"  # one edit, as before
+    assert speller.correct("cytoke") is None  # short: two letters left out is too far
+
+
+def test_a_stop_word_is_never_corrected(atlas: Atlas) -> None:
+    # "from" is not indexed (a stop word), so it is not unknown: never "form"
+    _, result = search(atlas, "signatures from cytokin")
+    assert result.corrected == "signatures from cytokine"
 
 
 def test_a_misspelt_author_is_corrected(atlas: Atlas) -> None:
@@ -360,7 +383,13 @@ class _Known(Lexicon):
         ("post-viral", {"post", "viral", "postvir"}, "post-viral (or: postviral)"),
         ("α2", {"alpha-2"}, "marker:α2"),  # an id-like token is read as a marker, as before
         ("alpha 2", {"alpha-2"}, "alpha-2"),
-        ("SF36", {"sf-36"}, "marker:SF36"),
+        # id-shaped but no marker of the table: the thesaurus's expansions are searched too
+        (
+            "SF36",
+            {"sf-36"},
+            'SF36 (also: SF-36, "Short Form 36", "36-Item Short Form Health Survey")',
+        ),
+        ("TLR4", {"tlr4"}, "marker:TLR4"),  # no thesaurus row: a marker, as before
         ("Q 10", {"q10"}, "Q10"),
         ("MECFS", {"me", "cf"}, "MECFS (or: me cfs)"),  # "cfs" is indexed as "cf"
         ("T cell", {"t", "cell"}, "T AND cell"),
