@@ -705,54 +705,7 @@ def _citations(
             rest.append(words[i])
             i += 1
             continue
-        # back from the year: "et al.", initials, then surnames joined by "and" / "&"
-        j = len(rest)
-        while j > 0 and (
-            rest[j - 1].casefold().rstrip(",") in _ET_AL - {"and", "&", "y"}
-            or (_are_initials(rest[j - 1], _INITIALS) and j > 1)
-        ):
-            j -= 1
-        surnames: list[list[str]] = []
-        current: list[str] = []
-        k = j
-        while k > 0:
-            word = rest[k - 1].rstrip(",")
-            if current and _are_initials(word, _INITIALS_BEFORE):
-                k -= 1  # initials before a surname: "L. Jason 2015", "O. Fluge"
-                continue
-            if current and rest[k - 1].endswith(",") and _are_initials(word, _INITIALS):
-                # a reference list: "Jason LA, Evans M 2015"; the initials end a name
-                surnames.insert(0, current)
-                current = []
-                k -= 1
-                continue
-            name = _surname_word(word, lexicon)
-            if name is not None and "/" in name and not current:
-                # "Fluge/Mella 2019": two authors
-                name, *others = [p for p in name.split("/") if p]
-                surnames[:0] = [[p] for p in others]
-            elif name is not None and "/" in name:
-                break
-            if (
-                name is not None
-                and word.casefold() not in PARTICLES
-                and current
-                and current[0].casefold() not in _JOINING
-            ):
-                # two surnames side by side, with no "and" ("Fluge Mella 2019", "Fluge,
-                # Mella", "Knoop van der Meer"): two authors; "y" joins the parts of one
-                surnames.insert(0, current)
-                current = [name]
-            elif name is not None or (word.casefold() in PARTICLES and current):
-                current.insert(0, name or word)
-            elif word.casefold() in ("and", "&") and current:
-                surnames.insert(0, current)
-                current = []
-            else:
-                break
-            k -= 1
-        if current:
-            surnames.insert(0, current)
+        surnames, k = _surnames_before(rest, lexicon)
         if not surnames:
             rest.append(words[i])
             i += 1
@@ -771,6 +724,62 @@ def _citations(
     if rest:
         out.append(("words", rest))
     return out
+
+
+def _surnames_before(rest: list[str], lexicon: Lexicon) -> tuple[list[list[str]], int]:
+    """Return the surnames that end `rest` (each a list of its words) and where they start.
+
+    Read back from the year: "et al." and initials, then surnames joined by "and" / "&", side
+    by side, or in a reference list's "Surname INITIALS," form.
+    """
+    j = len(rest)
+    while j > 0 and (
+        rest[j - 1].casefold().rstrip(",") in _ET_AL - {"and", "&", "y"}
+        or (_are_initials(rest[j - 1], _INITIALS) and j > 1)
+    ):
+        j -= 1
+    surnames: list[list[str]] = []
+    current: list[str] = []
+    k = j
+    while k > 0:
+        word = rest[k - 1].rstrip(",")
+        if current and _are_initials(word, _INITIALS_BEFORE):
+            k -= 1  # initials before a surname: "L. Jason 2015", "O. Fluge"
+            continue
+        if current and rest[k - 1].endswith(",") and _are_initials(word, _INITIALS):
+            # a reference list: "Jason LA, Evans M 2015"; the initials end a name
+            surnames.insert(0, current)
+            current = []
+            k -= 1
+            continue
+        name = _surname_word(word, lexicon)
+        if name is not None and "/" in name and not current:
+            # "Fluge/Mella 2019": two authors
+            name, *others = [p for p in name.split("/") if p]
+            surnames[:0] = [[p] for p in others]
+        elif name is not None and "/" in name:
+            break
+        if (
+            name is not None
+            and word.casefold() not in PARTICLES
+            and current
+            and current[0].casefold() not in _JOINING
+        ):
+            # two surnames side by side, with no "and" ("Fluge Mella 2019", "Fluge,
+            # Mella", "Knoop van der Meer"): two authors; "y" joins the parts of one
+            surnames.insert(0, current)
+            current = [name]
+        elif name is not None or (word.casefold() in PARTICLES and current):
+            current.insert(0, name or word)
+        elif word.casefold() in ("and", "&") and current:
+            surnames.insert(0, current)
+            current = []
+        else:
+            break
+        k -= 1
+    if current:
+        surnames.insert(0, current)
+    return surnames, k
 
 
 def _split_name_word(word: str, lexicon: Lexicon) -> list[str]:
