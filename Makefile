@@ -54,6 +54,7 @@ $(AXE_JS):
 test: $(VENV)/.installed-test browser $(AXE_JS)
 	$(BIN)/ruff format --check --quiet .
 	$(BIN)/ruff check --quiet .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest --cov --cov-report=
 	@echo "coverage of search, indexer, web, atlas_cli, citations, curation: $$($(BIN)/python -m coverage report --format=total)%"
 
@@ -61,8 +62,7 @@ test: $(VENV)/.installed-test browser $(AXE_JS)
 test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -m "not browser and not server and not slow"
 
-# mypy, strict for search/ and indexer/ (pyproject.toml). Not yet part of `make test`: it
-# reports errors that remain in code older than the configuration.
+# mypy, strict for search/ and indexer/ (pyproject.toml); `make test` runs it too.
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 

@@ -5,8 +5,10 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Iterator
 from functools import lru_cache
 from pickle import dumps
+from typing import Any
 
 from whoosh.analysis import StopFilter, Token, Tokenizer
 from whoosh.formats import Positions
@@ -75,17 +77,17 @@ class TermTokenizer(Tokenizer):
 
     def __call__(
         self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,  # type: ignore[no-untyped-def]
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
+        value: str,
+        positions: bool = False,
+        chars: bool = False,
+        keeporiginal: bool = False,
+        removestops: bool = True,
+        start_pos: int = 0,
+        start_char: int = 0,
+        tokenize: bool = True,
+        mode: str = "",
+        **kwargs: Any,
+    ) -> Iterator[Token]:
         term_of = prose_term if self.kind == "prose" else fold_word
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         if not tokenize:

@@ -145,17 +145,24 @@ class Highlighter:
         `mentions`, when given, are the marker mentions the build found in the texts:
         [text number, start, end, key] each, or that list as JSON (read only when needed).
         """
+        found_mentions: Sequence[Sequence[Any]] | None
         if isinstance(mentions, str):
-            mentions = json.loads(mentions) if self.keys else []
+            found_mentions = json.loads(mentions) if self.keys else []
+        else:
+            found_mentions = mentions
         best_text, best_spans = "", []
         if not self.is_empty:
             # The first text with a match wins (the summary, usually): scanning every text of
             # every hit was most of the cost of a results page.
             for i, text in enumerate(texts):
                 if text:
-                    found = None
-                    if mentions is not None:
-                        found = [(s, e, k) for n, s, e, k in mentions if n == i and k in self.keys]
+                    found: list[tuple[int, int, str]] | None = None
+                    if found_mentions is not None:
+                        found = [
+                            (int(m[1]), int(m[2]), str(m[3]))
+                            for m in found_mentions
+                            if m[0] == i and m[3] in self.keys
+                        ]
                     spans = self.spans(text, size, found)
                     if spans:
                         best_text, best_spans = text, spans

@@ -52,10 +52,10 @@ def _surrogate_errors(value: Any) -> dict[Any, Any] | list[str] | None:
             return ["holds a lone surrogate (\\ud800-\\udfff), which is not a character"]
         return None
     if isinstance(value, list):
-        found = {i: e for i, v in enumerate(value) if (e := _surrogate_errors(v)) is not None}
-        return found or None
+        listed = {i: e for i, v in enumerate(value) if (e := _surrogate_errors(v)) is not None}
+        return listed or None
     if isinstance(value, dict):
-        found = {}
+        found: dict[Any, Any] = {}
         for key, item in value.items():
             name = _SURROGATE.sub("\ufffd", key) if isinstance(key, str) else key
             error = _surrogate_errors(key) if isinstance(key, str) else None
