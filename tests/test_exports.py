@@ -283,10 +283,12 @@ def test_study_ris_whole_value(client) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def test_study_json_is_the_record(client, atlas) -> None:  # type: ignore[no-untyped-def]
+def test_study_json_is_the_record_as_the_api_gives_it(client, atlas) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/studies/il16-2012-csf-proteins.json")
     assert response.mimetype == "application/json"
-    assert response.get_json() == atlas.study("il16-2012-csf-proteins")
+    related = [hit.slug for hit in atlas.related("il16-2012-csf-proteins")]
+    assert response.get_json() == {**atlas.study("il16-2012-csf-proteins"), "related": related}
+    assert response.get_json() == client.get("/api/v1/studies/il16-2012-csf-proteins").get_json()
 
 
 # ---- Atom --------------------------------------------------------------------------------------

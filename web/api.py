@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
 from search import SearchResult, parse
 from web.etags import conditional
 from web.index import get_atlas
 from web.openapi import openapi_document
+from web.pages import study_document
 from web.urls import add_slug_converter
 
 bp = Blueprint("api", __name__)
@@ -51,11 +52,7 @@ def facets() -> Response:
 @bp.get("/api/v1/studies/<slug:slug>")
 @conditional
 def study(slug: str) -> Response:
-    atlas = get_atlas()
-    record = atlas.study(slug)
-    if record is None:
-        abort(404, description=f"There is no study {slug!r} in the atlas.")
-    return jsonify({**record, "related": [hit.slug for hit in atlas.related(slug)]})
+    return jsonify(study_document(slug))
 
 
 @bp.get("/api/openapi.json")

@@ -752,10 +752,19 @@ def study_ris(slug: str) -> Response:
     return _download(body, "application/x-research-info-systems; charset=utf-8", f"{slug}.ris")
 
 
+def study_document(slug: str) -> dict[str, Any]:
+    """Return a study as JSON answers give it: the whole record and its related studies' slugs.
+
+    `/studies/<slug>.json` and `/api/v1/studies/<slug>` give this same object.
+    """
+    record = _record(slug)
+    return {**record, "related": [hit.slug for hit in get_atlas().related(slug)]}
+
+
 @bp.get("/studies/<slug:slug>.json")
 @conditional
 def study_json(slug: str) -> Response:
-    return current_app.json.response(_record(slug))
+    return current_app.json.response(study_document(slug))
 
 
 # ---- retractions --------------------------------------------------------------------------------
