@@ -7,11 +7,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, jsonify
 
-from search import SearchResult, parse
+from search import SearchResult
 from web.etags import conditional
-from web.index import get_atlas
+from web.index import get_atlas, requested_search
 from web.openapi import openapi_document
 from web.pages import study_document
 from web.urls import add_slug_converter
@@ -22,7 +22,7 @@ bp.record_once(add_slug_converter)
 
 def _search() -> SearchResult:
     # strict: a program's misspelt filter is a 400, not a silently wider search
-    return get_atlas().search(parse(request.args.to_dict(flat=False), strict=True))
+    return requested_search(strict=True)
 
 
 def facets_json(result: SearchResult) -> dict[str, Any]:

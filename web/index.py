@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from flask import current_app
+from flask import current_app, request
 
-from search import Atlas, open_atlas
+from search import Atlas, SearchParams, SearchResult, open_atlas, parse
 
 
 def get_atlas() -> Atlas:
@@ -20,3 +20,17 @@ def get_atlas() -> Atlas:
         )
         current_app.extensions["atlas"] = atlas
     return atlas
+
+
+def requested_params(strict: bool = False) -> SearchParams:
+    """Return the search the request's query string asks for.
+
+    `strict` for programs (the API, downloads): a value the OpenAPI document does not allow is
+    a 400; pages ignore it with a notice.
+    """
+    return parse(request.args.to_dict(flat=False), strict=strict)
+
+
+def requested_search(strict: bool = False) -> SearchResult:
+    """Return the answer to the search the request asks for (see requested_params)."""
+    return get_atlas().search(requested_params(strict))

@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from flask import Blueprint, Response, abort, current_app, render_template, request
+from flask import Blueprint, Response, abort, current_app, render_template
 from markupsafe import Markup
 
 from citations import (
@@ -42,7 +42,7 @@ from web.exports import (
     ris_text,
 )
 from web.histogram import Histogram, year_histogram
-from web.index import get_atlas
+from web.index import get_atlas, requested_params, requested_search
 from web.urls import (
     add_slug_converter,
     changed,
@@ -508,7 +508,7 @@ def search_view(result: SearchResult) -> SearchView:
 
 
 def _search() -> SearchResult:
-    return get_atlas().search(parse(request.args.to_dict(flat=False)))
+    return requested_search()
 
 
 @bp.get("/")
@@ -535,8 +535,9 @@ def search() -> str:
 def _export() -> tuple[list[dict[str, Any]], int]:
     """Return the records of the requested search's whole result set, and its total."""
     # strict, as the API: downloads are fetched by programs as often as by people
-    params = parse(request.args.to_dict(flat=False), strict=True)
-    return result_records(get_atlas(), params, current_app.config["EXPORT_LIMIT"])
+    return result_records(
+        get_atlas(), requested_params(strict=True), current_app.config["EXPORT_LIMIT"]
+    )
 
 
 def _study_url(slug: str) -> str:
@@ -584,7 +585,7 @@ def search_ris() -> Response:
 @conditional
 def search_atom() -> Response:
     atlas = get_atlas()
-    params = whole_set(parse(request.args.to_dict(flat=False), strict=True))
+    params = whole_set(requested_params(strict=True))
     records, _ = result_records(atlas, params, FEED_ENTRIES, sort="newest")
     what = f"“{params.q}”" if params.q else "all studies"
     body = atom_feed(
