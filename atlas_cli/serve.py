@@ -119,26 +119,54 @@ def serve_command(
     """
     import waitress
 
-    from web import ALL_INTERFACES, LOCAL_HOSTS, create_app
-
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     index_dir = resolve_index(index_dir)
-    source_paths = resolve_sources(sources)
-    if not is_current_format(index_dir):
-        echo(f"No usable index at {index_dir}; building it first.", err=True)
-        try:
-            report = build(index_dir, source_paths)
-        except BuildLocked as exc:
-            echo(f"error: {exc}", err=True)
-            sys.exit(EXIT_BUSY)
-        except BuildError as exc:
-            echo(f"error: {exc}", err=True)
-            sys.exit(EXIT_FAILED)
-        for problem in report.load.problems:
-            echo(str(problem), err=True)
-        if not report.ok:
-            echo("error: the records are invalid; nothing to serve", err=True)
-            sys.exit(EXIT_FAILED)
+    _build_if_needed(index_dir, resolve_sources(sources))
+    app = _app(index_dir, host, sources)
+    with app.app_context():
+        from web.index import get_atlas
+
+        get_atlas().start_watching()
+    server = waitress.create_server(
+        AccessLog(app),
+        host=host,
+        port=port,
+        threads=threads,
+        ident="atlas",
+        **_proxy_options(trusted_proxy),
+    )
+    echo(
+        f"Serving ME/CFS Atlas Search on http://{host}:{server.effective_port} "
+        f"({threads} threads, index {index_dir})",
+        err=True,
+    )
+    _run(server)
+
+
+def _build_if_needed(index_dir: Path, sources: list[Path]) -> None:
+    """Build the index first when there is none of the current format; exit on failure."""
+    if is_current_format(index_dir):
+        return
+    echo(f"No usable index at {index_dir}; building it first.", err=True)
+    try:
+        report = build(index_dir, sources)
+    except BuildLocked as exc:
+        echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_BUSY)
+    except BuildError as exc:
+        echo(f"error: {exc}", err=True)
+        sys.exit(EXIT_FAILED)
+    for problem in report.load.problems:
+        echo(str(problem), err=True)
+    if not report.ok:
+        echo("error: the records are invalid; nothing to serve", err=True)
+        sys.exit(EXIT_FAILED)
+
+
+def _app(index_dir: Path, host: str, sources: tuple[Path, ...]) -> Any:
+    """Return the app for this server; a malformed setting exits 2 saying which."""
+    from web import ALL_INTERFACES, LOCAL_HOSTS, create_app
+
     try:
         # The workspace publishes by rebuilding from the --source paths the server was given,
         # else from the configured sources as they are at each build (curated/ may appear).
@@ -159,30 +187,27 @@ def serve_command(
             "naming this machine by another name get 400",
             err=True,
         )
-    with app.app_context():
-        from web.index import get_atlas
+    return app
 
-        get_atlas().start_watching()
-    proxy: dict[str, Any] = {}
-    if trusted_proxy:
-        proxy = {
-            "trusted_proxy": trusted_proxy,
-            "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
-            "clear_untrusted_proxy_headers": True,
-        }
-    server = waitress.create_server(
-        AccessLog(app), host=host, port=port, threads=threads, ident="atlas", **proxy
-    )
+
+def _proxy_options(trusted_proxy: str) -> dict[str, Any]:
+    """Return waitress's options for a trusted reverse proxy (none when not given)."""
+    if not trusted_proxy:
+        return {}
+    return {
+        "trusted_proxy": trusted_proxy,
+        "trusted_proxy_headers": {"x-forwarded-for", "x-forwarded-proto"},
+        "clear_untrusted_proxy_headers": True,
+    }
+
+
+def _run(server: Any) -> None:
+    """Serve until SIGINT or SIGTERM, then close the server and let requests finish."""
 
     def stop(signum: int, frame: Any) -> None:
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
-    echo(
-        f"Serving ME/CFS Atlas Search on http://{host}:{server.effective_port} "
-        f"({threads} threads, index {index_dir})",
-        err=True,
-    )
     try:
         server.run()  # waitress returns from here on SIGINT (and on our SIGTERM)
     except KeyboardInterrupt:
