@@ -661,14 +661,18 @@ def test_the_query_is_escaped(client) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_only_snippets_are_marked_safe() -> None:
-    sources = {p.name: p.read_text() for p in WEB.rglob("*") if p.suffix in (".py", ".html")}
+    sources = {
+        p.relative_to(WEB).as_posix(): p.read_text()
+        for p in WEB.rglob("*")
+        if p.suffix in (".py", ".html")
+    }
     marked = sorted(
         name for name, text in sources.items() if re.search(r"\bMarkup\(|\|\s*safe\b", text)
     )
-    # snippets (pages.py), the histogram's bars, made of numbers and escaped URLs, and the
-    # evidence marks in a draft's abstract (the workspace), which escape everything else
-    assert marked == ["highlight_evidence.py", "histogram.py", "pages.py"]
-    assert sources["pages.py"].count("Markup(") == 1
+    # snippets (pages/__init__.py), the histogram's bars, made of numbers and escaped URLs, and
+    # the evidence marks in a draft's abstract (the workspace), which escape everything else
+    assert marked == ["highlight_evidence.py", "histogram.py", "pages/__init__.py"]
+    assert sources["pages/__init__.py"].count("Markup(") == 1
     assert sources["histogram.py"].count("Markup(") == 1
 
 
@@ -1043,7 +1047,7 @@ def test_stylesheet_follows_the_system_without_javascript() -> None:
     ],
 )
 def test_in_short_is_the_first_sentence_or_two(summary: str, expected: str | None) -> None:
-    from web.pages import in_short
+    from web.pages.study import in_short
 
     assert in_short(summary) == expected
 
@@ -1071,7 +1075,7 @@ def test_study_page_has_in_short_and_foldable_sections(client) -> None:  # type:
 
 
 def test_about_lists_what_every_label_means(client) -> None:  # type: ignore[no-untyped-def]
-    from web.pages import DESIGN_LABELS
+    from web.pages.labels import DESIGN_LABELS
 
     section = page(client, "/about").find("section", id="labels")
     terms = [dt.text for dt in section.find_all("dt")]

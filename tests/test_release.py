@@ -25,7 +25,7 @@ def test_release_covers_web_search_and_indexer() -> None:
         "search/store/snippets.py",
         "search/data/marker-synonyms.tsv",
         "search/records.py",
-        "web/pages.py",
+        "web/pages/study.py",
     ],
 )
 def test_a_change_to_any_of_them_changes_the_release(

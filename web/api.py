@@ -13,7 +13,7 @@ from search import SearchResult
 from web.etags import conditional
 from web.index import get_atlas, requested_search
 from web.openapi import openapi_document
-from web.pages import study_document
+from web.pages.study import study_document
 from web.urls import add_slug_converter
 
 bp = Blueprint("api", __name__)

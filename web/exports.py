@@ -1,6 +1,6 @@
 """Exports of a whole result set (CSV, BibTeX, RIS) and the Atom feed of a search.
 
-The functions here turn records into text; the views in `web/pages.py` fetch the records
+The functions here turn records into text; the views in `web/pages/` fetch the records
 with `result_records()` and choose the response headers.
 """
 
