@@ -13,9 +13,8 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -90,10 +89,12 @@ class IndexLexicon(query_language.Lexicon):
             return {t for leaf, _ in self.scorer.leaves for t in leaf.field_terms("authors")}
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(NamedTuple):
     """What a search's text found: how it was read, its match set and scores, the corrected
-    query it was answered with (or None), and the notices the fallbacks add."""
+    query it was answered with (or None), and the notices the fallbacks add.
+
+    A named tuple, as `Hit` is: made on every search, at a third of a frozen dataclass's cost.
+    """
 
     parsed: query_language.Parsed | None
     matched: int
