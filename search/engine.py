@@ -45,7 +45,7 @@ def _sort(params: SearchParams, scores: np.ndarray | None) -> str:
 
 class Generation:
     """One built index generation answering searches: its reader (the files, opened), its
-    matcher (the text), its facet counter and its hit collector, joined."""
+    matcher (the text), its filters, its facet counter and its hit collector, joined."""
 
     def __init__(self, path: Path) -> None:
         self.reader = reader = GenerationReader(path)
