@@ -16,7 +16,8 @@ from citations import bibtex, initials_name, primary_citation, ris, sentence, sh
 from indexer.build import build
 from search import open_atlas, parse
 from web import create_app
-from web.exports import CSV_FIELDS, csv_text, result_records
+from web.exports import CSV_FIELDS, csv_text
+from web.index import result_records
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ALL_SLUGS_NEWEST_FIRST = [
