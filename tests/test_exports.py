@@ -131,6 +131,17 @@ def test_csv_follows_the_search(client) -> None:  # type: ignore[no-untyped-def]
     ]
 
 
+def test_downloads_link_each_study_page_under_a_mounted_path(client) -> None:  # type: ignore[no-untyped-def]
+    base = "http://localhost/atlas/"
+    expected = [f"http://localhost/atlas/studies/{slug}" for slug in ALL_SLUGS_NEWEST_FIRST]
+    rows = read_csv(client.get("/search.csv", base_url=base).data)
+    assert [r["url"] for r in rows] == expected
+    feed = ET.fromstring(client.get("/search.atom", base_url=base).data)
+    assert [e.findtext(f"{ATOM}id") for e in feed.findall(f"{ATOM}entry")] == expected
+    page = client.get("/studies/minimal-1998-record", base_url=base).get_data(as_text=True)
+    assert f'<link rel="canonical" href="{expected[-1]}">' in page
+
+
 def test_csv_neutralises_formulas() -> None:
     records = [
         {
