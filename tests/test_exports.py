@@ -16,7 +16,8 @@ from citations import bibtex, initials_name, primary_citation, ris, sentence, sh
 from indexer.build import build
 from search import open_atlas, parse
 from web import create_app
-from web.exports import CSV_FIELDS, csv_text, result_records
+from web.exports import CSV_FIELDS, csv_text
+from web.index import result_records
 
 ATOM = "{http://www.w3.org/2005/Atom}"
 ALL_SLUGS_NEWEST_FIRST = [
@@ -128,6 +129,17 @@ def test_csv_follows_the_search(client) -> None:  # type: ignore[no-untyped-def]
         "natural-killer-2020-nk-cells",
         "mueller-2019-tnf-alpha-exercise",
     ]
+
+
+def test_downloads_link_each_study_page_under_a_mounted_path(client) -> None:  # type: ignore[no-untyped-def]
+    base = "http://localhost/atlas/"
+    expected = [f"http://localhost/atlas/studies/{slug}" for slug in ALL_SLUGS_NEWEST_FIRST]
+    rows = read_csv(client.get("/search.csv", base_url=base).data)
+    assert [r["url"] for r in rows] == expected
+    feed = ET.fromstring(client.get("/search.atom", base_url=base).data)
+    assert [e.findtext(f"{ATOM}id") for e in feed.findall(f"{ATOM}entry")] == expected
+    page = client.get("/studies/minimal-1998-record", base_url=base).get_data(as_text=True)
+    assert f'<link rel="canonical" href="{expected[-1]}">' in page
 
 
 def test_csv_neutralises_formulas() -> None:

@@ -1,6 +1,7 @@
 """The JSON API: searches, facets and studies under /api/v1/, its OpenAPI document, /healthz.
 
-Each view answers with the same data the pages show; errors are JSON (see web/errors.py).
+Each view reads its page type's data from `web.index` as the pages do and writes it as JSON;
+errors are JSON (see web/errors.py).
 """
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from flask import Blueprint, Response, jsonify
 
 from search import SearchResult
 from web.etags import conditional
-from web.index import get_atlas, requested_search
+from web.index import Study, get_atlas, requested_results, requested_study
 from web.openapi import openapi_document
-from web.pages.study import study_document
 from web.urls import add_slug_converter
 
 bp = Blueprint("api", __name__)
@@ -22,7 +22,7 @@ bp.record_once(add_slug_converter)
 
 def _search() -> SearchResult:
     # strict: a program's misspelt filter is a 400, not a silently wider search
-    return requested_search(strict=True)
+    return requested_results(strict=True).page()
 
 
 def facets_json(result: SearchResult) -> dict[str, Any]:
@@ -35,6 +35,14 @@ def facets_json(result: SearchResult) -> dict[str, Any]:
         "filters": full["filters"],
         "generation": result.generation,
     }
+
+
+def study_document(study: Study) -> dict[str, Any]:
+    """Return a study as JSON answers give it: the whole record and its related studies' slugs.
+
+    `/studies/<slug>.json` and `/api/v1/studies/<slug>` give this same object.
+    """
+    return {**study.record, "related": [hit.slug for hit in study.related()]}
 
 
 @bp.get("/api/v1/search")
@@ -52,7 +60,7 @@ def facets() -> Response:
 @bp.get("/api/v1/studies/<slug:slug>")
 @conditional
 def study(slug: str) -> Response:
-    return jsonify(study_document(slug))
+    return jsonify(study_document(requested_study(slug)))
 
 
 @bp.get("/api/openapi.json")

@@ -1,7 +1,7 @@
-"""Exports of a whole result set (CSV, BibTeX, RIS) and the Atom feed of a search.
+"""The writers of downloads: records as CSV, BibTeX and RIS text, and as an Atom feed.
 
-The functions here turn records into text; the views in `web/pages/` fetch the records
-with `result_records()` and choose the response headers.
+Pure functions of records (no Flask): the data comes from a page type's value in `web.index`,
+and `web/pages/downloads.py` makes the responses around the text.
 """
 
 from __future__ import annotations
@@ -11,14 +11,10 @@ import io
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import replace
 from typing import Any
 
 from citations import DEFAULT_KEY_PREFIX, bibtex, ris
-from search import Atlas, SearchParams
 
-EXPORT_PAGE = 100  # the search API's largest page
-FEED_ENTRIES = 50
 ATOM_NS = "http://www.w3.org/2005/Atom"
 LIST_SEPARATOR = "; "
 CSV_FIELDS = (
@@ -47,13 +43,6 @@ CSV_FIELDS = (
 # A spreadsheet runs a cell starting with one of these as a formula (OWASP "CSV injection").
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 _XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def result_records(
-    atlas: Atlas, params: SearchParams, limit: int, sort: str | None = None
-) -> tuple[list[dict[str, Any]], int]:
-    """Return the full records of a search's whole result set (at most `limit`) and its total."""
-    return atlas.records(replace(params, sort=sort or params.sort), limit)
 
 
 def _cell(value: Any) -> str:
@@ -148,4 +137,5 @@ def atom_feed(
             if part
         )
         _sub(entry, "summary", summary, type="text")
-    return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    document: bytes = ET.tostring(feed, encoding="utf-8", xml_declaration=True)
+    return document

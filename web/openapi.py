@@ -75,7 +75,7 @@ class EvidenceSchema(Schema):
     mixed = fields.Integer(required=True)
 
 
-def _facet_map(inner: fields.Field) -> fields.Dict:
+def _facet_map(inner: fields.Field[Any]) -> fields.Dict:
     return fields.Dict(
         keys=fields.String(validate=validate.OneOf(FACETS)), values=inner, required=True
     )
@@ -236,6 +236,81 @@ DOWNLOADS = {
 }
 
 
+# The components, each a marshmallow schema (the study's is the record schema itself).
+SCHEMAS: tuple[tuple[str, type[Schema]], ...] = (
+    ("Hit", HitSchema),
+    ("FacetValue", FacetValueSchema),
+    ("Evidence", EvidenceSchema),
+    ("SearchResult", SearchResponseSchema),
+    ("Facets", FacetsResponseSchema),
+    ("Study", StudyResponseSchema),
+    ("Health", HealthSchema),
+    ("Error", ErrorSchema),
+)
+
+
+def _get(summary: str, operation_id: str, responses: dict[str, Any], **more: Any) -> dict[str, Any]:
+    return {
+        "get": {"summary": summary, "operationId": operation_id, **more, "responses": responses}
+    }
+
+
+def _search_operation(summary: str, operation_id: str, schema: str, answer: str) -> dict[str, Any]:
+    """Return a GET that reads the search parameters and answers one JSON schema, or a 400."""
+    responses = {
+        "200": _json(schema, answer),
+        "400": _error("A parameter is beyond the service's bounds"),
+    }
+    return _get(summary, operation_id, responses, parameters=search_parameters())
+
+
+def _health_operation() -> dict[str, Any]:
+    either = {
+        "oneOf": [{"$ref": "#/components/schemas/Error"}, {"$ref": "#/components/schemas/Health"}]
+    }
+    responses = {
+        "200": _json("Health", "The service is answering"),
+        "503": {
+            "description": "There is no usable index, or the served one left the disk",
+            "content": {"application/json": {"schema": either}},
+        },
+    }
+    return _get("The served index generation and its size", "health", responses)
+
+
+def _download_operation(path: str, mimetype: str, description: str) -> dict[str, Any]:
+    responses = {
+        "200": _text(mimetype, description),
+        "400": _text("text/html", "A parameter is beyond the service's bounds"),
+    }
+    operation_id = "export_" + path.rsplit(".", 1)[1]
+    return _get(description, operation_id, responses, parameters=search_parameters())
+
+
+def paths() -> dict[str, dict[str, Any]]:
+    """Return each documented path with its operations: the API, /healthz, the downloads."""
+    study = _get(
+        "One study's full record",
+        "study",
+        {"200": _json("Study", "The record"), "404": _error("No such study")},
+        parameters=[SLUG_PARAMETER],
+    )
+    return {
+        "/api/v1/search": _search_operation(
+            "Search the studies", "search", "SearchResult", "A page of results"
+        ),
+        "/api/v1/facets": _search_operation(
+            "Facet counts of a search", "facets", "Facets", "Facet counts"
+        ),
+        "/api/v1/studies/{slug}": study,
+        "/healthz": _health_operation(),
+        **{
+            path: _download_operation(path, mimetype, description)
+            for path, (mimetype, description) in DOWNLOADS.items()
+        },
+    }
+
+
 @lru_cache(maxsize=1)
 def openapi_document() -> dict[str, Any]:
     """Return the OpenAPI 3 document of the API, as a dict ready for JSON."""
@@ -246,92 +321,9 @@ def openapi_document() -> dict[str, Any]:
         plugins=[MarshmallowPlugin()],
         info={"description": "Search ME/CFS studies by text, marker, criteria and PEM."},
     )
-    for name, schema in (
-        ("Hit", HitSchema),
-        ("FacetValue", FacetValueSchema),
-        ("Evidence", EvidenceSchema),
-        ("SearchResult", SearchResponseSchema),
-        ("Facets", FacetsResponseSchema),
-        ("Study", StudyResponseSchema),
-        ("Health", HealthSchema),
-        ("Error", ErrorSchema),
-    ):
+    for name, schema in SCHEMAS:
         spec.components.schema(name, schema=schema)
-    bad_request = _error("A parameter is beyond the service's bounds")
-    spec.path(
-        path="/api/v1/search",
-        operations={
-            "get": {
-                "summary": "Search the studies",
-                "operationId": "search",
-                "parameters": search_parameters(),
-                "responses": {
-                    "200": _json("SearchResult", "A page of results"),
-                    "400": bad_request,
-                },
-            }
-        },
-    )
-    spec.path(
-        path="/api/v1/facets",
-        operations={
-            "get": {
-                "summary": "Facet counts of a search",
-                "operationId": "facets",
-                "parameters": search_parameters(),
-                "responses": {"200": _json("Facets", "Facet counts"), "400": bad_request},
-            }
-        },
-    )
-    spec.path(
-        path="/api/v1/studies/{slug}",
-        operations={
-            "get": {
-                "summary": "One study's full record",
-                "operationId": "study",
-                "parameters": [SLUG_PARAMETER],
-                "responses": {"200": _json("Study", "The record"), "404": _error("No such study")},
-            }
-        },
-    )
-    spec.path(
-        path="/healthz",
-        operations={
-            "get": {
-                "summary": "The served index generation and its size",
-                "operationId": "health",
-                "responses": {
-                    "200": _json("Health", "The service is answering"),
-                    "503": {
-                        "description": "There is no usable index, or the served one left the disk",
-                        "content": {
-                            "application/json": {
-                                "schema": {
-                                    "oneOf": [
-                                        {"$ref": "#/components/schemas/Error"},
-                                        {"$ref": "#/components/schemas/Health"},
-                                    ],
-                                }
-                            }
-                        },
-                    },
-                },
-            }
-        },
-    )
-    for path, (mimetype, description) in DOWNLOADS.items():
-        spec.path(
-            path=path,
-            operations={
-                "get": {
-                    "summary": description,
-                    "operationId": "export_" + path.rsplit(".", 1)[1],
-                    "parameters": search_parameters(),
-                    "responses": {
-                        "200": _text(mimetype, description),
-                        "400": _text("text/html", "A parameter is beyond the service's bounds"),
-                    },
-                }
-            },
-        )
-    return spec.to_dict()
+    for path, operations in paths().items():
+        spec.path(path=path, operations=operations)
+    document: dict[str, Any] = spec.to_dict()
+    return document

@@ -45,8 +45,10 @@ def changed(params: SearchParams, name: str, value: str | None = None) -> Search
         return replace(params, sort=value, page=1)
     if name == "per_page":
         return replace(params, per_page=int(value) if value else DEFAULT_PER_PAGE, page=1)
-    if name in ("year_from", "year_to"):
-        return replace(params, **{name: int(value) if value else None}, page=1)
+    if name == "year_from":
+        return replace(params, year_from=int(value) if value else None, page=1)
+    if name == "year_to":
+        return replace(params, year_to=int(value) if value else None, page=1)
     raise ValueError(f"not a search parameter: {name}")
 
 
@@ -73,7 +75,7 @@ def external_url(endpoint: str, **values: Any) -> str:
 def search_url(params: SearchParams, endpoint: str = "pages.search", external: bool = False) -> str:
     """Return the URL of a search at an endpoint, parameters in canonical order."""
     # A results page builds a couple of hundred links to the same endpoint: look it up once.
-    known = g.setdefault("endpoint_urls", {})
+    known: dict[tuple[str, bool], str] = g.setdefault("endpoint_urls", {})
     base = known.get((endpoint, external))
     if base is None:
         base = external_url(endpoint) if external else url_for(endpoint)
@@ -82,12 +84,19 @@ def search_url(params: SearchParams, endpoint: str = "pages.search", external: b
     return f"{base}?{query}" if query else base
 
 
-def study_url(slug: str) -> str:
-    """Return the URL of a study's page (slugs are a-z, 0-9 and hyphens: nothing to quote)."""
-    known = g.setdefault("endpoint_urls", {})
-    prefix = known.get(("pages.study", "prefix"))
+def study_url(slug: str, external: bool = False) -> str:
+    """Return the URL of a study's page, absolute on the public base when `external`.
+
+    Slugs are a-z, 0-9 and hyphens, so nothing is quoted: the URL is a prefix looked up once
+    per request plus the slug (a download of 10,000 studies links each of them).
+    """
+    known: dict[tuple[str, bool], str] = g.setdefault("endpoint_urls", {})
+    prefix = known.get(("study prefix", external))
     if prefix is None:
-        prefix = known[("pages.study", "prefix")] = url_for("pages.study", slug="x")[:-1]
+        path = (
+            external_url("pages.study", slug="x") if external else url_for("pages.study", slug="x")
+        )
+        prefix = known[("study prefix", external)] = path[:-1]
     return prefix + slug
 
 

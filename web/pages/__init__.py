@@ -1,14 +1,16 @@
 """HTML pages and their downloadable twins: home, search, studies, exports, feed and about.
 
-Each view parses, asks `search` and responds. What a template shows is worked out here
-(labels, links, which parts appear); templates only loop and print.
+Each view reads its page type's data (`web.index`) and hands it to one writer: a template, a
+download (`web/pages/downloads.py`) or JSON (`web/api.py`). What a template shows is worked
+out in Python (labels, links, which parts appear); templates only loop and print.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import cast
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Flask
 from markupsafe import Markup
 
 from citations import short_authors
@@ -25,7 +27,7 @@ from web.urls import add_slug_converter, external_url, study_url, toggle_url
 
 bp = Blueprint("pages", __name__)
 bp.record_once(add_slug_converter)
-bp.record_once(lambda state: assets.register(state.app))
+bp.record_once(lambda state: assets.register(cast(Flask, state.app)))
 
 # ---- helpers for templates --------------------------------------------------------------------
 
@@ -46,7 +48,8 @@ def _short_authors(authors: Sequence[str]) -> str:
 
 bp.add_app_template_global(study_url, "study_url")
 bp.add_app_template_global(external_url, "external_url")
-bp.add_app_template_global(READING_SETTINGS, "reading_settings")
+# A value, not a function: Jinja takes any global, though Flask's hint says callable.
+bp.add_app_template_global(READING_SETTINGS, "reading_settings")  # type: ignore[arg-type]
 
 
 @bp.app_template_filter("pem_label")
@@ -79,20 +82,5 @@ def is_marker_search(result: SearchResult) -> bool:
     return bool(result.searched_markers)
 
 
-def _study_url(slug: str) -> str:
-    return external_url("pages.study", slug=slug)
-
-
-def _download(
-    body: str | bytes, content_type: str, filename: str, total: int | None = None
-) -> Response:
-    response = Response(body, content_type=content_type)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    if total is not None:
-        response.headers["X-Total-Count"] = str(total)
-        response.headers["X-Export-Limit"] = str(current_app.config["EXPORT_LIMIT"])
-    return response
-
-
 # The views, one module per page type, register on bp when imported.
-from web.pages import about, downloads, search, study  # noqa: E402, F401
+from web.pages import about, search, study  # noqa: E402, F401

@@ -1,24 +1,30 @@
-"""The home page and the search page: results, facets, chips, sorts, pages, histogram."""
+"""The home page and the search results page type: the page (results, facets, chips, sorts,
+pages, histogram) and its downloads (CSV, BibTeX, RIS, the Atom feed).
+
+Every format reads the one value `web.index.requested_results()` and differs only in its last
+line, the writer; the JSON twin (`/api/v1/search`) is in `web/api.py`.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
 
-from flask import render_template
+from flask import Response, render_template
 
 from search import FacetValue, SearchParams, SearchResult, parse
 from search.params import SORTS
 from search.vocabularies import PEM_VALUES
 from web.etags import conditional
 from web.histogram import year_histogram
-from web.index import get_atlas, requested_search
+from web.index import get_atlas, requested_results
 from web.pages import (
     bp,
     filter_url,
     is_marker_search,
     value_label,
 )
+from web.pages.downloads import BIBTEX, CSV, RIS, results_feed, results_file
 from web.pages.labels import (
     CHIP_NAMES,
     FACET_TITLES,
@@ -195,10 +201,6 @@ def search_view(result: SearchResult) -> SearchView:
     )
 
 
-def _search() -> SearchResult:
-    return requested_search()
-
-
 @bp.get("/")
 @conditional
 def home() -> str:
@@ -210,8 +212,37 @@ def home() -> str:
     return render_template("home.html", result=result, groups=groups)
 
 
+# ---- the formats of a search ------------------------------------------------------------------
+# The page reads the search leniently; downloads strictly, as the API does: programs fetch them
+# as often as people do.
+
+
 @bp.get("/search")
 @conditional
 def search() -> str:
-    view = search_view(_search())
+    view = search_view(requested_results().page())
     return render_template("search.html", view=view, result=view.result)
+
+
+@bp.get("/search.csv")
+@conditional
+def search_csv() -> Response:
+    return results_file(requested_results(strict=True), CSV)
+
+
+@bp.get("/search.bib")
+@conditional
+def search_bib() -> Response:
+    return results_file(requested_results(strict=True), BIBTEX)
+
+
+@bp.get("/search.ris")
+@conditional
+def search_ris() -> Response:
+    return results_file(requested_results(strict=True), RIS)
+
+
+@bp.get("/search.atom")
+@conditional
+def search_atom() -> Response:
+    return results_feed(requested_results(strict=True))

@@ -1,4 +1,8 @@
-"""A study's page and its twins: BibTeX, RIS and JSON (the same document as the API's)."""
+"""The study page type: the page and its twins, BibTeX, RIS and JSON (the API's document).
+
+Every format reads the one value `web.index.requested_study()` and differs only in its last
+line, the writer.
+"""
 
 from __future__ import annotations
 
@@ -7,31 +11,29 @@ import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from flask import Response, abort, current_app, render_template
+from flask import Response, current_app, jsonify, render_template
 
 from citations import (
-    bibtex,
     byline_authors,
     doi_url,
     primary_citation,
     pubmed_url,
-    ris,
     snapshot_citation,
 )
 from citations.styles import styled_citations
 from search import Atlas
 from search.records import StudyRecordSchema
 from search.vocabularies import PEM_REQUIRING
+from web.api import study_document
 from web.etags import conditional
-from web.index import get_atlas
+from web.index import Study, requested_study
 from web.pages import (
-    _download,
-    _study_url,
     bp,
     filter_url,
     pem_label,
     value_label,
 )
+from web.pages.downloads import BIBTEX, RIS, study_file
 from web.pages.labels import (
     CITATION_NOTE,
     CONFIDENCE_EXPLANATION,
@@ -49,6 +51,7 @@ from web.pages.views import (
     Link,
     StudyView,
 )
+from web.urls import study_url
 
 # ---- the study page -----------------------------------------------------------------------------
 
@@ -120,11 +123,13 @@ def other_fields(record: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
     return tuple(out)
 
 
-def study_view(record: dict[str, Any], atlas: Atlas) -> StudyView:
-    """Return everything the study page shows, worked out from one record."""
+def study_view(study: Study) -> StudyView:
+    """Return everything the study page shows, worked out from one study."""
+    record = study.record
     pem = record.get("pem", "unknown")
-    config = current_app.config
-    snapshot = snapshot_citation(record, config["SITE_NAME"], _study_url(record["slug"]))
+    snapshot = snapshot_citation(
+        record, current_app.config["SITE_NAME"], study_url(study.slug, external=True)
+    )
     return StudyView(
         record=record,
         authors=byline_authors(record["authors"]),
@@ -153,26 +158,19 @@ def study_view(record: dict[str, Any], atlas: Atlas) -> StudyView:
         ),
         participants=participants_line(record),
         sex=record.get("sex"),
-        findings=finding_rows(record, atlas),
+        findings=finding_rows(record, study.atlas),
         interventions=_links("intervention", record.get("interventions")),
         topics=_links("topic", record.get("topics")),
         in_short=in_short(record.get("summary") or ""),
         citation=primary_citation(record),
         styles=styled_citations(record),
         citation_note=CITATION_NOTE + (" " + SNAPSHOT_NOTE if snapshot else ""),
-        bibtex=bibtex(record, config["SITE_SHORT"]),
+        bibtex=BIBTEX.write([record]),  # the same writer as the .bib file
         snapshot=snapshot,
         other_fields=other_fields(record),
-        related=tuple(atlas.related(record["slug"])),
+        related=tuple(study.related()),
         is_retracted=bool(record.get("retracted")),
     )
-
-
-def _record(slug: str) -> dict[str, Any]:
-    record = get_atlas().study(slug)
-    if record is None:
-        abort(404, description=f"There is no study {slug!r} in the atlas.")
-    return record
 
 
 # The correction form on a study page carries a signed token that expires after two hours
@@ -180,10 +178,13 @@ def _record(slug: str) -> dict[str, Any]:
 STUDY_PAGE_RENEWAL = 15 * 60
 
 
+# ---- the formats of a study ---------------------------------------------------------------------
+
+
 @bp.get("/studies/<slug:slug>")
 @conditional(renew_every=STUDY_PAGE_RENEWAL)
 def study(slug: str) -> str:
-    view = study_view(_record(slug), get_atlas())
+    view = study_view(requested_study(slug))
     # `record` is for the corrections partial (_correction_form.html), which another module owns.
     return render_template("study.html", view=view, record=view.record)
 
@@ -191,27 +192,16 @@ def study(slug: str) -> str:
 @bp.get("/studies/<slug:slug>.bib")
 @conditional
 def study_bib(slug: str) -> Response:
-    body = bibtex(_record(slug), current_app.config["SITE_SHORT"])
-    return _download(body, "application/x-bibtex; charset=utf-8", f"{slug}.bib")
+    return study_file(requested_study(slug), BIBTEX)
 
 
 @bp.get("/studies/<slug:slug>.ris")
 @conditional
 def study_ris(slug: str) -> Response:
-    body = ris(_record(slug), current_app.config["SITE_SHORT"])
-    return _download(body, "application/x-research-info-systems; charset=utf-8", f"{slug}.ris")
-
-
-def study_document(slug: str) -> dict[str, Any]:
-    """Return a study as JSON answers give it: the whole record and its related studies' slugs.
-
-    `/studies/<slug>.json` and `/api/v1/studies/<slug>` give this same object.
-    """
-    record = _record(slug)
-    return {**record, "related": [hit.slug for hit in get_atlas().related(slug)]}
+    return study_file(requested_study(slug), RIS)
 
 
 @bp.get("/studies/<slug:slug>.json")
 @conditional
 def study_json(slug: str) -> Response:
-    return current_app.json.response(study_document(slug))
+    return jsonify(study_document(requested_study(slug)))
