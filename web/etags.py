@@ -17,7 +17,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from functools import lru_cache, wraps
 from pathlib import Path
-from typing import Any
+from typing import ParamSpec, TypeAlias, overload
 
 from flask import current_app, make_response, request
 from flask.typing import ResponseReturnValue
@@ -96,7 +96,7 @@ class AnswerCache:
 
 
 def _answer_cache() -> AnswerCache:
-    cache = current_app.extensions.get("answer_cache")
+    cache: AnswerCache | None = current_app.extensions.get("answer_cache")
     if cache is None:
         cache = current_app.extensions.setdefault(
             "answer_cache", AnswerCache(current_app.config.get("ANSWER_CACHE_SIZE", CACHED_ANSWERS))
@@ -109,12 +109,34 @@ def _is_visitor_specific() -> bool:
     return current_app.config["SESSION_COOKIE_NAME"] in request.cookies
 
 
+P = ParamSpec("P")  # a view's arguments (the URL's values)
+View: TypeAlias = Callable[P, ResponseReturnValue]  # a view, decorated or not
+
+
+@overload
 def conditional(
-    view: Callable[..., ResponseReturnValue] | None = None,
+    view: View[P],
     *,
     renew_every: int | None = None,
     uses_index: bool = True,
-) -> Any:
+) -> View[P]: ...
+
+
+@overload
+def conditional(
+    view: None = None,
+    *,
+    renew_every: int | None = None,
+    uses_index: bool = True,
+) -> Callable[[View[P]], View[P]]: ...
+
+
+def conditional(
+    view: View[P] | None = None,
+    *,
+    renew_every: int | None = None,
+    uses_index: bool = True,
+) -> View[P] | Callable[[View[P]], View[P]]:
     """Decorate a read view: answer 304 when the client already has this URL's answer.
 
     `renew_every` (seconds) also changes the tag that often, for pages that embed something
@@ -126,7 +148,7 @@ def conditional(
         return lambda view: conditional(view, renew_every=renew_every, uses_index=uses_index)
 
     @wraps(view)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
         if _is_visitor_specific():
             return view(*args, **kwargs)
         period = int(time.time() // renew_every) if renew_every else None

@@ -45,8 +45,10 @@ def changed(params: SearchParams, name: str, value: str | None = None) -> Search
         return replace(params, sort=value, page=1)
     if name == "per_page":
         return replace(params, per_page=int(value) if value else DEFAULT_PER_PAGE, page=1)
-    if name in ("year_from", "year_to"):
-        return replace(params, **{name: int(value) if value else None}, page=1)
+    if name == "year_from":
+        return replace(params, year_from=int(value) if value else None, page=1)
+    if name == "year_to":
+        return replace(params, year_to=int(value) if value else None, page=1)
     raise ValueError(f"not a search parameter: {name}")
 
 
@@ -73,7 +75,7 @@ def external_url(endpoint: str, **values: Any) -> str:
 def search_url(params: SearchParams, endpoint: str = "pages.search", external: bool = False) -> str:
     """Return the URL of a search at an endpoint, parameters in canonical order."""
     # A results page builds a couple of hundred links to the same endpoint: look it up once.
-    known = g.setdefault("endpoint_urls", {})
+    known: dict[tuple[str, bool | str], str] = g.setdefault("endpoint_urls", {})
     base = known.get((endpoint, external))
     if base is None:
         base = external_url(endpoint) if external else url_for(endpoint)
@@ -84,7 +86,7 @@ def search_url(params: SearchParams, endpoint: str = "pages.search", external: b
 
 def study_url(slug: str) -> str:
     """Return the URL of a study's page (slugs are a-z, 0-9 and hyphens: nothing to quote)."""
-    known = g.setdefault("endpoint_urls", {})
+    known: dict[tuple[str, bool | str], str] = g.setdefault("endpoint_urls", {})
     prefix = known.get(("pages.study", "prefix"))
     if prefix is None:
         prefix = known[("pages.study", "prefix")] = url_for("pages.study", slug="x")[:-1]
@@ -97,6 +99,8 @@ def toggle_url(params: SearchParams, name: str, value: str) -> str:
     A results page links every facet value and histogram bar (a couple of hundred links);
     the parts of the query string that do not change are encoded once per page.
     """
+    # Per search and facet: (prefix, suffix, the values of `name` selected, the search page's URL)
+    memo: dict[tuple[SearchParams, str], tuple[str, str, tuple[str, ...], str]]
     memo = g.setdefault("toggle_parts", {})
     parts = memo.get((params, name))
     if parts is None:
