@@ -62,7 +62,7 @@ test: $(VENV)/.installed-test browser $(AXE_JS)
 test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q -m "not browser and not server and not slow"
 
-# mypy, strict for search/ and indexer/ (pyproject.toml); `make test` runs it too.
+# mypy, strict for every package and wsgi.py (pyproject.toml); `make test` runs it too.
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Never
 
 import click
 
@@ -31,13 +33,13 @@ def _report_problems(load: LoadResult) -> None:
         echo(str(problem), err=True)
 
 
-def _progress():  # type: ignore[no-untyped-def]
+def _progress() -> Callable[[int, int], None] | None:
     """Return a progress callback drawing a bar on a terminal, or None in pipes and CI."""
     if not sys.stderr.isatty():
         return None
     from tqdm import tqdm
 
-    bar: dict[str, tqdm] = {}
+    bar: dict[str, tqdm[Never]] = {}  # a bar that is updated by hand iterates nothing
 
     def update(done: int, total: int) -> None:
         if "bar" not in bar:

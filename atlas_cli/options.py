@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
@@ -12,8 +14,10 @@ EXIT_FAILED = 1  # invalid records, no index, unknown study
 EXIT_USAGE = 2  # a bad option or setting (click's own usage errors exit 2 too)
 EXIT_BUSY = 75  # another build holds the index lock (EX_TEMPFAIL: try again later)
 
+Command = TypeVar("Command", bound=Callable[..., Any])  # what an option decorator returns unchanged
 
-def index_option(func):  # type: ignore[no-untyped-def]
+
+def index_option(func: Command) -> Command:
     return click.option(
         "--index",
         "index_dir",
@@ -23,7 +27,7 @@ def index_option(func):  # type: ignore[no-untyped-def]
     )(func)
 
 
-def source_option(func):  # type: ignore[no-untyped-def]
+def source_option(func: Command) -> Command:
     return click.option(
         "--source",
         "sources",
@@ -51,7 +55,7 @@ def resolve_sources(sources: tuple[Path, ...]) -> list[Path]:
     return configured
 
 
-def data_option(func):  # type: ignore[no-untyped-def]
+def data_option(func: Command) -> Command:
     return click.option(
         "--data",
         "data_dir",

@@ -200,6 +200,8 @@ class AccountStore:
 
     @staticmethod
     def _require(conn: sqlite3.Connection, name: str) -> sqlite3.Row:
+        # curation.database gives every connection the row factory sqlite3.Row
+        row: sqlite3.Row | None
         row = conn.execute("SELECT * FROM curators WHERE name = ?", (name,)).fetchone()
         if row is None:
             raise UnknownCurator(name)

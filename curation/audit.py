@@ -93,7 +93,8 @@ class AuditLog:
 
     def list(self, limit: int | None = None, target: str | None = None) -> list[AuditEntry]:
         """Return entries newest first (all, or the latest `limit`; only `target`'s if given)."""
-        sql, args = "SELECT * FROM audit", []
+        sql = "SELECT * FROM audit"
+        args: list[str | int] = []
         if target is not None:
             sql, args = sql + " WHERE target = ?", [target]
         sql += " ORDER BY id DESC"

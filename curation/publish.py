@@ -21,6 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TypedDict, Unpack
 
 BUILD_TIMEOUT = 30 * 60  # seconds one build may take before it is stopped
 BUSY_RETRIES = 20  # another build holds the lock (exit 75): try again this often ...
@@ -46,6 +47,15 @@ class Job:
     @property
     def is_finished(self) -> bool:
         return self.state in ("done", "failed")
+
+
+class JobChanges(TypedDict, total=False):
+    """The fields of a Job that change as it runs."""
+
+    state: str
+    started: str
+    finished: str
+    output: str
 
 
 def _now() -> str:
@@ -100,7 +110,7 @@ class Publisher:
             job = self.job(job_id)
         return job
 
-    def _update(self, job_id: int, **changes: str | None) -> Job:
+    def _update(self, job_id: int, **changes: Unpack[JobChanges]) -> Job:
         with self._lock:
             job = replace(self._jobs[job_id], **changes)
             self._jobs[job_id] = job

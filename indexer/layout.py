@@ -46,8 +46,8 @@ def read_layout(index_dir: Path, work: Path, plan: Plan, previous: Previous) -> 
         leaves = [leaf for leaf, _ in reader.leaf_readers()]
         unkept = [s for s in map(segment_id, leaves) if not has_segment(work / POSTINGS_DIR, s)]
         # Lengths, vocabulary and tables carry over only onto the generation they came from.
-        carry = plan.mode == "incremental" and plan.served is not None
-        carry = carry and plan.served.name == previous.name  # type: ignore[union-attr]
+        served = plan.served if plan.mode == "incremental" else None
+        carry = served is not None and served.name == previous.name
         old_tables = previous.tables(index_dir) if carry else None
         slugs, kept = _slugs_by_docnum(reader, old_tables, set(plan.stale))
         by_slug = {r["slug"]: r for r in plan.records}

@@ -121,7 +121,7 @@ def make_plan(served: Path | None, load: LoadResult, previous: Previous, full: b
         old,
     )
     same_format = old is not None and old.get("format") == INDEX_FORMAT
-    if not full and same_format and old.get("content_hash") == content_hash:  # type: ignore[union-attr]
+    if not full and old is not None and same_format and old.get("content_hash") == content_hash:
         plan.mode = "unchanged"
         return plan
     plan.generation = f"{GENERATION_PREFIX}{plan.stamp:%Y%m%dT%H%M%S%f}-{secrets.token_hex(3)}"

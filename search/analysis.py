@@ -126,7 +126,9 @@ class TermPositions(Positions):
     SQLite: the phrase "post-exertional malaise" does not match "post-exertional and malaise".
     """
 
-    def word_values(self, value, analyzer, **kwargs):  # type: ignore[no-untyped-def]
+    def word_values(
+        self, value: Any, analyzer: Any, **kwargs: Any
+    ) -> Iterator[tuple[str, int, float, bytes]]:
         if not isinstance(analyzer, TermTokenizer) or not isinstance(value, str):
             yield from super().word_values(value, analyzer, **kwargs)
             return

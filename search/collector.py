@@ -44,7 +44,8 @@ class HitCollector:
                 candidates, negated = candidates[kept], negated[kept]
             # best score first, newest first among equal scores
             order = np.lexsort((self.reader.newest_rank[candidates], negated))
-            return candidates[order[start:stop]].tolist()  # type: ignore[no-any-return]
+            page: list[int] = candidates[order[start:stop]].tolist()
+            return page
         rank = self.reader.ranks["newest" if sort == "relevance" else sort]
         walk = self.tables.orders["newest" if sort == "relevance" else sort]
         if total * 8 >= self.tables.doc_count:

@@ -81,7 +81,7 @@ class _CachedLengths:
         return lengths[docnum] if docnum < self.count else default
 
 
-class _KeepingWriter(SegmentWriter):  # type: ignore[misc]
+class _KeepingWriter(SegmentWriter):
     """Whoosh's segment writer with field lengths cached while the segment is flushed, which
     also passes every posting it writes through `keep` (with the new segment's id)."""
 
@@ -210,7 +210,8 @@ def position_decoder(fmt: Any) -> Callable[[bytes], list[int]]:
         not isinstance(fmt, Positions)
         or type(fmt).decode_positions is not Positions.decode_positions
     ):
-        return fmt.decode_positions  # type: ignore[no-any-return]
+        decode_positions: Callable[[bytes], list[int]] = fmt.decode_positions
+        return decode_positions
     skip = whoosh_system._INT_SIZE
 
     def decode(value: bytes) -> list[int]:
@@ -226,7 +227,8 @@ def position_decoder(fmt: Any) -> Callable[[bytes], list[int]]:
 
 def segment_id(leaf: Any) -> str:
     """Return the id that names a segment reader's files."""
-    return leaf.segment().segment_id()  # type: ignore[no-any-return]
+    name: str = leaf.segment().segment_id()
+    return name
 
 
 # -- the probes ------------------------------------------------------------------------------

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
 
 from indexer.build import build
 from search import Atlas, open_atlas
@@ -40,7 +42,7 @@ def fresh_index(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def app(index_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def app(index_dir: Path, tmp_path: Path) -> Flask:
     from web import create_app
 
     config = {"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(tmp_path / "data")}
@@ -48,7 +50,7 @@ def app(index_dir: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def client(app):  # type: ignore[no-untyped-def]
+def client(app: Flask) -> FlaskClient:
     return app.test_client()
 
 

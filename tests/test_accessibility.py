@@ -10,12 +10,18 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 from tests.test_browser import CHROMIUM, browser, server, sync_api  # noqa: F401 (fixtures)
+
+if TYPE_CHECKING:  # annotations only: playwright may be missing (the tests then skip)
+    from playwright.sync_api import Browser, Locator, Page
+
+OpenTab = Callable[..., "Page"]  # tab_for: opens a tab with reading settings, a width, a script
 
 pytestmark = [
     pytest.mark.browser,
@@ -69,12 +75,12 @@ def settings_script(settings: dict[str, str]) -> str:
 
 
 @pytest.fixture
-def tab_for(browser, server: str) -> Iterator[object]:  # type: ignore[no-untyped-def]  # noqa: F811
+def tab_for(browser: Browser, server: str) -> Iterator[OpenTab]:  # noqa: F811
     """Return a function opening a new tab with given reading settings and viewport width."""
     contexts = []
     errors: list[str] = []
 
-    def open_tab(settings: dict[str, str] | None = None, width: int = 1280, init: str = ""):  # type: ignore[no-untyped-def]
+    def open_tab(settings: dict[str, str] | None = None, width: int = 1280, init: str = "") -> Page:
         context = browser.new_context(base_url=server, viewport={"width": width, "height": 900})
         context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
         if settings is not None:
@@ -94,7 +100,7 @@ def tab_for(browser, server: str) -> Iterator[object]:  # type: ignore[no-untype
     assert [e for e in errors if "status of 4" not in e] == []
 
 
-def axe_violations(tab) -> list[dict]:  # type: ignore[no-untyped-def]
+def axe_violations(tab: Page) -> list[dict[str, Any]]:
     if not tab.evaluate("typeof window.axe !== 'undefined'"):
         tab.evaluate(AXE.read_text(encoding="utf-8") + "\n;0")
     # Defaults run every WCAG A/AA rule and the best-practice rules; "color-contrast-enhanced"
@@ -113,7 +119,9 @@ needs_axe = pytest.mark.skipif(
 
 @needs_axe
 @pytest.mark.parametrize("variant", list(VARIANTS))
-def test_axe_finds_nothing_on_any_page_type(tab_for, variant: str, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+def test_axe_finds_nothing_on_any_page_type(
+    tab_for: OpenTab, variant: str, artifacts: Path
+) -> None:
     tab = tab_for(VARIANTS[variant])
     found = {}
     for name, url in PAGES.items():
@@ -133,7 +141,7 @@ def test_axe_finds_nothing_on_any_page_type(tab_for, variant: str, artifacts: Pa
 
 
 @pytest.mark.parametrize("variant", ["light", "dark"])
-def test_body_text_contrast_is_at_least_7_to_1(tab_for, variant: str) -> None:  # type: ignore[no-untyped-def]
+def test_body_text_contrast_is_at_least_7_to_1(tab_for: OpenTab, variant: str) -> None:
     tab = tab_for(VARIANTS[variant])
     tab.goto(ROERINK)
     ratio = tab.evaluate(
@@ -153,7 +161,7 @@ def test_body_text_contrast_is_at_least_7_to_1(tab_for, variant: str) -> None:  
     assert dark == (variant == "dark")
 
 
-def test_without_javascript_the_system_dark_mode_is_followed(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_without_javascript_the_system_dark_mode_is_followed(browser: Browser, server: str) -> None:  # noqa: F811
     context = browser.new_context(base_url=server, java_script_enabled=False, color_scheme="dark")
     tab = context.new_page()
     tab.goto(ROERINK)
@@ -164,7 +172,9 @@ def test_without_javascript_the_system_dark_mode_is_followed(browser, server: st
 
 
 @pytest.mark.parametrize("width", [320, 390, 640])  # 640: 1280 px at 200% zoom
-def test_reflow_at_320_px_and_large_text_without_sideways_scrolling(tab_for, width: int) -> None:  # type: ignore[no-untyped-def]
+def test_reflow_at_320_px_and_large_text_without_sideways_scrolling(
+    tab_for: OpenTab, width: int
+) -> None:
     tab = tab_for({"text": "larger", "short": "never"}, width=width)
     for url in PAGES.values():
         tab.goto(url)
@@ -174,7 +184,7 @@ def test_reflow_at_320_px_and_large_text_without_sideways_scrolling(tab_for, wid
         assert overflow <= 0, url
 
 
-def test_settings_apply_before_the_first_paint(tab_for) -> None:  # type: ignore[no-untyped-def]
+def test_settings_apply_before_the_first_paint(tab_for: OpenTab) -> None:
     tab = tab_for({"theme": "dark", "text": "large", "spacing": "wide"})
     tab.goto("/about")
     # reading.js runs in <head> before <body> exists: the attributes are there for first paint.
@@ -187,11 +197,11 @@ def test_settings_apply_before_the_first_paint(tab_for) -> None:  # type: ignore
 
 def test_keyboard_walk_search_filter_study_settings_listen_and_copy_apa(
     tab_for, artifacts: Path
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     tab = tab_for(init=FAKE_SPEECH)
     tab.goto("/")
 
-    def tab_to(locator) -> None:  # type: ignore[no-untyped-def]
+    def tab_to(locator: Locator) -> None:
         for _ in range(200):
             tab.keyboard.press("Tab")
             if locator.evaluate("el => el === document.activeElement"):
@@ -257,7 +267,7 @@ def test_keyboard_walk_search_filter_study_settings_listen_and_copy_apa(
     assert tab.locator("html").get_attribute("data-theme") == "dark"
 
 
-def test_listen_pauses_resumes_and_is_absent_without_speech(tab_for) -> None:  # type: ignore[no-untyped-def]
+def test_listen_pauses_resumes_and_is_absent_without_speech(tab_for: OpenTab) -> None:
     tab = tab_for(init=FAKE_SPEECH)
     tab.goto(ROERINK)
     tab.get_by_role("button", name="Listen").click()
@@ -272,7 +282,7 @@ def test_listen_pauses_resumes_and_is_absent_without_speech(tab_for) -> None:  #
     assert silent.locator(".listen").is_hidden()
 
 
-def test_short_view_on_phones_folds_and_opens_sections(tab_for, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+def test_short_view_on_phones_folds_and_opens_sections(tab_for: OpenTab, artifacts: Path) -> None:
     tab = tab_for(width=390)
     tab.goto(ROERINK)
     assert tab.locator("html").get_attribute("data-short") == "on"
@@ -305,7 +315,7 @@ new PerformanceObserver(list => {
 
 
 @pytest.mark.parametrize("width", [390, 1280])
-def test_no_layout_shift_while_pages_load(tab_for, width: int) -> None:  # type: ignore[no-untyped-def]
+def test_no_layout_shift_while_pages_load(tab_for: OpenTab, width: int) -> None:
     tab = tab_for({"theme": "dark", "text": "larger"}, width=width, init=LAYOUT_SHIFTS)
     for url in (ROERINK, "/search?q=cytokines", "/"):
         tab.goto(url)
@@ -315,7 +325,12 @@ def test_no_layout_shift_while_pages_load(tab_for, width: int) -> None:  # type:
 
 
 @pytest.mark.parametrize(("motion", "behaviour"), [("reduce", "auto"), ("no-preference", "smooth")])
-def test_motion_only_when_not_reduced(browser, server: str, motion: str, behaviour: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_motion_only_when_not_reduced(
+    browser: Browser,  # noqa: F811
+    server: str,  # noqa: F811
+    motion: str,
+    behaviour: str,
+) -> None:
     context = browser.new_context(base_url=server, reduced_motion=motion)
     tab = context.new_page()
     tab.goto("/about")
@@ -323,7 +338,10 @@ def test_motion_only_when_not_reduced(browser, server: str, motion: str, behavio
     context.close()
 
 
-def test_higher_contrast_makes_secondary_text_as_dark_as_body_text(browser, server: str) -> None:  # type: ignore[no-untyped-def]  # noqa: F811
+def test_higher_contrast_makes_secondary_text_as_dark_as_body_text(
+    browser: Browser,  # noqa: F811
+    server: str,  # noqa: F811
+) -> None:
     context = browser.new_context(base_url=server, contrast="more")
     tab = context.new_page()
     tab.goto(ROERINK)
@@ -336,7 +354,9 @@ def test_higher_contrast_makes_secondary_text_as_dark_as_body_text(browser, serv
 
 
 @pytest.mark.parametrize("variant", ["light", "dark"])
-def test_focus_is_visible_on_everything_the_keyboard_reaches(tab_for, variant: str) -> None:  # type: ignore[no-untyped-def]
+def test_focus_is_visible_on_everything_the_keyboard_reaches(
+    tab_for: OpenTab, variant: str
+) -> None:
     tab = tab_for(VARIANTS[variant])
     for url in (ROERINK, "/search?q=cytokines"):
         tab.goto(url)
@@ -361,7 +381,7 @@ def test_focus_is_visible_on_everything_the_keyboard_reaches(tab_for, variant: s
         assert len(seen) > 30, url
 
 
-def test_short_view_prints_every_section(tab_for) -> None:  # type: ignore[no-untyped-def]
+def test_short_view_prints_every_section(tab_for: OpenTab) -> None:
     tab = tab_for(width=390)
     tab.goto(ROERINK)
     summary_text = tab.locator("section[aria-labelledby=summary-heading] > p").first

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 from openapi_schema_validator import OAS30Validator
 from openapi_spec_validator import validate
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from search import parse
+from search import Atlas, parse
 from search.schema import FACETS
 
 NO_FACETS: dict[str, list[Any]] = {name: [] for name in FACETS}
@@ -24,20 +26,20 @@ def schema_validator(document: dict[str, Any], name: str) -> OAS30Validator:
 
 
 @pytest.fixture
-def document(client) -> dict[str, Any]:  # type: ignore[no-untyped-def]
+def document(client: FlaskClient) -> dict[str, Any]:
     response = client.get("/api/openapi.json")
     assert response.status_code == 200
     return response.get_json()
 
 
-def test_search_body_is_the_search_results_json(client, atlas) -> None:  # type: ignore[no-untyped-def]
+def test_search_body_is_the_search_results_json(client: FlaskClient, atlas: Atlas) -> None:
     response = client.get("/api/v1/search?q=IL-12p40&page=1")
     assert response.status_code == 200
     assert response.mimetype == "application/json"
     assert response.get_json() == atlas.search(parse({"q": ["IL-12p40"]})).to_json()
 
 
-def test_search_with_no_results_whole_value(client, atlas) -> None:  # type: ignore[no-untyped-def]
+def test_search_with_no_results_whole_value(client: FlaskClient, atlas: Atlas) -> None:
     body = client.get("/api/v1/search?pem=REQUIRED&q=IL-12p40&colour=red").get_json()
     assert body == {
         "query": "IL-12p40",
@@ -67,7 +69,7 @@ def test_search_with_no_results_whole_value(client, atlas) -> None:  # type: ign
     }
 
 
-def test_search_hits_carry_escaped_snippets(client) -> None:  # type: ignore[no-untyped-def]
+def test_search_hits_carry_escaped_snippets(client: FlaskClient) -> None:
     body = client.get("/api/v1/search?q=script").get_json()
     [hit] = body["results"]
     assert hit["title"] == "Escaping <script>alert('x')</script> & friends"
@@ -76,12 +78,12 @@ def test_search_hits_carry_escaped_snippets(client) -> None:  # type: ignore[no-
     )
 
 
-def test_notices_are_in_the_json(client) -> None:  # type: ignore[no-untyped-def]
+def test_notices_are_in_the_json(client: FlaskClient) -> None:
     body = client.get("/api/v1/search?year_from=2020&year_to=2010").get_json()
     assert body["notices"] == ["year_from was after year_to; the two were swapped."]
 
 
-def test_invalid_values_are_a_400_on_the_api(client) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_values_are_a_400_on_the_api(client: FlaskClient) -> None:
     # The pages ignore them with a notice; a program's misspelt filter must not widen its search.
     response = client.get("/api/v1/search?sort=sideways&pem=maybe")
     assert response.status_code == 400
@@ -94,7 +96,7 @@ def test_invalid_values_are_a_400_on_the_api(client) -> None:  # type: ignore[no
     }
 
 
-def test_study_is_the_full_record_with_related_slugs(client) -> None:  # type: ignore[no-untyped-def]
+def test_study_is_the_full_record_with_related_slugs(client: FlaskClient) -> None:
     response = client.get("/api/v1/studies/roerink-2017-cytokine-signatures")
     assert response.status_code == 200
     assert response.get_json() == {
@@ -143,7 +145,7 @@ def test_study_is_the_full_record_with_related_slugs(client) -> None:  # type: i
     }
 
 
-def test_facets_whole_value(client, atlas) -> None:  # type: ignore[no-untyped-def]
+def test_facets_whole_value(client: FlaskClient, atlas: Atlas) -> None:
     body = client.get("/api/v1/facets?criteria=Canadian&marker=TNF-alpha").get_json()
     assert body == {
         "total": 1,
@@ -215,13 +217,13 @@ def test_facets_whole_value(client, atlas) -> None:  # type: ignore[no-untyped-d
         ),
     ],
 )
-def test_errors_are_json(client, url: str, status: int, body: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def test_errors_are_json(client: FlaskClient, url: str, status: int, body: dict[str, Any]) -> None:
     response = client.get(url)
     assert (response.status_code, response.mimetype) == (status, "application/json")
     assert response.get_json() == body
 
 
-def test_unknown_api_path_and_wrong_method_are_json(client) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_api_path_and_wrong_method_are_json(client: FlaskClient) -> None:
     missing = client.get("/api/v1/nothing")
     assert (missing.status_code, missing.get_json()["error"]) == (404, "Not Found")
     post = client.post("/api/v1/search", json={"q": "x"})
@@ -257,7 +259,9 @@ def _failing_url(path: str, status: str) -> str:
     return path + "?page=5000"
 
 
-def test_every_documented_route_answers_as_documented(client, document: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def test_every_documented_route_answers_as_documented(
+    client: FlaskClient, document: dict[str, Any]
+) -> None:
     checked = []
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
@@ -277,7 +281,7 @@ def test_every_documented_route_answers_as_documented(client, document: dict[str
     assert len(checked) == 15
 
 
-def test_schemas_reject_wrong_shapes(client, document: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def test_schemas_reject_wrong_shapes(client: FlaskClient, document: dict[str, Any]) -> None:
     body = client.get("/api/v1/search").get_json()
     validator = schema_validator(document, "SearchResult")
     validator.validate(body)
@@ -287,7 +291,9 @@ def test_schemas_reject_wrong_shapes(client, document: dict[str, Any]) -> None: 
     assert not validator.is_valid(body)
 
 
-def test_every_api_search_answer_matches_the_schema(client, document: dict[str, Any]) -> None:  # type: ignore[no-untyped-def]
+def test_every_api_search_answer_matches_the_schema(
+    client: FlaskClient, document: dict[str, Any]
+) -> None:
     validator = schema_validator(document, "SearchResult")
     for query in ("", "q=IL-6", "q=script", "q=cytokin", "pem=required&sort=title", "marker=IL-16"):
         validator.validate(client.get(f"/api/v1/search?{query}").get_json())
@@ -300,7 +306,7 @@ def test_every_api_search_answer_matches_the_schema(client, document: dict[str, 
         study.validate(client.get(f"/api/v1/studies/{slug}").get_json())
 
 
-def test_health_without_an_index_is_a_json_503(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_health_without_an_index_is_a_json_503(tmp_path: Path) -> None:
     from web import create_app
 
     app = create_app(
@@ -319,7 +325,7 @@ def test_openapi_parameters_list_every_search_parameter(document: dict[str, Any]
     assert names == ["q", *FACETS, "year_from", "year_to", "sort", "page", "per_page", "as_typed"]
 
 
-def test_without_an_index_pages_say_so_and_about_still_renders(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_without_an_index_pages_say_so_and_about_still_renders(tmp_path: Path) -> None:
     from web import create_app
 
     client = create_app({"TESTING": True, "INDEX_DIR": str(tmp_path / "none")}).test_client()

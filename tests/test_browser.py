@@ -9,8 +9,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:  # annotations only: playwright may be missing (the tests then skip)
+    from playwright.sync_api import Browser, Page
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -56,7 +60,7 @@ def server(index_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
+def browser() -> Iterator[Browser]:
     with sync_api.sync_playwright() as playwright:
         chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
@@ -66,7 +70,7 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture
-def page(browser, server: str) -> Iterator[object]:  # type: ignore[no-untyped-def]
+def page(browser: Browser, server: str) -> Iterator[Page]:
     context = browser.new_context(base_url=server, viewport={"width": 1280, "height": 900})
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=server)
     tab = context.new_page()
@@ -79,14 +83,16 @@ def page(browser, server: str) -> Iterator[object]:  # type: ignore[no-untyped-d
     assert errors == []
 
 
-def hit_slugs(tab) -> list[str]:  # type: ignore[no-untyped-def]
+def hit_slugs(tab: Page) -> list[str]:
     hrefs = tab.locator(".hit__title a").evaluate_all(
         "links => links.map(a => a.getAttribute('href'))"
     )
     return [h.rsplit("/", 1)[1] for h in hrefs]
 
 
-def test_search_filter_reload_open_and_copy_bibtex(page, server: str, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+def test_search_filter_reload_open_and_copy_bibtex(
+    page: Page, server: str, artifacts: Path
+) -> None:
     page.goto("/")
     page.get_by_label("Search the studies").fill("IL-12p40")
     page.keyboard.press("Enter")
@@ -151,7 +157,7 @@ def test_search_filter_reload_open_and_copy_bibtex(page, server: str, artifacts:
     page.screenshot(path=str(artifacts / "study-page.png"), full_page=True)
 
 
-def test_filters_work_without_javascript(browser, server: str) -> None:  # type: ignore[no-untyped-def]
+def test_filters_work_without_javascript(browser: Browser, server: str) -> None:
     context = browser.new_context(base_url=server, java_script_enabled=False)
     tab = context.new_page()
     tab.goto("/search?q=IL-12p40")
@@ -167,7 +173,7 @@ def test_filters_work_without_javascript(browser, server: str) -> None:  # type:
     context.close()
 
 
-def test_keyboard_reaches_the_skip_link_and_main(page) -> None:  # type: ignore[no-untyped-def]
+def test_keyboard_reaches_the_skip_link_and_main(page: Page) -> None:
     page.goto("/studies/mueller-2019-tnf-alpha-exercise")
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.className") == "skip-link"
@@ -176,7 +182,9 @@ def test_keyboard_reaches_the_skip_link_and_main(page) -> None:  # type: ignore[
     assert page.evaluate("document.activeElement.id") == "main"
 
 
-def test_phone_layout_has_no_sideways_scrolling(browser, server: str, artifacts: Path) -> None:  # type: ignore[no-untyped-def]
+def test_phone_layout_has_no_sideways_scrolling(
+    browser: Browser, server: str, artifacts: Path
+) -> None:
     context = browser.new_context(base_url=server, viewport={"width": 360, "height": 740})
     tab = context.new_page()
     for url in ("/search?q=IL-12p40", "/studies/roerink-2017-cytokine-signatures", "/about"):

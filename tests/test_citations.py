@@ -90,7 +90,9 @@ def records_and_text() -> tuple[list[dict[str, Any]], str]:
     return records, "\n".join(bibtex(r) for r in records)
 
 
-def test_pybtex_reads_back_every_entry_as_written(records_and_text) -> None:  # type: ignore[no-untyped-def]
+def test_pybtex_reads_back_every_entry_as_written(
+    records_and_text: tuple[list[dict[str, Any]], str],
+) -> None:
     records, text = records_and_text
     database = pybtex_parse(text, "bibtex")  # one bad entry would fail the whole file
     assert list(database.entries) == [f"mecfsatlas-{r['slug']}" for r in records]
@@ -109,7 +111,9 @@ def test_pybtex_reads_back_every_entry_as_written(records_and_text) -> None:  # 
         assert got == _expected(record), record["slug"]
 
 
-def test_bibtexparser_reads_back_every_entry_as_written(records_and_text) -> None:  # type: ignore[no-untyped-def]
+def test_bibtexparser_reads_back_every_entry_as_written(
+    records_and_text: tuple[list[dict[str, Any]], str],
+) -> None:
     records, text = records_and_text
     library = bibtexparser.parse_string(text)
     assert not library.failed_blocks
@@ -182,7 +186,7 @@ def test_the_four_styles_whole_values() -> None:
 @pytest.mark.parametrize(
     "record", [*HOSTILE, {"slug": "g-1", "title": "T", "authors": ["Group"], "year": 1999}]
 )
-def test_styles_render_hostile_and_minimal_records_as_plain_text(record) -> None:  # type: ignore[no-untyped-def]
+def test_styles_render_hostile_and_minimal_records_as_plain_text(record: dict[str, Any]) -> None:
     for citation in styled_citations(record):
         assert citation.text
         assert "\n" not in citation.text
@@ -205,8 +209,8 @@ def test_every_shipped_style_is_attributed() -> None:
     doi=st.none() | st.text(min_size=1, max_size=30).map(lambda s: "10." + s),
 )
 def test_any_record_renders_in_every_style_and_parses_as_bibtex(
-    title, authors, journal, doi
-) -> None:  # type: ignore[no-untyped-def]
+    title: str, authors: list[str], journal: str | None, doi: str | None
+) -> None:
     record = {"slug": "any-2000-x", "title": title, "authors": authors, "year": 2000}
     if journal:
         record["journal"] = journal

@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from flask.testing import FlaskClient
 
 from citations import bibtex, initials_name, primary_citation, ris, sentence, short_authors
 from indexer.build import build
-from search import open_atlas, parse
+from search import Atlas, open_atlas, parse
 from web import create_app
 from web.exports import CSV_FIELDS, csv_text
 from web.index import result_records
@@ -71,7 +72,7 @@ def ris_records(text: str) -> list[list[tuple[str, str]]]:
 # ---- CSV ---------------------------------------------------------------------------------------
 
 
-def test_csv_of_the_whole_result_set(client) -> None:  # type: ignore[no-untyped-def]
+def test_csv_of_the_whole_result_set(client: FlaskClient) -> None:
     response = client.get("/search.csv?per_page=2&page=3")
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/csv; charset=utf-8"
@@ -121,7 +122,7 @@ def test_csv_of_the_whole_result_set(client) -> None:  # type: ignore[no-untyped
     assert rows[0]["title"] == "Escaping <script>alert('x')</script> & friends"
 
 
-def test_csv_follows_the_search(client) -> None:  # type: ignore[no-untyped-def]
+def test_csv_follows_the_search(client: FlaskClient) -> None:
     rows = read_csv(client.get("/search.csv?pem=required&sort=title").data)
     assert [r["slug"] for r in rows] == [
         "script-2021-escaping",
@@ -206,7 +207,7 @@ def test_exports_page_through_the_search_api(big_index: Path) -> None:
 # ---- BibTeX and RIS ----------------------------------------------------------------------------
 
 
-def test_bibtex_of_the_whole_result_set(client) -> None:  # type: ignore[no-untyped-def]
+def test_bibtex_of_the_whole_result_set(client: FlaskClient) -> None:
     response = client.get("/search.bib")
     assert response.headers["Content-Type"] == "application/x-bibtex; charset=utf-8"
     entries = bibtex_entries(response.get_data(as_text=True))
@@ -224,7 +225,7 @@ def test_bibtex_of_the_whole_result_set(client) -> None:  # type: ignore[no-unty
     assert script["title"] == "{Escaping <script>alert('x')</script> \\& friends}"
 
 
-def test_study_bibtex_whole_value(client) -> None:  # type: ignore[no-untyped-def]
+def test_study_bibtex_whole_value(client: FlaskClient) -> None:
     response = client.get("/studies/mueller-2019-tnf-alpha-exercise.bib")
     assert (
         response.headers["Content-Disposition"]
@@ -258,7 +259,7 @@ def test_bibtex_escapes_special_characters() -> None:
     assert bibtex_entries(entry)[0][1] == "mecfsatlas-x-1"
 
 
-def test_ris_of_the_whole_result_set(client) -> None:  # type: ignore[no-untyped-def]
+def test_ris_of_the_whole_result_set(client: FlaskClient) -> None:
     response = client.get("/search.ris?q=cytokines")
     assert response.headers["Content-Type"] == "application/x-research-info-systems; charset=utf-8"
     records = ris_records(response.get_data(as_text=True))
@@ -268,7 +269,7 @@ def test_ris_of_the_whole_result_set(client) -> None:  # type: ignore[no-untyped
     ]
 
 
-def test_study_ris_whole_value(client) -> None:  # type: ignore[no-untyped-def]
+def test_study_ris_whole_value(client: FlaskClient) -> None:
     text = client.get("/studies/oxford-2005-cbt-trial.ris").get_data(as_text=True)
     assert ris_records(text) == [
         [
@@ -295,7 +296,7 @@ def test_study_ris_whole_value(client) -> None:  # type: ignore[no-untyped-def]
     )
 
 
-def test_study_json_is_the_record_as_the_api_gives_it(client, atlas) -> None:  # type: ignore[no-untyped-def]
+def test_study_json_is_the_record_as_the_api_gives_it(client: FlaskClient, atlas: Atlas) -> None:
     response = client.get("/studies/il16-2012-csf-proteins.json")
     assert response.mimetype == "application/json"
     related = [hit.slug for hit in atlas.related("il16-2012-csf-proteins")]
@@ -306,7 +307,7 @@ def test_study_json_is_the_record_as_the_api_gives_it(client, atlas) -> None:  #
 # ---- Atom --------------------------------------------------------------------------------------
 
 
-def test_atom_feed_of_a_search_newest_first(client, atlas) -> None:  # type: ignore[no-untyped-def]
+def test_atom_feed_of_a_search_newest_first(client: FlaskClient, atlas: Atlas) -> None:
     response = client.get("/search.atom?pem=required&sort=oldest&page=2")
     assert response.status_code == 200
     assert response.mimetype == "application/atom+xml"
@@ -333,7 +334,7 @@ def test_atom_feed_of_a_search_newest_first(client, atlas) -> None:  # type: ign
     assert first.find(f"{ATOM}summary").get("type") == "text"  # type: ignore[union-attr]
 
 
-def test_atom_marks_retracted_entries(client) -> None:  # type: ignore[no-untyped-def]
+def test_atom_marks_retracted_entries(client: FlaskClient) -> None:
     feed = ET.fromstring(client.get("/search.atom?q=oxford").data)
     assert feed.findtext(f"{ATOM}title") == "ME/CFS Atlas: “oxford”"
     [entry] = feed.findall(f"{ATOM}entry")
@@ -344,7 +345,7 @@ def test_atom_marks_retracted_entries(client) -> None:  # type: ignore[no-untype
 
 
 @pytest.mark.parametrize("url", ["/search.csv", "/search.bib", "/search.ris", "/search.atom"])
-def test_exports_refuse_values_beyond_bounds(client, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_exports_refuse_values_beyond_bounds(client: FlaskClient, url: str) -> None:
     assert client.get(f"{url}?per_page=1000").status_code == 400
     assert client.get(f"{url}?pem=nonsense").status_code == 400  # strict, as the API
 

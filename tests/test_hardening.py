@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from flask import Flask
+from flask.testing import FlaskClient
 
 from atlas_cli import cli
 
@@ -18,7 +20,7 @@ DEEP = ["(" * 245 + "fatigue" + ")" * 245, "NOT " * 120 + "fatigue", "(" * 400]
 
 
 @pytest.mark.parametrize("q", DEEP)
-def test_deeply_nested_query_is_read_as_words_on_every_route(client, q: str) -> None:  # type: ignore[no-untyped-def]
+def test_deeply_nested_query_is_read_as_words_on_every_route(client: FlaskClient, q: str) -> None:
     page = client.get("/search", query_string={"q": q})
     assert page.status_code == 200
     assert "nested more than 32 deep" in page.get_data(as_text=True)
@@ -35,7 +37,7 @@ def test_deeply_nested_query_from_the_cli(runner: CliRunner, index_dir: Path) ->
     assert any("nested more than 32 deep" in n for n in answer["notices"])
 
 
-def test_nesting_up_to_the_bound_is_read_as_written(client) -> None:  # type: ignore[no-untyped-def]
+def test_nesting_up_to_the_bound_is_read_as_written(client: FlaskClient) -> None:
     q = "(" * 32 + "fatigue OR cytokine" + ")" * 32
     answer = client.get("/api/v1/search", query_string={"q": q}).get_json()
     assert answer["read_as"] == "fatigue OR cytokine"
@@ -45,7 +47,7 @@ def test_nesting_up_to_the_bound_is_read_as_written(client) -> None:  # type: ig
 # ---- 4: the 500 handler -------------------------------------------------------------------------
 
 
-def _failing_app(tmp_path: Path):  # type: ignore[no-untyped-def]
+def _failing_app(tmp_path: Path) -> Flask:
     from web import create_app
 
     app = create_app(
@@ -305,8 +307,8 @@ def test_an_empty_secret_file_is_not_used_to_sign(
     ],
 )
 def test_the_access_log_escapes_what_the_client_sent(
-    app, caplog: pytest.LogCaptureFixture, url: str, logged: str
-) -> None:  # type: ignore[no-untyped-def]
+    app: Flask, caplog: pytest.LogCaptureFixture, url: str, logged: str
+) -> None:
     from werkzeug.test import Client
 
     from atlas_cli.serve import AccessLog
@@ -324,7 +326,7 @@ def test_the_access_log_escapes_what_the_client_sent(
 ROUTES = ["/", "/search?q=cytokines", "/api/v1/search?q=il-6", f"/studies/{STUDY}", "/healthz"]
 
 
-def _app_on(index: Path, tmp_path: Path):  # type: ignore[no-untyped-def]
+def _app_on(index: Path, tmp_path: Path) -> Flask:
     from web import create_app
 
     return create_app(
@@ -421,7 +423,7 @@ POISONABLE = [
 ]
 
 
-def _app(index_dir: Path, tmp_path: Path, **config: Any):  # type: ignore[no-untyped-def]
+def _app(index_dir: Path, tmp_path: Path, **config: Any) -> Flask:
     from web import create_app
 
     return create_app(
@@ -549,13 +551,13 @@ def test_invisible_characters_are_kept_with_a_warning_naming_the_field() -> None
 
 
 @pytest.mark.parametrize("pair", ["page=--5", "year_from=--1", "year=--2", "per_page=%2B3"])
-def test_signs_before_numbers_are_read_not_crashed_on(client, pair: str) -> None:  # type: ignore[no-untyped-def]
+def test_signs_before_numbers_are_read_not_crashed_on(client: FlaskClient, pair: str) -> None:
     # `"--5".lstrip("-").isdigit()` let int("--5") raise: a 500 on every route
     assert client.get(f"/search?{pair}").status_code == 200
     assert client.get(f"/api/v1/search?{pair}").status_code == 400
 
 
-def test_year_to_beyond_the_documented_maximum_is_a_400_on_the_api(client) -> None:  # type: ignore[no-untyped-def]
+def test_year_to_beyond_the_documented_maximum_is_a_400_on_the_api(client: FlaskClient) -> None:
     for route in ("/api/v1/search", "/api/v1/facets", "/search.csv", "/search.atom"):
         response = client.get(f"{route}?year_to=2101")
         assert response.status_code == 400, route

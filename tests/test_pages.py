@@ -7,11 +7,13 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from indexer.build import build
-from search import SearchParams
+from search import Atlas, SearchParams
 from search.params import MAX_FILTER_VALUES, MAX_QUERY_CHARS
 from search.schema import FACETS
 from search.settings import BUNDLED_STUDIES
@@ -24,13 +26,13 @@ WEB = Path(__file__).resolve().parent.parent / "web"
 PARAM_NAMES = ("q", *FACETS, "year_from", "year_to", "sort", "page", "per_page")
 
 
-def page(client, url: str, status: int = 200) -> Element:  # type: ignore[no-untyped-def]
+def page(client: FlaskClient, url: str, status: int = 200) -> Element:
     response = client.get(url)
     assert response.status_code == status, response.data[:500]
     return parse_html(response.data)
 
 
-def canonical(client, url: str) -> str:  # type: ignore[no-untyped-def]
+def canonical(client: FlaskClient, url: str) -> str:
     return page(client, url).find("link", rel="canonical").attrs["href"]
 
 
@@ -56,7 +58,7 @@ def facet_boxes(doc: Element, name: str) -> list[tuple[str, str, bool, str]]:
 # ---- home, about, health ---------------------------------------------------------------------
 
 
-def test_home_shows_search_box_facets_and_recent_studies(client) -> None:  # type: ignore[no-untyped-def]
+def test_home_shows_search_box_facets_and_recent_studies(client: FlaskClient) -> None:
     doc = page(client, "/")
     assert doc.find("input", id="q").attrs["name"] == "q"
     assert "8 studies" in doc.find("section", cls="intro").text
@@ -76,7 +78,7 @@ def test_home_shows_search_box_facets_and_recent_studies(client) -> None:  # typ
     ]
 
 
-def test_about_explains_the_pem_badge_and_criteria(client) -> None:  # type: ignore[no-untyped-def]
+def test_about_explains_the_pem_badge_and_criteria(client: FlaskClient) -> None:
     doc = page(client, "/about")
     pem = doc.find("section", id="pem").text
     assert "PEM as a required inclusion criterion" in pem
@@ -94,7 +96,9 @@ def test_about_explains_the_pem_badge_and_criteria(client) -> None:  # type: ign
         assert doc.find("section", id=anchor)
 
 
-def test_healthz_reports_generation_documents_and_build_time(client, atlas) -> None:  # type: ignore[no-untyped-def]
+def test_healthz_reports_generation_documents_and_build_time(
+    client: FlaskClient, atlas: Atlas
+) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.headers["Cache-Control"] == "no-store"
@@ -108,7 +112,7 @@ def test_healthz_reports_generation_documents_and_build_time(client, atlas) -> N
 # ---- the results page ------------------------------------------------------------------------
 
 
-def test_results_page_shows_count_reading_hits_and_evidence(client) -> None:  # type: ignore[no-untyped-def]
+def test_results_page_shows_count_reading_hits_and_evidence(client: FlaskClient) -> None:
     doc = page(client, "/search?q=IL-12p40")
     assert doc.find("h1").text == "2 studies for “IL-12p40”"
     assert doc.find("p", cls="read-as").text == "Read as marker:IL-12p40"
@@ -134,13 +138,13 @@ def test_results_page_shows_count_reading_hits_and_evidence(client) -> None:  # 
     )
 
 
-def test_evidence_table_only_when_a_marker_is_searched(client) -> None:  # type: ignore[no-untyped-def]
+def test_evidence_table_only_when_a_marker_is_searched(client: FlaskClient) -> None:
     assert not page(client, "/search").find_all("section", cls="evidence")
     assert not page(client, "/search?q=anakinra").find_all("section", cls="evidence")
     assert page(client, "/search?marker=IL-6").find_all("section", cls="evidence")
 
 
-def test_pem_facet_always_offers_all_three_values(client) -> None:  # type: ignore[no-untyped-def]
+def test_pem_facet_always_offers_all_three_values(client: FlaskClient) -> None:
     doc = page(client, "/search?q=IL-12p40")
     assert facet_boxes(doc, "pem") == [
         ("not-required", "PEM not required", False, "/search?q=IL-12p40&pem=not-required"),
@@ -156,14 +160,14 @@ def test_pem_facet_always_offers_all_three_values(client) -> None:  # type: igno
     assert counts == ["1", "1", "0"]
 
 
-def test_ticked_facet_is_checked_and_its_url_unticks_it(client) -> None:  # type: ignore[no-untyped-def]
+def test_ticked_facet_is_checked_and_its_url_unticks_it(client: FlaskClient) -> None:
     doc = page(client, "/search?pem=required&q=IL-12p40")
     assert ("required", "PEM required", True, "/search?q=IL-12p40") in facet_boxes(doc, "pem")
     assert doc.find("h1").text == "No studies for “IL-12p40” with filters"
     assert "No studies match this search. Try removing a filter." in doc.find("p", cls="empty").text
 
 
-def test_facet_form_works_without_javascript(client) -> None:  # type: ignore[no-untyped-def]
+def test_facet_form_works_without_javascript(client: FlaskClient) -> None:
     doc = page(client, "/search?q=cytokines&sort=newest")
     form = doc.find("form", id="search-form")
     assert (form.attrs["action"], form.attrs["method"]) == ("/search", "get")
@@ -191,7 +195,7 @@ def test_facet_form_works_without_javascript(client) -> None:  # type: ignore[no
     assert hit_slugs(parse_html(response.data)) == ["mueller-2019-tnf-alpha-exercise"]
 
 
-def test_active_filters_are_removable_chips(client) -> None:  # type: ignore[no-untyped-def]
+def test_active_filters_are_removable_chips(client: FlaskClient) -> None:
     doc = page(client, "/search?pem=required&criteria=canadian&year_from=2010")
     chips = [(a.text, a.attrs["href"]) for a in doc.find_all("a", cls="chip")]
     assert chips == [
@@ -202,7 +206,7 @@ def test_active_filters_are_removable_chips(client) -> None:  # type: ignore[no-
     assert doc.find("a", cls="chips__clear").attrs["href"] == "/search"
 
 
-def test_sort_links(client) -> None:  # type: ignore[no-untyped-def]
+def test_sort_links(client: FlaskClient) -> None:
     doc = page(client, "/search?q=cytokines")
     links = [
         (a.text, a.attrs["href"], "aria-current" in a.attrs)
@@ -218,7 +222,7 @@ def test_sort_links(client) -> None:  # type: ignore[no-untyped-def]
     assert without_text == ["Newest", "Oldest", "Title"]
 
 
-def test_page_links(client) -> None:  # type: ignore[no-untyped-def]
+def test_page_links(client: FlaskClient) -> None:
     doc = page(client, "/search?per_page=3&page=2")
     links = [
         (e.text, e.attrs.get("href"))
@@ -239,12 +243,12 @@ def test_page_links(client) -> None:  # type: ignore[no-untyped-def]
     ]
 
 
-def test_page_past_the_end_links_back(client) -> None:  # type: ignore[no-untyped-def]
+def test_page_past_the_end_links_back(client: FlaskClient) -> None:
     doc = page(client, "/search?page=9")
     assert doc.find("p", cls="empty").find("a").attrs["href"] == "/search"
 
 
-def test_year_histogram_bars_link_to_year_filters(client) -> None:  # type: ignore[no-untyped-def]
+def test_year_histogram_bars_link_to_year_filters(client: FlaskClient) -> None:
     doc = page(client, "/search?year=2019")
     svg = doc.find("svg", cls="histogram__chart")
     bars = [(a.attrs["aria-label"], a.attrs["href"]) for a in svg.find_all("a")]
@@ -280,7 +284,7 @@ def test_year_histogram_geometry() -> None:
     assert (short.axis_from, short.axis_to) == (2001, 2020)
 
 
-def test_a_query_that_finds_nothing_shows_the_corrected_query_results(client) -> None:  # type: ignore[no-untyped-def]
+def test_a_query_that_finds_nothing_shows_the_corrected_query_results(client: FlaskClient) -> None:
     doc = page(client, "/search?q=cytokin&pem=required")
     corrected = doc.find("p", cls="corrected")
     assert corrected.text == "Showing results for cytokine. Search instead for cytokin"
@@ -289,7 +293,7 @@ def test_a_query_that_finds_nothing_shows_the_corrected_query_results(client) ->
     assert doc.find("h1").text.startswith("1 study for")
 
 
-def test_did_you_mean_links_to_the_suggestion_when_searching_as_typed(client) -> None:  # type: ignore[no-untyped-def]
+def test_did_you_mean_links_to_the_suggestion_when_searching_as_typed(client: FlaskClient) -> None:
     doc = page(client, "/search?q=cytokin&pem=required&as_typed=1")
     assert doc.find_all("p", cls="corrected") == []
     suggestion = doc.find("p", cls="suggestion")
@@ -298,7 +302,7 @@ def test_did_you_mean_links_to_the_suggestion_when_searching_as_typed(client) ->
     assert doc.find("h1").text.startswith("No studies for")
 
 
-def test_exports_and_feed_are_linked_for_the_whole_result_set(client) -> None:  # type: ignore[no-untyped-def]
+def test_exports_and_feed_are_linked_for_the_whole_result_set(client: FlaskClient) -> None:
     doc = page(client, "/search?q=cytokines&page=1&per_page=1")
     links = [(a.text, a.attrs["href"]) for a in doc.find("p", cls="exports").find_all("a")]
     assert links == [
@@ -314,7 +318,7 @@ def test_exports_and_feed_are_linked_for_the_whole_result_set(client) -> None:  
     assert twin.attrs["href"] == "/api/v1/search?q=cytokines&per_page=1"
 
 
-def test_retracted_hits_are_marked(client) -> None:  # type: ignore[no-untyped-def]
+def test_retracted_hits_are_marked(client: FlaskClient) -> None:
     doc = page(client, "/search?q=oxford")
     hit = doc.find("li", cls="hit")
     assert "hit--retracted" in hit.classes
@@ -330,7 +334,7 @@ def test_retracted_hits_are_marked(client) -> None:  # type: ignore[no-untyped-d
 # ---- notices, bounds and canonical URLs -----------------------------------------------------
 
 
-def test_invalid_values_are_ignored_with_a_visible_notice(client) -> None:  # type: ignore[no-untyped-def]
+def test_invalid_values_are_ignored_with_a_visible_notice(client: FlaskClient) -> None:
     doc = page(client, "/search?pem=sometimes&sort=sideways&page=abc&year=20x&colour=red")
     notices = [li.text for li in doc.find("ul", cls="notices").find_all("li")]
     assert notices == [
@@ -358,7 +362,7 @@ def test_invalid_values_are_ignored_with_a_visible_notice(client) -> None:  # ty
         ),
     ],
 )
-def test_values_beyond_bounds_are_a_400_page(client, query: str, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_values_beyond_bounds_are_a_400_page(client: FlaskClient, query: str, message: str) -> None:
     doc = page(client, f"/search?{query}", status=400)
     assert doc.find("h1").text == "400: Bad request"
     assert next(p.text for p in doc.find("main").find_all("p")) == message
@@ -391,12 +395,12 @@ def test_values_beyond_bounds_are_a_400_page(client, query: str, message: str) -
     ],
 )
 def test_the_same_view_always_has_the_same_canonical_url(
-    client, spellings: list[str], expected: str
-) -> None:  # type: ignore[no-untyped-def]
+    client: FlaskClient, spellings: list[str], expected: str
+) -> None:
     assert [canonical(client, f"/search?{s}") for s in spellings] == [expected] * len(spellings)
 
 
-def test_canonical_url_keeps_the_page(client) -> None:  # type: ignore[no-untyped-def]
+def test_canonical_url_keeps_the_page(client: FlaskClient) -> None:
     assert (
         canonical(client, "/search?per_page=3&page=2")
         == "http://localhost/search?page=2&per_page=3"
@@ -456,7 +460,7 @@ def test_changed_adds_or_removes_one_parameter(
         max_size=8,
     )
 )
-def test_fuzzed_query_strings_never_fail(client, pairs: list[tuple[str, str]]) -> None:  # type: ignore[no-untyped-def]
+def test_fuzzed_query_strings_never_fail(client: FlaskClient, pairs: list[tuple[str, str]]) -> None:
     query = urlencode(pairs)
     for path in ("/search", "/api/v1/search"):
         response = client.get(f"{path}?{query}")
@@ -466,7 +470,7 @@ def test_fuzzed_query_strings_never_fail(client, pairs: list[tuple[str, str]]) -
 
 
 @pytest.mark.parametrize("raw", ["q=%ff%fe", "q=%", "pem=%E2%28%A1", "&&&=&=", "q=a&q=b&q=%00"])
-def test_undecodable_query_strings_never_fail(client, raw: str) -> None:  # type: ignore[no-untyped-def]
+def test_undecodable_query_strings_never_fail(client: FlaskClient, raw: str) -> None:
     assert client.get(f"/search?{raw}").status_code == 200
     # the API refuses a pem value it cannot read; undecodable text elsewhere is searched
     assert client.get(f"/api/v1/search?{raw}").status_code == (400 if "pem" in raw else 200)
@@ -475,7 +479,7 @@ def test_undecodable_query_strings_never_fail(client, raw: str) -> None:  # type
 # ---- the study page --------------------------------------------------------------------------
 
 
-def test_study_page_shows_the_record(client) -> None:  # type: ignore[no-untyped-def]
+def test_study_page_shows_the_record(client: FlaskClient) -> None:
     doc = page(client, "/studies/mueller-2019-tnf-alpha-exercise")
     assert doc.find("h1").text == "TNF-α and IL-6 after exercise in ME/CFS"
     byline = doc.find("p", cls="study__byline")
@@ -558,7 +562,7 @@ def test_study_page_shows_the_record(client) -> None:  # type: ignore[no-untyped
     assert not doc.find_all("p", cls="snapshot")
 
 
-def test_study_page_citation_and_bibtex_with_copy_buttons(client) -> None:  # type: ignore[no-untyped-def]
+def test_study_page_citation_and_bibtex_with_copy_buttons(client: FlaskClient) -> None:
     doc = page(client, "/studies/mueller-2019-tnf-alpha-exercise")
     assert doc.find("p", id="citation-text").text == (
         "Müller H, Øster J, Smith AB. TNF-α and IL-6 after exercise in ME/CFS. "
@@ -583,7 +587,7 @@ def test_study_page_citation_and_bibtex_with_copy_buttons(client) -> None:  # ty
     )
 
 
-def test_study_page_markers_without_findings_snapshot_and_other_fields(client) -> None:  # type: ignore[no-untyped-def]
+def test_study_page_markers_without_findings_snapshot_and_other_fields(client: FlaskClient) -> None:
     doc = page(client, "/studies/roerink-2017-cytokine-signatures")
     rows = [
         [c.text for c in r.find_all() if c.tag in ("th", "td")]
@@ -603,7 +607,7 @@ def test_study_page_markers_without_findings_snapshot_and_other_fields(client) -
     assert doc.find("section", cls="pem-panel").find("span", cls="badge").text == "PEM unknown"
 
 
-def test_minimal_record_page(client) -> None:  # type: ignore[no-untyped-def]
+def test_minimal_record_page(client: FlaskClient) -> None:
     doc = page(client, "/studies/minimal-1998-record")
     assert doc.find("p", cls="study__byline").text == "Solo, A · 1998"
     facts = doc.find_all("dl", cls="facts")[0]
@@ -615,13 +619,13 @@ def test_minimal_record_page(client) -> None:  # type: ignore[no-untyped-def]
     assert not doc.find_all("table", cls="findings")
 
 
-def test_retracted_study_has_a_banner(client) -> None:  # type: ignore[no-untyped-def]
+def test_retracted_study_has_a_banner(client: FlaskClient) -> None:
     doc = page(client, "/studies/oxford-2005-cbt-trial")
     assert doc.find("div", cls="retracted-banner").text.startswith("RETRACTED.")
     assert doc.find("title").text.startswith("[Retracted] ")
 
 
-def test_study_page_links_to_the_correction_form(client) -> None:  # type: ignore[no-untyped-def]
+def test_study_page_links_to_the_correction_form(client: FlaskClient) -> None:
     doc = page(client, "/studies/il16-2012-csf-proteins")
     assert (
         doc.find("p", cls="study__actions").find("a", href="#suggest-correction").text
@@ -633,7 +637,7 @@ def test_study_page_links_to_the_correction_form(client) -> None:  # type: ignor
 @pytest.mark.parametrize(
     "url", ["/studies/no-such-study", "/studies/UPPER", "/studies/a.b", "/studies/"]
 )
-def test_unknown_study_is_404(client, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_study_is_404(client: FlaskClient, url: str) -> None:
     doc = page(client, url, status=404)
     assert doc.find("h1").text == "404: Not Found"
 
@@ -641,7 +645,7 @@ def test_unknown_study_is_404(client, url: str) -> None:  # type: ignore[no-unty
 # ---- escaping ----------------------------------------------------------------------------------
 
 
-def test_record_text_is_escaped_everywhere(client) -> None:  # type: ignore[no-untyped-def]
+def test_record_text_is_escaped_everywhere(client: FlaskClient) -> None:
     for url in ("/studies/script-2021-escaping", "/search?q=script", "/search", "/"):
         html = client.get(url).get_data(as_text=True)
         assert "<script>alert" not in html, url
@@ -652,7 +656,7 @@ def test_record_text_is_escaped_everywhere(client) -> None:  # type: ignore[no-u
     assert snippet.text.startswith("Markup like <b>bold</b> and <script>alert(1)</script>")
 
 
-def test_the_query_is_escaped(client) -> None:  # type: ignore[no-untyped-def]
+def test_the_query_is_escaped(client: FlaskClient) -> None:
     html = client.get("/search", query_string={"q": '"><script>alert(1)</script>'}).get_data(
         as_text=True
     )
@@ -686,7 +690,7 @@ def test_histogram_bars_escape_their_urls() -> None:
     assert 'aria-label="2001: 3 studies (selected)"' in svg
 
 
-def test_pages_have_no_inline_script_or_style(client) -> None:  # type: ignore[no-untyped-def]
+def test_pages_have_no_inline_script_or_style(client: FlaskClient) -> None:
     for url in (
         "/",
         "/search?q=IL-6",
@@ -710,7 +714,7 @@ def test_pages_have_no_inline_script_or_style(client) -> None:  # type: ignore[n
 @pytest.mark.parametrize(
     "url", ["/", "/search?q=IL-6", "/studies/mueller-2019-tnf-alpha-exercise", "/about"]
 )
-def test_pages_have_landmarks_labels_and_a_skip_link(client, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_pages_have_landmarks_labels_and_a_skip_link(client: FlaskClient, url: str) -> None:
     doc = page(client, url)
     assert doc.find("html").attrs["lang"] == "en"
     skip = doc.find("a", cls="skip-link")
@@ -744,7 +748,7 @@ def test_pages_have_landmarks_labels_and_a_skip_link(client, url: str) -> None: 
         "/api/v1/facets",
     ],
 )
-def test_etag_and_if_none_match_give_304(client, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_etag_and_if_none_match_give_304(client: FlaskClient, url: str) -> None:
     first = client.get(url)
     assert first.status_code == 200
     tag = first.headers["ETag"]
@@ -756,7 +760,7 @@ def test_etag_and_if_none_match_give_304(client, url: str) -> None:  # type: ign
     assert other_url.headers["ETag"] != tag
 
 
-def test_no_etag_on_errors_or_for_visitors_with_a_session(client) -> None:  # type: ignore[no-untyped-def]
+def test_no_etag_on_errors_or_for_visitors_with_a_session(client: FlaskClient) -> None:
     assert "ETag" not in client.get("/studies/no-such-study").headers
     url = "/studies/roerink-2017-cytokine-signatures"
     tag = client.get(url).headers["ETag"]
@@ -764,7 +768,7 @@ def test_no_etag_on_errors_or_for_visitors_with_a_session(client) -> None:  # ty
     assert client.get(url, headers={"If-None-Match": tag}).status_code == 200
 
 
-def test_static_files_have_hashed_urls_and_long_cache(client) -> None:  # type: ignore[no-untyped-def]
+def test_static_files_have_hashed_urls_and_long_cache(client: FlaskClient) -> None:
     doc = page(client, "/")
     css = doc.find("link", rel="stylesheet").attrs["href"]
     scripts = [s.attrs["src"] for s in doc.find_all("script")]
@@ -778,7 +782,7 @@ def test_static_files_have_hashed_urls_and_long_cache(client) -> None:  # type: 
     assert client.get("/static/missing.css?v=1").status_code == 404
 
 
-def test_security_headers_on_pages(client) -> None:  # type: ignore[no-untyped-def]
+def test_security_headers_on_pages(client: FlaskClient) -> None:
     response = client.get("/search")
     csp = response.headers["Content-Security-Policy"]
     assert "unsafe-inline" not in csp
@@ -789,7 +793,7 @@ def test_security_headers_on_pages(client) -> None:  # type: ignore[no-untyped-d
 @pytest.mark.parametrize(
     "url", ["/", "/search", "/studies/minimal-1998-record", "/search.csv", "/about"]
 )
-def test_read_routes_answer_get_and_head_only(client, url: str) -> None:  # type: ignore[no-untyped-def]
+def test_read_routes_answer_get_and_head_only(client: FlaskClient, url: str) -> None:
     assert client.head(url).status_code == 200
     for method in (client.post, client.put, client.delete):
         response = method(url)
@@ -797,7 +801,7 @@ def test_read_routes_answer_get_and_head_only(client, url: str) -> None:  # type
         assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
 
 
-def test_unknown_page_is_a_404_page(client) -> None:  # type: ignore[no-untyped-def]
+def test_unknown_page_is_a_404_page(client: FlaskClient) -> None:
     assert page(client, "/no/such/page", status=404).find("h1").text == "404: Not Found"
 
 
@@ -805,7 +809,7 @@ def test_unknown_page_is_a_404_page(client) -> None:  # type: ignore[no-untyped-
 
 
 @pytest.fixture(scope="module")
-def corpus_client(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+def corpus_client(tmp_path_factory: pytest.TempPathFactory) -> FlaskClient:
     path = tmp_path_factory.mktemp("corpus")
     assert build(path / "index", [BUNDLED_STUDIES]).ok
     app = create_app(
@@ -814,7 +818,7 @@ def corpus_client(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
     return app.test_client()
 
 
-def test_a_page_of_20_results_is_under_60_kb(corpus_client) -> None:  # type: ignore[no-untyped-def]
+def test_a_page_of_20_results_is_under_60_kb(corpus_client: FlaskClient) -> None:
     for url in ("/search", "/search?q=chronic+fatigue", "/search?pem=unknown&sort=title"):
         response = corpus_client.get(url)
         assert response.status_code == 200
@@ -832,7 +836,7 @@ def test_a_page_of_20_results_is_under_60_kb(corpus_client) -> None:  # type: ig
         {"topic": ["Immunology"], "sort": ["title"], "design": ["rct"]},
     ],
 )
-def test_fast_toggle_urls_equal_the_canonical_ones(app, args: dict) -> None:  # type: ignore[no-untyped-def]
+def test_fast_toggle_urls_equal_the_canonical_ones(app: Flask, args: dict) -> None:
     from search import parse
     from web.urls import changed, search_url, toggle_url
 
@@ -849,7 +853,7 @@ ROERINK = "/studies/roerink-2017-cytokine-signatures"
 ROERINK_URL = "https://www.mecfsatlas.com/evidence/roerink-2017-cytokine-signatures"
 
 
-def test_roerink_page_walks_the_atlas_page_in_order(client) -> None:  # type: ignore[no-untyped-def]
+def test_roerink_page_walks_the_atlas_page_in_order(client: FlaskClient) -> None:
     doc = page(client, ROERINK)
     # 1. Header: three authors as "Family, Given", et al., journal, year, a DOI link.
     byline = doc.find("p", cls="study__byline")
@@ -907,7 +911,7 @@ def test_roerink_page_walks_the_atlas_page_in_order(client) -> None:  # type: ig
     assert doc.find("section", id="suggest-correction")
 
 
-def test_roerink_bibtex_key_doi_pubmed_note_and_publisher_url(client) -> None:  # type: ignore[no-untyped-def]
+def test_roerink_bibtex_key_doi_pubmed_note_and_publisher_url(client: FlaskClient) -> None:
     assert client.get(ROERINK + ".bib").get_data(as_text=True) == (
         "@article{mecfsatlas-roerink-2017-cytokine-signatures,\n"
         "  author = {Roerink, Megan E and Knoop, Hans and Bronkhorst, Ewald M and "
@@ -923,7 +927,7 @@ def test_roerink_bibtex_key_doi_pubmed_note_and_publisher_url(client) -> None:  
     )
 
 
-def test_site_name_and_short_name_are_settings(index_dir) -> None:  # type: ignore[no-untyped-def]
+def test_site_name_and_short_name_are_settings(index_dir: Path) -> None:
     app = create_app(
         {
             "TESTING": True,
@@ -957,7 +961,7 @@ def test_snapshot_reference_falls_back_to_the_study_page_and_is_absent_without_s
 # ---- retractions ---------------------------------------------------------------------------------
 
 
-def test_retractions_lists_every_retracted_study_and_is_linked(client) -> None:  # type: ignore[no-untyped-def]
+def test_retractions_lists_every_retracted_study_and_is_linked(client: FlaskClient) -> None:
     doc = page(client, "/retractions")
     hits = doc.find("ul", cls="hits").find_all("li", cls="hit--retracted")
     assert [h.find("a").attrs["href"] for h in hits] == ["/studies/oxford-2005-cbt-trial"]
@@ -982,7 +986,7 @@ def test_retractions_without_any(tmp_path: Path) -> None:
     assert doc.find("p", cls="empty").text == "No study in the atlas has been retracted."
 
 
-def test_retractions_of_the_bundled_corpus(corpus_client) -> None:  # type: ignore[no-untyped-def]
+def test_retractions_of_the_bundled_corpus(corpus_client: FlaskClient) -> None:
     doc = page(corpus_client, "/retractions")
     links = [h.find("a").attrs["href"] for h in doc.find_all("li", cls="hit--retracted")]
     assert links == ["/studies/lo-2010-detection-mlv"]
@@ -991,7 +995,9 @@ def test_retractions_of_the_bundled_corpus(corpus_client) -> None:  # type: igno
 # ---- reading settings -------------------------------------------------------------------------
 
 
-def test_reading_settings_panel_on_every_page_and_in_step_with_its_script(client) -> None:  # type: ignore[no-untyped-def]
+def test_reading_settings_panel_on_every_page_and_in_step_with_its_script(
+    client: FlaskClient,
+) -> None:
     script = (WEB / "static" / "reading.js").read_text(encoding="utf-8")
     choices = {
         name: re.findall(r'"([a-z]+)"', values)
@@ -1052,7 +1058,7 @@ def test_in_short_is_the_first_sentence_or_two(summary: str, expected: str | Non
     assert in_short(summary) == expected
 
 
-def test_study_page_has_in_short_and_foldable_sections(client) -> None:  # type: ignore[no-untyped-def]
+def test_study_page_has_in_short_and_foldable_sections(client: FlaskClient) -> None:
     doc = page(client, ROERINK)
     assert doc.find("section", cls="in-short").find("p").text == (
         "Blood cytokines of 50 women with ME/CFS were compared with 48 healthy women; IL-12p40 "
@@ -1074,7 +1080,7 @@ def test_study_page_has_in_short_and_foldable_sections(client) -> None:  # type:
     assert not page(client, "/studies/minimal-1998-record").find_all("section", cls="in-short")
 
 
-def test_about_lists_what_every_label_means(client) -> None:  # type: ignore[no-untyped-def]
+def test_about_lists_what_every_label_means(client: FlaskClient) -> None:
     from web.pages.labels import DESIGN_LABELS
 
     section = page(client, "/about").find("section", id="labels")

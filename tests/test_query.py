@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from flask.testing import FlaskClient
 
 from atlas_cli import cli
 from search import Atlas, parse
@@ -311,7 +312,7 @@ def test_cli_reads_a_citation(runner: CliRunner, index_dir: Path) -> None:
     assert "roerink-2017-cytokine-signatures" in result.output
 
 
-def test_api_says_which_query_was_searched(client) -> None:  # type: ignore[no-untyped-def]
+def test_api_says_which_query_was_searched(client: FlaskClient) -> None:
     answer = client.get("/api/v1/search?q=cytokin+signatures").get_json()
     assert (answer["query"], answer["corrected"], answer["suggestion"], answer["total"]) == (
         "cytokin signatures",
@@ -325,13 +326,15 @@ def test_api_says_which_query_was_searched(client) -> None:  # type: ignore[no-u
     assert plain["corrected"] is None
 
 
-def test_api_shows_the_fallback_notice(client) -> None:  # type: ignore[no-untyped-def]
+def test_api_shows_the_fallback_notice(client: FlaskClient) -> None:
     answer = client.get("/api/v1/search?q=exercise+cytokine+women").get_json()
     assert answer["notices"] == ["No study has every word; showing studies with most of them."]
     assert answer["total"] == 2
 
 
-def test_bad_as_typed_values_are_refused_by_the_api_and_ignored_by_pages(client) -> None:  # type: ignore[no-untyped-def]
+def test_bad_as_typed_values_are_refused_by_the_api_and_ignored_by_pages(
+    client: FlaskClient,
+) -> None:
     refused = client.get("/api/v1/search?q=cytokin&as_typed=maybe")
     assert refused.status_code == 400
     assert refused.get_json()["messages"] == ["as_typed='maybe': expected 1 or 0."]
@@ -339,7 +342,7 @@ def test_bad_as_typed_values_are_refused_by_the_api_and_ignored_by_pages(client)
     assert "Ignored as_typed=&#39;maybe&#39;: expected 1 or 0." in page
 
 
-def test_page_shows_the_citation_reading_and_escapes_the_typed_query(client) -> None:  # type: ignore[no-untyped-def]
+def test_page_shows_the_citation_reading_and_escapes_the_typed_query(client: FlaskClient) -> None:
     doc = parse_html(client.get("/search?q=Roerink+et+al.+2017").get_data(as_text=True))
     assert doc.find("p", cls="read-as").text == "Read as author:Roerink year:2017"
     html = client.get("/search?q=cytokin+%3Cb%3Ex").get_data(as_text=True)
@@ -347,7 +350,7 @@ def test_page_shows_the_citation_reading_and_escapes_the_typed_query(client) -> 
     assert "&lt;b&gt;x" in html
 
 
-def test_page_shows_the_fallback_notice_and_the_expansions(client) -> None:  # type: ignore[no-untyped-def]
+def test_page_shows_the_fallback_notice_and_the_expansions(client: FlaskClient) -> None:
     doc = parse_html(client.get("/search?q=exercise+cytokine+women").get_data(as_text=True))
     notices = [li.text for li in doc.find("ul", cls="notices").find_all("li")]
     assert notices == ["No study has every word; showing studies with most of them."]
@@ -355,7 +358,7 @@ def test_page_shows_the_fallback_notice_and_the_expansions(client) -> None:  # t
     assert doc.find("p", cls="read-as").text.startswith("Read as talking therapy (also: ")
 
 
-def test_openapi_documents_as_typed(client) -> None:  # type: ignore[no-untyped-def]
+def test_openapi_documents_as_typed(client: FlaskClient) -> None:
     spec = client.get("/api/openapi.json").get_json()
     names = {p["name"] for p in spec["paths"]["/api/v1/search"]["get"]["parameters"]}
     assert "as_typed" in names

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -358,7 +359,7 @@ def test_numbers_that_are_not_plain_digits_are_ignored_with_a_notice(raw: str) -
     assert len(params.notices) == 4
 
 
-def test_stop_words_keep_their_place_in_phrases(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_stop_words_keep_their_place_in_phrases(tmp_path: Path) -> None:
     import json
 
     from indexer.build import build
@@ -402,7 +403,7 @@ def test_facet_order_is_the_same_with_one_sort_key_or_several(atlas: Atlas) -> N
         assert any(n for _, _, n in one.values())
 
 
-def test_snippets_of_texts_with_line_breaks_and_control_characters(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_snippets_of_texts_with_line_breaks_and_control_characters(tmp_path: Path) -> None:
     import json
 
     from indexer.build import build

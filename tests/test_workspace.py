@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 
 from atlas_cli import cli
 from curation.accounts import (
@@ -52,7 +53,9 @@ def accounts(data_dir: Path) -> AccountStore:
     return store
 
 
-def sign_in(client: FlaskClient, name: str = "ada", password: str = PASSWORD, **extra: str):  # type: ignore[no-untyped-def]
+def sign_in(
+    client: FlaskClient, name: str = "ada", password: str = PASSWORD, **extra: str
+) -> TestResponse:
     form = client.get("/curate/sign-in")
     assert form.status_code == 200
     token = token_in(form.get_data(as_text=True))

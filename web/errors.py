@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import logging
 import secrets
+from typing import Any
 
 from flask import Flask, Response, jsonify, render_template, request
 from markupsafe import escape
-from werkzeug.exceptions import HTTPException, SecurityError
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, SecurityError
 
 from search import IndexUnavailable
 from search.params import ParamError
@@ -24,7 +25,7 @@ def wants_json() -> bool:
 def error_response(
     status: int,
     error: str,
-    messages: list[str] | dict | None = None,
+    messages: list[str] | dict[str, Any] | None = None,
     request_id: str | None = None,
 ) -> Response:
     """Return an error as JSON {"error", "messages"} for the API, or as an HTML page.
@@ -32,7 +33,7 @@ def error_response(
     A `request_id` (500s) is shown to the visitor and names the logged traceback.
     """
     if wants_json():
-        body: dict = {"error": error, "messages": messages or []}
+        body: dict[str, Any] = {"error": error, "messages": messages or []}
         if request_id:
             body["request_id"] = request_id
         response = jsonify(body)
@@ -87,8 +88,8 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:
         response = error_response(exc.code or 500, exc.name, [exc.description or ""])
-        if exc.code == 405 and exc.valid_methods:  # type: ignore[attr-defined]
-            response.headers["Allow"] = ", ".join(exc.valid_methods)  # type: ignore[attr-defined]
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            response.headers["Allow"] = ", ".join(exc.valid_methods)
         return response
 
     @app.errorhandler(Exception)

@@ -92,7 +92,7 @@ class LazyRows(Sequence[Row]):
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Sequence) and list(self) == list(other)
 
-    __hash__ = None  # type: ignore[assignment]
+    __hash__ = None  # type: ignore[assignment]  # unhashable, as lists are (mypy expects a method)
 
 
 # One encoder for every row: json.dumps with options makes a new encoder per call.

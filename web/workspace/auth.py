@@ -12,6 +12,7 @@ from flask import (
     url_for,
 )
 from itsdangerous import BadSignature, URLSafeTimedSerializer
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 from curation.accounts import SignInRefused
 from web.contribute import _secret, client_hash
@@ -60,7 +61,7 @@ def sign_in() -> Response:
 
 
 @bp.post("/sign-in")
-def sign_in_submit() -> Response:
+def sign_in_submit() -> BaseResponse:
     name = request.form.get("name", "")[:100].strip()
     try:
         _sign_in_serializer().loads(request.form.get(CSRF_FIELD, ""), max_age=SIGN_IN_MAX_AGE)
@@ -84,13 +85,13 @@ def sign_in_submit() -> Response:
         secure=_secure_cookie(),
         path="/curate",
     )
-    return response  # type: ignore[return-value]
+    return response
 
 
 @bp.post("/sign-out")
-def sign_out() -> Response:
+def sign_out() -> BaseResponse:
     _accounts().sign_out(request.cookies.get(COOKIE, ""))
     _audit().record(_session().curator, "sign-out", f"curator:{_session().curator}")
     response = redirect(url_for("workspace.sign_in"), 303)
     response.delete_cookie(COOKIE, path="/curate", httponly=True, samesite="Strict")
-    return response  # type: ignore[return-value]
+    return response

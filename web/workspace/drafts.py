@@ -11,6 +11,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 from curation.audit import field_changes
 from curation.drafts import (
@@ -88,7 +89,7 @@ def _form_fields() -> dict[str, str]:
 
 
 @bp.post("/drafts/<int:draft_id>")
-def draft_submit(draft_id: int) -> Response:
+def draft_submit(draft_id: int) -> BaseResponse:
     found = _draft_or_404(draft_id)
     action = request.form.get("action", "")
     values = _form_fields()
@@ -98,14 +99,14 @@ def draft_submit(draft_id: int) -> Response:
     if action == "save":
         _edits().save(draft_id, values, curator)
         _audit().record(curator, "save-draft", f"draft:{draft_id}")
-        return redirect(url_for("workspace.draft", draft_id=draft_id, saved=1), 303)  # type: ignore[return-value]
+        return redirect(url_for("workspace.draft", draft_id=draft_id, saved=1), 303)
     if action == "reject":
         note = request.form.get("note", "").strip()
         if not note:
             return _draft_page(found, values, {"note": ["Say why, in a few words."]}, 400)
         _drafts().reject(draft_id, note)
         _audit().record(curator, "reject-draft", f"draft:{draft_id}", note=note)
-        return redirect(url_for("workspace.inbox"), 303)  # type: ignore[return-value]
+        return redirect(url_for("workspace.inbox"), 303)
     if action != "accept":
         abort(400, "Choose save, accept or reject.")
     suggested = record_for(found, {})
@@ -130,7 +131,7 @@ def draft_submit(draft_id: int) -> Response:
         f"published as {accepted.record['slug']}",
     )
     job = publisher().submit(curator, f"accepted draft #{draft_id} as {accepted.record['slug']}")
-    return redirect(url_for("workspace.publication", job_id=job.id), 303)  # type: ignore[return-value]
+    return redirect(url_for("workspace.publication", job_id=job.id), 303)
 
 
 def _published(slug: str) -> set[str]:

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 from curation.audit import AuditEntry
 from curation.drafts import STATUSES as DRAFT_STATUSES
@@ -129,7 +130,7 @@ def correction(correction_id: int) -> Response:
 
 
 @bp.post("/corrections/<int:correction_id>/resolve")
-def resolve_correction(correction_id: int) -> Response:
+def resolve_correction(correction_id: int) -> BaseResponse:
     found = _correction_or_404(correction_id)
     note = request.form.get("note", "").replace("\r\n", "\n").strip()
     problems = []
@@ -150,7 +151,7 @@ def resolve_correction(correction_id: int) -> Response:
                 {"status": [found.status, resolved.status]},
                 note,
             )
-            return redirect(url_for("workspace.inbox"), 303)  # type: ignore[return-value]
+            return redirect(url_for("workspace.inbox"), 303)
     record = get_atlas().study(found.slug)
     history = _audit().list(target=f"correction:{correction_id}")
     html = render_template(
@@ -174,9 +175,9 @@ def audit() -> Response:
 
 
 @bp.post("/publish")
-def publish() -> Response:
+def publish() -> BaseResponse:
     job = publisher().submit(_session().curator, "published from the workspace")
-    return redirect(url_for("workspace.publication", job_id=job.id), 303)  # type: ignore[return-value]
+    return redirect(url_for("workspace.publication", job_id=job.id), 303)
 
 
 @bp.get("/publish/<int:job_id>")

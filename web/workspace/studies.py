@@ -8,6 +8,7 @@ study_files.py) and an incremental build publishes it; a failed build changes no
 from __future__ import annotations
 
 from flask import Response, abort, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 from curation.audit import field_changes
 from curation.record_form import FIELDS, PROSE_FIELDS, form_values, read_form, word_count
@@ -51,7 +52,7 @@ def edit_study(slug: str) -> Response:
 
 
 @bp.post("/studies/<slug>/edit")
-def edit_study_submit(slug: str) -> Response:
+def edit_study_submit(slug: str) -> BaseResponse:
     study = _study_file(slug)
     values = {spec.name: request.form.get(spec.name, "") for spec in FIELDS}
     if request.form.get("version") != study.version:
@@ -74,4 +75,4 @@ def edit_study_submit(slug: str) -> Response:
     curator = _session().curator
     _audit().record(curator, "edit-study", slug, changes)
     job = publisher().submit(curator, f"edited {slug}")
-    return redirect(url_for("workspace.publication", job_id=job.id), 303)  # type: ignore[return-value]
+    return redirect(url_for("workspace.publication", job_id=job.id), 303)
