@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 import re
 
-import bibtexparser
+from bibtexparser.entrypoint import parse_string
 from bibtexparser.middlewares import LatexDecodingMiddleware
 
 from curation.papers import (
@@ -39,7 +39,7 @@ def _unbrace(text: str) -> str:
 
 def read_bibtex(text: str, source: str) -> list[Paper]:
     """Return the papers of a BibTeX file; raises UnreadableFile when no entry can be read."""
-    library = bibtexparser.parse_string(text, append_middleware=[LatexDecodingMiddleware()])
+    library = parse_string(text, append_middleware=[LatexDecodingMiddleware()])
     entries = [e for e in library.entries if e.entry_type.lower() not in _SKIPPED]
     if library.failed_blocks:
         block = library.failed_blocks[0]

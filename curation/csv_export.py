@@ -83,7 +83,7 @@ def read_csv(text: str, source: str) -> list[Paper]:
     try:
         for number, row in enumerate(reader, 1):
 
-            def cell(fact: str, row: dict = row) -> str:
+            def cell(fact: str, row: dict[str, str] = row) -> str:
                 return (row.get(columns[fact]) or "") if fact in columns else ""
 
             extra = cell("extra")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import re
+from typing import Any
 
 from Bio import Medline
 
@@ -34,12 +35,12 @@ def is_medline(head: str) -> bool:
     )
 
 
-def _list(record: dict, tag: str) -> list[str]:
+def _list(record: dict[str, Any], tag: str) -> list[str]:
     value = record.get(tag, [])
     return [value] if isinstance(value, str) else list(value)
 
 
-def _doi(record: dict) -> str:
+def _doi(record: dict[str, Any]) -> str:
     # LID and AID lines end in a type tag: "10.1186/x [doi]", "S0123 [pii]". Bio.Medline
     # joins repeated LID lines into one string, so the tag is looked for anywhere.
     for value in _list(record, "LID") + _list(record, "AID"):
@@ -50,11 +51,11 @@ def _doi(record: dict) -> str:
     return ""
 
 
-def _mesh(record: dict) -> tuple[str, ...]:
+def _mesh(record: dict[str, Any]) -> tuple[str, ...]:
     return bounded([h.replace("*", "") for h in _list(record, "MH")])
 
 
-def _authors(record: dict) -> tuple[str, ...]:
+def _authors(record: dict[str, Any]) -> tuple[str, ...]:
     full = _list(record, "FAU") or _list(record, "AU")
     groups = _list(record, "CN")  # group (corporate) authors
     return bounded([author_from_text(a) for a in full] + groups)
@@ -68,7 +69,7 @@ def _abstract(text: str) -> str:
 def read_medline(text: str, source: str) -> list[Paper]:
     """Return the papers of a MEDLINE text file."""
     papers = []
-    for number, record in enumerate(Medline.parse(io.StringIO(text)), 1):
+    for number, record in enumerate(Medline.parse(io.StringIO(text)), 1):  # type: ignore[no-untyped-call]  # Biopython has no hints
         title = clean_title(record.get("TI") or record.get("TT") or "")
         if not title and not record.get("PMID"):
             continue

@@ -175,7 +175,7 @@ def read_pubmed_xml(data: bytes, source: str) -> list[Paper]:
     except etree.XMLSyntaxError as exc:
         raise UnreadableFile(f"broken XML: {exc}") from exc
     if root.tag not in ("PubmedArticleSet", "PubmedArticle"):
-        raise UnreadableFile(f"XML whose root is <{root.tag}>, not <PubmedArticleSet>")
+        raise UnreadableFile(f"XML whose root is <{root.tag!s}>, not <PubmedArticleSet>")
     articles = [root] if root.tag == "PubmedArticle" else list(root)
     papers = []
     number = 0

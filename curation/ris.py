@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import rispy
 
@@ -28,7 +29,7 @@ def is_ris(head: str) -> bool:
     return bool(re.match(r"\s*TY  - ", head))
 
 
-def _first(entry: dict, *keys: str) -> str:
+def _first(entry: dict[str, Any], *keys: str) -> str:
     for key in keys:
         value = entry.get(key)
         if isinstance(value, list):
@@ -38,7 +39,7 @@ def _first(entry: dict, *keys: str) -> str:
     return ""
 
 
-def _all(entry: dict, *keys: str) -> list[str]:
+def _all(entry: dict[str, Any], *keys: str) -> list[str]:
     out: list[str] = []
     for key in keys:
         value = entry.get(key) or []
@@ -46,7 +47,7 @@ def _all(entry: dict, *keys: str) -> list[str]:
     return out
 
 
-def _pmid(entry: dict) -> str:
+def _pmid(entry: dict[str, Any]) -> str:
     accession = clean_pmid(_first(entry, "accession_number"))
     if accession:
         return accession
