@@ -5,6 +5,7 @@ expansions, ranked below the words as typed."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from whoosh import query as wq
 
@@ -18,38 +19,6 @@ from search.query.wordlists import CONTRACTIONS
 EXPANSION_WEIGHT = 0.3
 # A cell-surface marker as typed (CD8, CD56), which papers write with a + for the cells.
 _CELL_MARKER = re.compile(r"^[A-Za-z]{1,4}\d+$")
-
-
-def in_markers(words: list[str], ctx: Context) -> set[int]:
-    """Return the positions of the words that are part of a marker name."""
-    starts, pos = [], 0
-    for word in words:
-        starts.append(pos)
-        pos += len(word) + 1
-    inside: set[int] = set()
-    for mention in find_mentions(" ".join(words), ctx.markers):
-        inside.update(i for i, at in enumerate(starts) if mention.start <= at < mention.end)
-    return inside
-
-
-def _concept_terms(word: str) -> tuple[str, ...]:
-    """Return a word's indexed forms for looking it up in the thesaurus; a contraction typed
-    without its apostrophe is the contraction (`cant sleep` is `can't sleep`)."""
-    word = CONTRACTIONS.get(word.casefold(), word)
-    return tuple(t for _, t in placed_prose_terms(word))
-
-
-def in_concepts(words: list[str], ctx: Context) -> set[int]:
-    """Return the positions of the words that are part of a thesaurus concept."""
-    if ctx.concepts is None:
-        return set()
-    terms = [_concept_terms(w.strip("?,.!")) for w in words]
-    inside: set[int] = set()
-    for start in range(len(words)):
-        end, expansions = ctx.concepts.longest(terms, start, words)
-        if expansions:
-            inside.update(range(start, end))
-    return inside
 
 
 def with_plus(words: list[str], markers: MarkerDictionary) -> list[str]:
@@ -109,8 +78,7 @@ def _guessed_concept(span: str, ctx: Context) -> tuple[wq.Query, str] | None:
     query = any_of(alternatives)
     if query is None:
         return None
-    also = ", ".join(f'"{e}"' if " " in e else e for e in expansions)
-    return query, f"{span} (also: {also})"
+    return query, _also(span, expansions)
 
 
 def _concept_clauses(words: list[str], ctx: Context) -> list[tuple[wq.Query | None, str]]:
@@ -137,10 +105,47 @@ def _concept_clauses(words: list[str], ctx: Context) -> list[tuple[wq.Query | No
         alternatives = [
             prose_query(e, ctx, phrase=False, scale=EXPANSION_WEIGHT) for e in expansions
         ]
-        also = ", ".join(f'"{e}"' if " " in e else e for e in expansions)
         clause = any_of([query, *alternatives])
         ctx.optional.add(id(clause))
-        out.append((clause, f"{typed} (also: {also})"))
+        out.append((clause, _also(typed, expansions)))
         i = end
     out.extend(plain_clauses(plain, ctx))
     return out
+
+
+def _also(typed: str, expansions: Sequence[str]) -> str:
+    """Return how a concept reads: as typed, then its expansions (quoted when more than a word)."""
+    also = ", ".join(f'"{e}"' if " " in e else e for e in expansions)
+    return f"{typed} (also: {also})"
+
+
+def _concept_terms(word: str) -> tuple[str, ...]:
+    """Return a word's indexed forms for looking it up in the thesaurus; a contraction typed
+    without its apostrophe is the contraction (`cant sleep` is `can't sleep`)."""
+    word = CONTRACTIONS.get(word.casefold(), word)
+    return tuple(t for _, t in placed_prose_terms(word))
+
+
+def in_markers(words: list[str], ctx: Context) -> set[int]:
+    """Return the positions of the words that are part of a marker name."""
+    starts, pos = [], 0
+    for word in words:
+        starts.append(pos)
+        pos += len(word) + 1
+    inside: set[int] = set()
+    for mention in find_mentions(" ".join(words), ctx.markers):
+        inside.update(i for i, at in enumerate(starts) if mention.start <= at < mention.end)
+    return inside
+
+
+def in_concepts(words: list[str], ctx: Context) -> set[int]:
+    """Return the positions of the words that are part of a thesaurus concept."""
+    if ctx.concepts is None:
+        return set()
+    terms = [_concept_terms(w.strip("?,.!")) for w in words]
+    inside: set[int] = set()
+    for start in range(len(words)):
+        end, expansions = ctx.concepts.longest(terms, start, words)
+        if expansions:
+            inside.update(range(start, end))
+    return inside
