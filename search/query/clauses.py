@@ -131,4 +131,4 @@ def marker_query(key: str, ctx: Context, mentions: bool = True) -> wq.Query:
     parts = [wq.Term("marker", key, boost=WEIGHTS["marker"])]
     if mentions:
         parts.append(wq.Term("mention", key, boost=WEIGHTS["mention"]))
-    return any_of(parts)  # type: ignore[return-value]
+    return any_of(parts)

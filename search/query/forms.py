@@ -104,9 +104,10 @@ def _word_query(word: str, ctx: Context) -> wq.Query | None:
     query = prose_query(word, ctx, phrase=False)
     if forms:
         query = any_of([query, *(prose_query(f, ctx, phrase=False) for f in forms)])
-    if YEAR_TOKEN.match(word) and ctx.years:
+    year = YEAR_TOKEN.match(word)
+    if year and ctx.years:
         # a year on its own may be the year of the study
-        query = any_of([query, year_query(YEAR_TOKEN.match(word).group(1), ctx.years)])  # type: ignore[union-attr]
+        query = any_of([query, year_query(year.group(1), ctx.years)])
     return query
 
 

@@ -150,11 +150,11 @@ def _word_clauses(text: str, ctx: Context) -> list[tuple[wq.Query, str]]:
     """
     words = _content_words(text, ctx)
     out: list[tuple[wq.Query | None, str]] = []
-    for kind, value in split_citations(words, ctx):
-        if kind == "cite":
-            out.append(value)  # type: ignore[arg-type]
+    for _kind, value in split_citations(words, ctx):
+        if isinstance(value, tuple):  # a citation: its query and how it was read
+            out.append(value)
         else:
-            words = with_plus(value, ctx.markers)  # type: ignore[arg-type]
+            words = with_plus(value, ctx.markers)
             out.extend(marker_clauses(" ".join(words), ctx))
     return [(q, s) for q, s in out if q is not None and any(ch.isalnum() for ch in s)]
 

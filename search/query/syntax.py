@@ -57,7 +57,8 @@ class _Reader:
             if len(parts) > 1:
                 raise Malformed("OR with nothing before it")
             return None
-        return parts[0] if len(parts) == 1 else Any_(tuple(parts))  # type: ignore[arg-type]
+        present = tuple(p for p in parts if p is not None)  # all of them, as checked above
+        return present[0] if len(present) == 1 else Any_(present)
 
     def parse_and(self) -> Node | None:
         parts: list[Node] = []
