@@ -16,7 +16,7 @@ from flask import (
 
 from curation.audit import AuditEntry
 from curation.drafts import STATUSES as DRAFT_STATUSES
-from web.contributions import AlreadyResolved, Contribution
+from web.corrections.store import AlreadyResolved, Contribution
 from web.index import get_atlas
 from web.workspace import (
     INBOX_KINDS,
