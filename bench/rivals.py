@@ -23,6 +23,7 @@ from typing import Any
 
 from search import parse
 from search import query as query_language
+from search.filters import filter_key
 from search.markers import GREEK, MarkerDictionary, find_mentions, fold
 from search.vocabularies import criterion_key, tag_key
 
@@ -134,16 +135,6 @@ def _clauses(node: query_language.Node, markers: MarkerDictionary) -> list[Claus
     raise Unsupported(type(node).__name__)
 
 
-def _filter_key(name: str, value: str, markers: MarkerDictionary) -> str:
-    if name == "marker":
-        return markers.key_of(value)
-    if name == "criteria":
-        return criterion_key(value)
-    if name == "topic":
-        return tag_key(value)
-    return value
-
-
 def interpret(args: dict[str, Any], markers: MarkerDictionary) -> Request:
     """Return the rivals' form of a search given as URL parameters."""
     params = parse(args)
@@ -158,7 +149,7 @@ def interpret(args: dict[str, Any], markers: MarkerDictionary) -> Request:
     for name, values in params.filters:
         if name not in FILTERS:
             raise Unsupported(f"filter {name}")
-        filters.append((name, tuple(_filter_key(name, v, markers) for v in values)))
+        filters.append((name, tuple(filter_key(name, v, markers) for v in values)))
     sort = params.effective_sort
     if sort not in ("relevance", "newest", "title"):
         raise Unsupported(f"sort {sort}")

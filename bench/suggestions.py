@@ -1,4 +1,4 @@
-"""Precision and recall of the suggested facts (curation/suggest.py) on a labelled set.
+"""Precision and recall of the suggested facts (curation/suggest/) on a labelled set.
 
     python -m bench.suggestions                       # the bundled set in bench/labelled/
     python -m bench.suggestions --abstracts held-back.nbib --labels held-back.json
@@ -154,7 +154,7 @@ def section() -> str:
     out = [
         "## Suggested facts: precision and recall",
         "",
-        "`python -m bench.suggestions --write` (curation/suggest.py on bench/labelled/). "
+        "`python -m bench.suggestions --write` (curation/suggest/ on bench/labelled/). "
         "Targets (issue 16): precision ≥ 0.9 for criteria and pem, recall ≥ 0.8 for markers "
         "and design. `pem` counts `required` and `not-required` as answers (`unknown` is no "
         "answer); `pem=required` is the badge alone. tests/test_suggest.py fails when a "

@@ -116,7 +116,7 @@ def year_of(text: str | None) -> int | None:
 def _given(given: str) -> str:
     """Return given names with initials spaced and without full stops: "J.W.M." -> "J W M"."""
     given = " ".join(given.replace(".", ". ").split())
-    parts = []
+    parts: list[str] = []
     for word in given.split():
         word = word.rstrip(".")
         if _INITIALS.match(word) and len(word) > 1 and word.isupper():

@@ -15,6 +15,7 @@ from indexer.build import build
 from indexer.sources import load_records
 from search import Atlas, open_atlas, parse
 from search.analysis import TermTokenizer, name_terms, prose_terms
+from search.filters import filter_key
 from search.markers import MarkerDictionary
 from search.schema import FACETS
 from search.settings import BUNDLED_STUDIES
@@ -144,13 +145,7 @@ class Oracle:
         )
 
     def key(self, facet: str, value: str) -> str:
-        if facet == "marker":
-            return self.markers.key_of(value)
-        if facet == "criteria":
-            return criterion_key(value)
-        if facet in ("topic", "intervention"):
-            return tag_key(value)
-        return value
+        return filter_key(facet, value, self.markers)
 
     def matches_word(self, record: dict[str, Any], word: str) -> bool:
         prose, names = self.terms[record["slug"]]

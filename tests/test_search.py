@@ -389,7 +389,7 @@ def test_stop_words_keep_their_place_in_phrases(tmp_path) -> None:  # type: igno
 def test_facet_order_is_the_same_with_one_sort_key_or_several(atlas: Atlas) -> None:
     stacked = atlas.current().facet_counter.stacked
     for params in ({}, {"q": "cytokine"}, {"q": "fatigue OR sleep"}):
-        matched, _ = atlas.current().match(atlas.current()._parse(parse(params)))
+        matched = atlas.current().matcher.answer(parse(params)).matched
         counts = stacked.counts(matched)
         assert stacked.one_key
         one = stacked.tops(counts)

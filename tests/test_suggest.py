@@ -1,4 +1,4 @@
-"""Suggested facts (curation/suggest.py): the rules, and their measured precision and recall."""
+"""Suggested facts (curation/suggest/): the rules, and their measured precision and recall."""
 
 from __future__ import annotations
 
