@@ -10,8 +10,8 @@ import click
 
 from atlas_cli.options import EXIT_FAILED, data_option, resolve_data
 from atlas_cli.output import as_json, echo, visible
-from web.contributions import (
-    KINDS,
+from web.corrections.rules import KINDS
+from web.corrections.store import (
     STATUSES,
     AlreadyResolved,
     Contribution,

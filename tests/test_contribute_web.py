@@ -1,4 +1,4 @@
-"""The correction form (web/contribute.py): submissions, every refusal, and the real server."""
+"""The correction form (web/corrections/views.py): submissions, every refusal, the real server."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from web.contribute import (
+from web.corrections.store import Contribution, ContributionStore
+from web.corrections.token import (
     TOKEN_MAX_AGE,
     BadToken,
     client_hash,
@@ -29,7 +30,6 @@ from web.contribute import (
     issue_token,
     read_token,
 )
-from web.contributions import Contribution, ContributionStore
 
 STUDY = "script-2021-escaping"
 OTHER_STUDY = "roerink-2017-cytokine-signatures"
@@ -59,6 +59,14 @@ def stored(app: Flask) -> list[Contribution]:
 
 def secret_of(app: Flask) -> str:
     return instance_secret(Path(app.config["DATA_DIR"]))
+
+
+def app_with(index_dir: Path, data_dir: Path, **settings: str) -> Flask:
+    """Return a testing app on the session's index, keeping its data in data_dir."""
+    from web import create_app
+
+    config = {"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(data_dir)}
+    return create_app({**config, **settings})
 
 
 def fields(token: str, **changes: str) -> dict[str, str]:
@@ -321,16 +329,7 @@ def test_refusal(app: Flask, client: FlaskClient, refusal: Refusal) -> None:
 
 
 def test_rate_limit(index_dir: Path, tmp_path: Path) -> None:
-    from web import create_app
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "INDEX_DIR": str(index_dir),
-            "DATA_DIR": str(tmp_path),
-            "CONTRIBUTION_RATE_LIMIT": "2/600",
-        }
-    )
+    app = app_with(index_dir, tmp_path, CONTRIBUTION_RATE_LIMIT="2/600")
     client = app.test_client()
     token = fresh_token(client)
     for n in range(2):
@@ -387,11 +386,9 @@ def test_get_on_the_post_url_is_405(client: FlaskClient) -> None:
 
 
 def test_unusable_data_dir_is_503_with_the_text_kept(index_dir: Path, tmp_path: Path) -> None:
-    from web import create_app
-
     blocker = tmp_path / "a-file"
     blocker.write_text("not a directory")
-    app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(blocker)})
+    app = app_with(index_dir, blocker)
     client = app.test_client()
     token = fresh_token(client)  # the form still renders, so study pages keep working
     response = client.post(POST_URL, data=fields(token, text="keep me"))
@@ -405,14 +402,11 @@ def test_unusable_data_dir_is_503_with_the_text_kept(index_dir: Path, tmp_path: 
 
 
 def test_secret_is_private_and_survives_a_restart(index_dir: Path, tmp_path: Path) -> None:
-    from web import create_app
-
-    config = {"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(tmp_path / "data")}
-    token = fresh_token(create_app(config).test_client())
+    token = fresh_token(app_with(index_dir, tmp_path / "data").test_client())
     secret_file = tmp_path / "data" / "secret_key"
     assert stat.S_IMODE(secret_file.stat().st_mode) == 0o600
     assert len(secret_file.read_text()) == 64
-    restarted = create_app(config)
+    restarted = app_with(index_dir, tmp_path / "data")
     assert restarted.test_client().post(POST_URL, data=fields(token)).status_code == 303
     assert sorted(p.name for p in (tmp_path / "data").iterdir()) == [
         "contributions.sqlite3",
@@ -421,16 +415,7 @@ def test_secret_is_private_and_survives_a_restart(index_dir: Path, tmp_path: Pat
 
 
 def test_configured_secret_key_is_used(index_dir: Path, tmp_path: Path) -> None:
-    from web import create_app
-
-    app = create_app(
-        {
-            "TESTING": True,
-            "INDEX_DIR": str(index_dir),
-            "DATA_DIR": str(tmp_path),
-            "SECRET_KEY": "configured",
-        }
-    )
+    app = app_with(index_dir, tmp_path, SECRET_KEY="configured")
     token = fresh_token(app.test_client())
     read_token("configured", token, STUDY, time.time())
     assert not (tmp_path / "secret_key").exists()

@@ -1,10 +1,12 @@
-"""The corrections store (web/contributions.py) and the curators' `atlas contributions` commands."""
+"""The corrections store (web/corrections/) and the curators' `atlas contributions` commands."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
 import stat
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -14,17 +16,14 @@ from click.testing import CliRunner
 
 from atlas_cli import cli
 from atlas_cli.contributions import as_json, visible
-from web.contributions import (
-    MAX_TEXT,
+from web.corrections.rules import MAX_TEXT, Draft, RateLimit, read_draft
+from web.corrections.store import (
     AlreadyResolved,
     Contribution,
     ContributionStore,
-    Draft,
-    RateLimit,
     RateLimited,
     Submission,
     UnknownContribution,
-    read_draft,
 )
 
 T0 = datetime(2025, 3, 1, 12, 0, 0, tzinfo=UTC)
@@ -410,6 +409,37 @@ def test_data_defaults_to_atlas_data(runner: CliRunner, data_dir: Path) -> None:
     result = runner.invoke(cli, ["contributions", "export"], env={"ATLAS_DATA": str(data_dir)})
     assert result.exit_code == 0, result.output
     assert [c["id"] for c in json.loads(result.stdout)] == [1, 2]
+
+
+# Runs a command in a fresh interpreter (this one has Flask loaded) and reports what it loaded.
+_LOADS_FLASK = """
+import sys
+import atlas_cli
+sys.argv = ["atlas", *sys.argv[1:]]
+try:
+    atlas_cli.main()
+except SystemExit as exit:
+    assert not exit.code, exit.code
+print("flask" in sys.modules, file=sys.stderr)
+"""
+
+
+@pytest.mark.parametrize(
+    "args",
+    [["--help"], ["list", "--status", "all"], ["show", "1"], ["export"], ["resolve", "1"]],
+    ids=["help", "list", "show", "export", "resolve"],
+)
+def test_commands_do_not_load_flask(data_dir: Path, args: list[str]) -> None:
+    """The store and rules are Flask-free, so a curator's command starts without the web app."""
+    if args[0] == "resolve":
+        args = [*args, "--note", "Fixed."]
+    command = [sys.executable, "-c", _LOADS_FLASK, "contributions", *args]
+    if args[0] != "--help":
+        command += ["--data", str(data_dir)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout  # the command did its work
+    assert done.stderr.splitlines()[-1] == "False"
 
 
 @pytest.mark.parametrize(

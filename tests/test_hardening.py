@@ -253,7 +253,7 @@ def test_a_secret_key_from_the_environment_is_text(
     monkeypatch: pytest.MonkeyPatch, index_dir: Path, tmp_path: Path, key: str, secret: str
 ) -> None:
     from web import create_app
-    from web.contribute import read_token
+    from web.corrections.token import read_token
 
     monkeypatch.setenv("ATLAS_SECRET_KEY", key)
     app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(tmp_path)})
@@ -282,7 +282,7 @@ def test_an_empty_secret_file_is_not_used_to_sign(
     index_dir: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     from web import create_app
-    from web.contribute import BadToken, read_token
+    from web.corrections.token import BadToken, read_token
 
     (tmp_path / "secret_key").write_text("\n")
     app = create_app({"TESTING": True, "INDEX_DIR": str(index_dir), "DATA_DIR": str(tmp_path)})

@@ -27,7 +27,8 @@ from curation.accounts import (
     SignInRefused,
 )
 from curation.audit import AuditLog, field_changes
-from web.contributions import ContributionStore, Draft, Submission
+from web.corrections.rules import Draft
+from web.corrections.store import ContributionStore, Submission
 from web.workspace import COOKIE
 
 PASSWORD = "correct horse battery staple"
@@ -71,7 +72,7 @@ def session_cookie(client: FlaskClient) -> str | None:
 
 def add_correction(data_dir: Path, text: str = "PEM was required (CCC).") -> int:
     store = ContributionStore(data_dir)
-    from web.contributions import RateLimit
+    from web.corrections.rules import RateLimit
 
     stored = store.add(
         Submission(

@@ -5,12 +5,15 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from flask import Flask
-
 from search.settings import configured_index_dir, default_data_dir
+
+# Flask is imported in create_app, so `atlas contributions` (web.corrections.store) starts
+# without loading it.
+if TYPE_CHECKING:
+    from flask import Flask
 
 # Working defaults for every setting; the environment (ATLAS_*) and test_config override them.
 DEFAULTS: dict[str, Any] = {
@@ -116,6 +119,8 @@ def trusted_hosts(config: Mapping[str, Any]) -> list[str]:
 
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Return the configured app: defaults, then ATLAS_* environment, then test_config."""
+    from flask import Flask
+
     app = Flask(__name__, instance_path=str(default_data_dir()))
     app.config.from_mapping(DEFAULTS)
     app.config.from_prefixed_env("ATLAS")
@@ -138,7 +143,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     try:
-        from web import contribute
+        from web.corrections import views as contribute
     except ImportError:  # pragma: no cover - the corrections module is optional
         contribute = None  # type: ignore[assignment]
     if contribute is not None:

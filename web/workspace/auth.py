@@ -15,7 +15,7 @@ from itsdangerous import BadSignature, URLSafeTimedSerializer
 from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 from curation.accounts import SignInRefused
-from web.contribute import _secret, client_hash
+from web.corrections.token import client_hash, form_secret
 from web.workspace import (
     COOKIE,
     CSRF_FIELD,
@@ -33,7 +33,7 @@ from web.workspace import (
 
 
 def _sign_in_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(_secret(), salt=SIGN_IN_SALT)
+    return URLSafeTimedSerializer(form_secret(), salt=SIGN_IN_SALT)
 
 
 def _sign_in_page(
@@ -67,7 +67,7 @@ def sign_in_submit() -> BaseResponse:
         _sign_in_serializer().loads(request.form.get(CSRF_FIELD, ""), max_age=SIGN_IN_MAX_AGE)
     except BadSignature:
         return _sign_in_page(403, ("The form expired or did not come from this site.",), name)
-    client = client_hash(_secret(), request.remote_addr or "")
+    client = client_hash(form_secret(), request.remote_addr or "")
     try:
         session_id, session = _accounts().sign_in(name, request.form.get("password", ""), client)
     except SignInRefused as exc:

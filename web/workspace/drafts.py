@@ -7,7 +7,6 @@ from flask import (
     Response,
     abort,
     redirect,
-    render_template,
     request,
     url_for,
 )
@@ -21,7 +20,7 @@ from curation.drafts import (
     SlugTaken,
     record_for,
 )
-from curation.record_form import FIELDS, PROSE_FIELDS, form_values, read_form, word_count
+from curation.record_form import form_values, read_form
 from search import IndexUnavailable
 from web.highlight_evidence import highlight_passages
 from web.index import get_atlas
@@ -34,6 +33,7 @@ from web.workspace import (
     curated_dir,
     publisher,
 )
+from web.workspace.record_page import form_fields, record_form_page
 
 # -- drafts ----------------------------------------------------------------------------------
 
@@ -53,22 +53,19 @@ def _draft_page(
     message: str = "",
 ) -> Response:
     evidence = [p for s in draft.suggested.values() for p in s.evidence]
-    saved = _edits().get(draft.id)
-    html = render_template(
+    return record_form_page(
         "curate_draft.html",
+        values,
+        problems,
+        status=status,
+        message=message,
+        history_of=f"draft:{draft.id}",
         draft=draft,
-        fields=FIELDS,
-        values=values,
-        problems=problems,
-        words={name: word_count(values.get(name, "")) for name in PROSE_FIELDS},
         abstract=highlight_passages(draft.paper.abstract, evidence),
         title=highlight_passages(draft.paper.title, evidence),
         suggested=draft.suggested,
-        saved=saved,
-        message=message,
-        history=_audit().list(target=f"draft:{draft.id}"),
+        saved=_edits().get(draft.id),
     )
-    return Response(html, status=status)
 
 
 @bp.get("/drafts/<int:draft_id>")
@@ -84,15 +81,11 @@ def draft(draft_id: int) -> Response:
     return _draft_page(found, values, {})
 
 
-def _form_fields() -> dict[str, str]:
-    return {spec.name: request.form.get(spec.name, "") for spec in FIELDS}
-
-
 @bp.post("/drafts/<int:draft_id>")
 def draft_submit(draft_id: int) -> BaseResponse:
     found = _draft_or_404(draft_id)
     action = request.form.get("action", "")
-    values = _form_fields()
+    values = form_fields()
     curator = _session().curator
     if found.status != "new":
         return _draft_page(found, values, {}, 409, f"This draft was {found.status} already.")

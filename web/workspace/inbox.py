@@ -17,7 +17,7 @@ from werkzeug.wrappers import Response as BaseResponse  # what redirect() return
 
 from curation.audit import AuditEntry
 from curation.drafts import STATUSES as DRAFT_STATUSES
-from web.contributions import AlreadyResolved, Contribution
+from web.corrections.store import AlreadyResolved, Contribution
 from web.index import get_atlas
 from web.workspace import (
     INBOX_KINDS,

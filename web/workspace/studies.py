@@ -7,13 +7,14 @@ study_files.py) and an incremental build publishes it; a failed build changes no
 
 from __future__ import annotations
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 from curation.audit import field_changes
-from curation.record_form import FIELDS, PROSE_FIELDS, form_values, read_form, word_count
+from curation.record_form import form_values, read_form
 from curation.study_files import ChangedMeanwhile, NotEditable, StudyFile, locate, rewrite
 from web.workspace import _audit, _session, bp, publish_sources, publisher
+from web.workspace.record_page import form_fields, record_form_page
 
 
 def _study_file(slug: str) -> StudyFile:
@@ -32,17 +33,15 @@ def _page(
     status: int = 200,
     message: str = "",
 ) -> Response:
-    html = render_template(
+    return record_form_page(
         "curate_study_edit.html",
-        study=study,
-        fields=FIELDS,
-        values=values,
-        problems=problems,
-        words={name: word_count(values.get(name, "")) for name in PROSE_FIELDS},
+        values,
+        problems,
+        status=status,
         message=message,
-        history=_audit().list(target=study.slug),
+        history_of=study.slug,
+        study=study,
     )
-    return Response(html, status=status)
 
 
 @bp.get("/studies/<slug>/edit")
@@ -54,7 +53,7 @@ def edit_study(slug: str) -> Response:
 @bp.post("/studies/<slug>/edit")
 def edit_study_submit(slug: str) -> BaseResponse:
     study = _study_file(slug)
-    values = {spec.name: request.form.get(spec.name, "") for spec in FIELDS}
+    values = form_fields()
     if request.form.get("version") != study.version:
         message = "Someone changed this study after you opened it: reload to see their change."
         return _page(study, values, {}, 409, message)
