@@ -174,7 +174,7 @@ def study_view(study: Study) -> StudyView:
 
 
 # The correction form on a study page carries a signed token that expires after two hours
-# (web/contribute.py), so a browser's copy of the page is renewed every quarter of an hour.
+# (web/corrections/token.py), so a browser's copy of the page is renewed every quarter of an hour.
 STUDY_PAGE_RENEWAL = 15 * 60
 
 

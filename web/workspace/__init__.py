@@ -29,7 +29,7 @@ from curation.audit import AuditLog
 from curation.drafts import DraftStore
 from curation.edits import EditStore
 from curation.publish import Job, Publisher
-from web.contributions import ContributionStore
+from web.corrections.store import ContributionStore
 from web.errors import wants_json
 
 bp = Blueprint("workspace", __name__, url_prefix="/curate")
