@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -16,7 +15,7 @@ from atlas_cli.options import EXIT_FAILED, resolve_data, resolve_sources
 from atlas_cli.output import echo
 from curation.drafts import DraftStore
 from indexer.sources import load_records
-from search.settings import CURATED_DIR_NAME, configured_curated_dir
+from search.settings import CURATED_DIR_NAME, configured_curated_dir, curated_override
 
 
 def atlas_source_option(func):  # type: ignore[no-untyped-def]
@@ -37,7 +36,7 @@ def open_store(data_dir: Path | None) -> DraftStore:
 
 def curated_dir(data_dir: Path | None) -> Path:
     """Return where accepted records go: $ATLAS_CURATED, else curated/ in the data directory."""
-    if data_dir is not None and not os.environ.get("ATLAS_CURATED"):
+    if data_dir is not None and curated_override() is None:
         return data_dir / CURATED_DIR_NAME
     return configured_curated_dir()
 
