@@ -77,6 +77,7 @@ format: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run --sizes 1000,10000,100000
 
+# Writes bench/out/BENCHMARKS-quick.md; the committed BENCHMARKS.md is left as it is.
 bench-quick: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run --sizes 1000 --quick
 
