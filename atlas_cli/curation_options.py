@@ -9,24 +9,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-import click
-
-from atlas_cli.options import EXIT_FAILED, resolve_data, resolve_sources
+from atlas_cli.options import EXIT_FAILED, resolve_data, resolve_sources, sources_option
 from atlas_cli.output import echo
 from curation.drafts import DraftStore
 from indexer.sources import load_records
 from search.settings import CURATED_DIR_NAME, configured_curated_dir, curated_override
 
-
-def atlas_source_option(func):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--source",
-        "sources",
-        multiple=True,
-        type=click.Path(exists=True, path_type=Path),
-        help="The atlas's records, to find papers it already holds; repeat for several "
-        "(default: $ATLAS_SOURCE, or the bundled studies and the curated directory).",
-    )(func)
+atlas_source_option = sources_option(
+    "The atlas's records, to find papers it already holds; repeat for several "
+    "(default: $ATLAS_SOURCE, or the bundled studies and the curated directory)."
+)
 
 
 def open_store(data_dir: Path | None) -> DraftStore:

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any, TypeVar
 
 import click
 
 from search.settings import configured_data_dir, configured_index_dir, configured_sources
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_FAILED = 1  # invalid records, no index, unknown study
 EXIT_USAGE = 2  # a bad option or setting (click's own usage errors exit 2 too)
@@ -23,15 +27,21 @@ def index_option(func):  # type: ignore[no-untyped-def]
     )(func)
 
 
-def source_option(func):  # type: ignore[no-untyped-def]
+def sources_option(help: str) -> Callable[[F], F]:
+    """Return the repeatable --source option (existing paths, as `sources`) with this help."""
     return click.option(
         "--source",
         "sources",
         multiple=True,
         type=click.Path(exists=True, path_type=Path),
-        help="A directory of *.json records or a .jsonl file; repeat for several "
-        "(default: $ATLAS_SOURCE, ':'-separated, or the bundled studies).",
-    )(func)
+        help=help,
+    )
+
+
+source_option = sources_option(
+    "A directory of *.json records or a .jsonl file; repeat for several "
+    "(default: $ATLAS_SOURCE, ':'-separated, or the bundled studies)."
+)
 
 
 def resolve_index(index_dir: Path | None) -> Path:
