@@ -77,8 +77,16 @@ format: $(VENV)/.installed-test
 bench: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run --sizes 1000,10000,100000
 
+# Writes bench/out/BENCHMARKS-quick.md; the committed BENCHMARKS.md is left as it is.
 bench-quick: $(VENV)/.installed-bench
 	$(BIN)/python -m bench.run --sizes 1000 --quick
+
+# Two commits side by side in one run: `make bench-compare BEFORE=main` (AFTER=rev, else this
+# working tree); writes bench/sections/before-after.md and its section of BENCHMARKS.md.
+.PHONY: bench-compare
+bench-compare: $(VENV)/.installed-bench
+	@test -n "$(BEFORE)" || { echo "usage: make bench-compare BEFORE=rev [AFTER=rev]"; exit 2; }
+	$(BIN)/python -m bench.compare $(BEFORE) $(AFTER)
 
 # Relevance over the bundled studies (bench/relevance.tsv): ours beside plain BM25 (tantivy).
 .PHONY: eval

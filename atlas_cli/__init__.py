@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import importlib.util
+import sys
 
 import click
 
@@ -24,7 +25,20 @@ COMMANDS = {
 
 
 class _LazyGroup(click.Group):
-    """A click group whose subcommands are imported on first use."""
+    """A click group whose subcommands are imported on first use, and which turns a malformed
+    setting into one line and exit 2 wherever a command reads it (its defaults included)."""
+
+    def invoke(self, ctx: click.Context) -> object:
+        from search.settings import SettingError
+
+        try:
+            return super().invoke(ctx)
+        except SettingError as exc:
+            from atlas_cli.options import EXIT_USAGE
+            from atlas_cli.output import echo
+
+            echo(f"error: {exc}", err=True)
+            sys.exit(EXIT_USAGE)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         present = [name for name in COMMANDS if _is_present(COMMANDS[name])]

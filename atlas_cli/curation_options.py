@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -10,24 +9,16 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NoReturn
 
-import click
-
-from atlas_cli.options import EXIT_FAILED, resolve_data, resolve_sources
+from atlas_cli.options import EXIT_FAILED, resolve_data, resolve_sources, sources_option
 from atlas_cli.output import echo
 from curation.drafts import DraftStore
 from indexer.sources import load_records
-from search.settings import CURATED_DIR_NAME, configured_curated_dir
+from search.settings import CURATED_DIR_NAME, configured_curated_dir, curated_override
 
-
-def atlas_source_option(func):  # type: ignore[no-untyped-def]
-    return click.option(
-        "--source",
-        "sources",
-        multiple=True,
-        type=click.Path(exists=True, path_type=Path),
-        help="The atlas's records, to find papers it already holds; repeat for several "
-        "(default: $ATLAS_SOURCE, or the bundled studies and the curated directory).",
-    )(func)
+atlas_source_option = sources_option(
+    "The atlas's records, to find papers it already holds; repeat for several "
+    "(default: $ATLAS_SOURCE, or the bundled studies and the curated directory)."
+)
 
 
 def open_store(data_dir: Path | None) -> DraftStore:
@@ -37,7 +28,7 @@ def open_store(data_dir: Path | None) -> DraftStore:
 
 def curated_dir(data_dir: Path | None) -> Path:
     """Return where accepted records go: $ATLAS_CURATED, else curated/ in the data directory."""
-    if data_dir is not None and not os.environ.get("ATLAS_CURATED"):
+    if data_dir is not None and curated_override() is None:
         return data_dir / CURATED_DIR_NAME
     return configured_curated_dir()
 

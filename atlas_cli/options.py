@@ -27,15 +27,21 @@ def index_option(func: Command) -> Command:
     )(func)
 
 
-def source_option(func: Command) -> Command:
+def sources_option(help: str) -> Callable[[Command], Command]:
+    """Return the repeatable --source option (existing paths, as `sources`) with this help."""
     return click.option(
         "--source",
         "sources",
         multiple=True,
         type=click.Path(exists=True, path_type=Path),
-        help="A directory of *.json records or a .jsonl file; repeat for several "
-        "(default: $ATLAS_SOURCE, ':'-separated, or the bundled studies).",
-    )(func)
+        help=help,
+    )
+
+
+source_option = sources_option(
+    "A directory of *.json records or a .jsonl file; repeat for several "
+    "(default: $ATLAS_SOURCE, ':'-separated, or the bundled studies)."
+)
 
 
 def resolve_index(index_dir: Path | None) -> Path:

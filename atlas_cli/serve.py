@@ -71,12 +71,6 @@ class AccessLog:
             log.info("%s %s %s %.1fms", method, path, status[0], elapsed)
 
 
-def _configured_hosts() -> str:
-    import os
-
-    return os.environ.get("ATLAS_TRUSTED_HOSTS", "")
-
-
 @click.command("serve")
 @click.option(
     "--host",
@@ -180,7 +174,9 @@ def _app(index_dir: Path, host: str, sources: tuple[Path, ...]) -> Any:
     except ValueError as exc:  # a malformed setting: say which, no traceback
         echo(f"error: {exc}", err=True)
         sys.exit(EXIT_USAGE)
-    if host in ALL_INTERFACES and not (app.config["BASE_URL"] or _configured_hosts()):
+    if host in ALL_INTERFACES and not (
+        app.config["BASE_URL"] or settings.configured_trusted_hosts()
+    ):
         echo(
             f"warning: listening on all interfaces, but only {', '.join(LOCAL_HOSTS)} are "
             "trusted host names; set ATLAS_BASE_URL or ATLAS_TRUSTED_HOSTS, or requests "

@@ -4,8 +4,12 @@
     python -m bench.run --quick            # 1,000 studies, fewer rounds, under two minutes
 
 Writes bench/out/results.json (raw figures, merged with earlier runs of other sizes) and
-BENCHMARKS.md (tables with the targets of issue 7). Generated corpora and indexes are kept
-under bench/out/ (git-ignored) and reused when the seed and size match.
+BENCHMARKS.md (tables with the targets of issue 7). A --quick run writes its own figures and
+report, bench/out/results-quick.json and bench/out/BENCHMARKS-quick.md, and leaves the
+committed BENCHMARKS.md (and the full figures) alone: on a fresh checkout results.json holds
+no other size, so a report written from it would drop the committed 10,000 and 100,000
+sections. Generated corpora and indexes are kept under bench/out/ (git-ignored) and reused
+when the seed and size match.
 """
 
 from __future__ import annotations
@@ -34,6 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "bench" / "out"
 RESULTS = OUT / "results.json"
 REPORT = ROOT / "BENCHMARKS.md"
+QUICK_RESULTS = OUT / "results-quick.json"
+QUICK_REPORT = OUT / "BENCHMARKS-quick.md"
 
 
 @dataclass(frozen=True)
@@ -653,9 +659,9 @@ def bench_size(
     return entry
 
 
-def load_results() -> dict[str, Any]:
+def load_results(path: Path) -> dict[str, Any]:
     try:
-        return json.loads(RESULTS.read_text(encoding="utf-8"))
+        return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {"sizes": {}}
 
@@ -679,7 +685,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument(
         "--report-only",
         action="store_true",
-        help="rewrite BENCHMARKS.md from results.json without measuring",
+        help="rewrite the report from the raw figures without measuring (with --quick: the "
+        "quick report)",
     )
     args = parser.parse_args(argv)
     # Import what the in-process measurements use now, so one run measures one version of it.
@@ -689,7 +696,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     from bench.report import write_report
 
     OUT.mkdir(parents=True, exist_ok=True)
-    results = load_results()
+    results_path, report_path = (QUICK_RESULTS, QUICK_REPORT) if args.quick else (RESULTS, REPORT)
+    results = load_results(results_path)
     if not args.report_only:
         sizes = [1000] if args.quick else [int(s) for s in args.sizes.split(",") if s.strip()]
         settings = QUICK if args.quick else FULL
@@ -698,8 +706,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         def save(entry: dict[str, Any]) -> None:
             results.setdefault("sizes", {})[str(entry["size"])] = entry
             results["updated_at"] = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            RESULTS.write_text(json.dumps(results, indent=1, ensure_ascii=False), encoding="utf-8")
-            write_report(results, REPORT)
+            text = json.dumps(results, indent=1, ensure_ascii=False)
+            results_path.write_text(text, encoding="utf-8")
+            write_report(results, report_path)
 
         stages = {s.strip() for s in args.stages.split(",") if s.strip()}
         unknown = stages - set(STAGES)
@@ -710,8 +719,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for size in sizes:
             previous = results.get("sizes", {}).get(str(size))
             bench_size(size, args.seed, settings, args.quick, stages, previous, save)
-            log(f"N={size}: done; wrote {RESULTS} and {REPORT}")
-    write_report(results, REPORT)
+            log(f"N={size}: done; wrote {results_path} and {report_path}")
+    write_report(results, report_path)
     return 0
 
 

@@ -8,7 +8,6 @@ is retried with exponential backoff (honouring Retry-After); anything else is an
 
 from __future__ import annotations
 
-import os
 import time
 import urllib.error
 import urllib.parse
@@ -22,6 +21,7 @@ from lxml import etree
 
 from curation.papers import Paper, UnreadableFile
 from curation.pubmed_xml import read_pubmed_xml
+from search import settings
 
 DEFAULT_URL = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"
 TOOL = "mecfs-atlas-search"
@@ -53,11 +53,10 @@ class EutilsConfig:
     @classmethod
     def from_env(cls) -> EutilsConfig:
         """Return the configuration from $ATLAS_EUTILS_URL, $ATLAS_NCBI_EMAIL, $NCBI_API_KEY."""
-        base = os.environ.get("ATLAS_EUTILS_URL") or DEFAULT_URL
         return cls(
-            base_url=base if base.endswith("/") else base + "/",
-            email=os.environ.get("ATLAS_NCBI_EMAIL", "").strip(),
-            api_key=os.environ.get("NCBI_API_KEY", "").strip(),
+            base_url=settings.eutils_url() or DEFAULT_URL,
+            email=settings.ncbi_email(),
+            api_key=settings.ncbi_api_key(),
         )
 
     @property

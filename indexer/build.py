@@ -29,7 +29,7 @@ from indexer.commit import (
 from indexer.layout import Layout, read_layout
 from indexer.plan import Plan, corpus_markers, make_plan, record_hash
 from indexer.sources import LoadResult
-from indexer.tables import build_tables, update_tables, updated_vocabulary
+from indexer.tables import TableInputs, build_tables, update_tables, updated_vocabulary
 from indexer.validation import Previous, validate, validator_hash
 from indexer.writing import PARALLEL_FROM, document, newest_first, write_index, writer_memory_mb
 from search.store import INDEX_FORMAT
@@ -156,7 +156,7 @@ def _tables(
         ]
         vocabulary = updated_vocabulary(old.vocabulary, previous.records, plan.changed, replaced)
     doc_offsets = [offsets[r["slug"]] if r else (0, 0) for r in layout.records_by_doc]
-    args = (
+    inputs = TableInputs(
         plan.generation,
         layout.records_by_doc,
         doc_offsets,
@@ -167,8 +167,8 @@ def _tables(
         vocabulary,
     )
     if layout.kept and old is not None:
-        return update_tables(old, *args)
-    return build_tables(*args)
+        return update_tables(old, inputs)
+    return build_tables(inputs)
 
 
 def _meta(

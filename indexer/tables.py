@@ -6,6 +6,7 @@ import re
 from bisect import insort
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from search.analysis import STOP_WORDS, fold_word
@@ -143,17 +144,52 @@ def _vocabulary(
     return word_counts(r for r in records_by_doc if r is not None)
 
 
-def build_tables(
-    generation: str,
-    records_by_doc: Sequence[dict[str, Any] | None],
-    offsets: Sequence[tuple[int, int]],
-    markers: MarkerDictionary,
-    corpus_forms: dict[str, str],
-    corpus_labels: dict[str, str],
-    field_lengths: dict[str, bytes],
-    vocabulary: dict[str, int] | None = None,
-) -> IndexTables:
+@dataclass(frozen=True)
+class TableInputs:
+    """What the serving tables are made from, whether built afresh or updated: the records
+    by Whoosh document number and what the build worked out about the corpus and layout."""
+
+    generation: str
+    records_by_doc: Sequence[dict[str, Any] | None]  # None: a deleted document number
+    offsets: Sequence[tuple[int, int]]  # (offset, length) of each record in records.jsonl
+    markers: MarkerDictionary
+    corpus_forms: dict[str, str]
+    corpus_labels: dict[str, str]
+    field_lengths: dict[str, bytes]
+    vocabulary: dict[str, int] | None = None  # None: counted from the records
+
+    def tables(
+        self,
+        slugs: list[str | None],
+        rows: Sequence[dict[str, Any] | None],
+        all_docs: int,
+        facets: dict[str, dict[str, int]],
+        labels: dict[str, dict[str, str]],
+        orders: dict[str, list[int]],
+        evidence: dict[str, dict[str, int]],
+    ) -> IndexTables:
+        """Return the tables: these inputs with the per-document parts worked out from them."""
+        return IndexTables(
+            generation=self.generation,
+            doc_count=len(self.records_by_doc),
+            slugs=slugs,
+            rows=rows,
+            offsets=list(self.offsets),
+            all_docs=all_docs,
+            facets=facets,
+            facet_labels=labels,
+            orders=orders,
+            evidence=evidence,
+            marker_forms=self.corpus_forms,
+            marker_labels=self.corpus_labels,
+            vocabulary=_vocabulary(self.vocabulary, self.records_by_doc),
+            field_lengths=self.field_lengths,
+        )
+
+
+def build_tables(inputs: TableInputs) -> IndexTables:
     """Return the serving tables for records laid out by Whoosh document number."""
+    records_by_doc, markers = inputs.records_by_doc, inputs.markers
     facets: dict[str, dict[str, int]] = {}
     labels: dict[str, dict[str, str]] = {}
     evidence: dict[str, dict[str, int]] = {}
@@ -172,21 +208,8 @@ def build_tables(
     for facet in FACETS:
         facets.setdefault(facet, {})
         labels.setdefault(facet, {})
-    return IndexTables(
-        generation=generation,
-        doc_count=len(records_by_doc),
-        slugs=slugs,
-        rows=rows,
-        offsets=list(offsets),
-        all_docs=all_docs,
-        facets=facets,
-        facet_labels=labels,
-        orders=sort_orders(records_by_doc),
-        evidence=evidence,
-        marker_forms=corpus_forms,
-        marker_labels=corpus_labels,
-        vocabulary=_vocabulary(vocabulary, records_by_doc),
-        field_lengths=field_lengths,
+    return inputs.tables(
+        slugs, rows, all_docs, facets, labels, sort_orders(records_by_doc), evidence
     )
 
 
@@ -264,17 +287,7 @@ def _merged_orders(
     return orders
 
 
-def update_tables(
-    old: IndexTables,
-    generation: str,
-    records_by_doc: Sequence[dict[str, Any] | None],
-    offsets: Sequence[tuple[int, int]],
-    markers: MarkerDictionary,
-    corpus_forms: dict[str, str],
-    corpus_labels: dict[str, str],
-    field_lengths: dict[str, bytes],
-    vocabulary: dict[str, int] | None = None,
-) -> IndexTables:
+def update_tables(old: IndexTables, inputs: TableInputs) -> IndexTables:
     """Return the same tables as `build_tables`, derived from the tables of the generation
     an incremental build extends.
 
@@ -283,6 +296,7 @@ def update_tables(
     old tables' unchanged records at the same number, or gone. Only removed and added documents
     are touched; re-deriving everything took most of an incremental build of a large index.
     """
+    records_by_doc, markers = inputs.records_by_doc, inputs.markers
     kept = old.doc_count
     removed = [d for d in range(kept) if old.slugs[d] is not None and records_by_doc[d] is None]
     added = [d for d in range(kept, len(records_by_doc)) if records_by_doc[d] is not None]
@@ -309,22 +323,8 @@ def update_tables(
     labels["marker"] = {k: markers.display.get(k, k) for k in facets["marker"]}
 
     orders = _merged_orders(old.orders, removed, added, rows)
-    return IndexTables(
-        generation=generation,
-        doc_count=len(records_by_doc),
-        slugs=slugs,
-        rows=rows,
-        offsets=list(offsets),
-        all_docs=(old.all_docs & ~removed_bits) | added_bits,
-        facets=facets,
-        facet_labels=labels,
-        orders=orders,
-        evidence=evidence,
-        marker_forms=corpus_forms,
-        marker_labels=corpus_labels,
-        vocabulary=_vocabulary(vocabulary, records_by_doc),
-        field_lengths=field_lengths,
-    )
+    all_docs = (old.all_docs & ~removed_bits) | added_bits
+    return inputs.tables(slugs, rows, all_docs, facets, labels, orders, evidence)
 
 
 def updated_vocabulary(

@@ -16,7 +16,7 @@ import pytest
 
 from indexer.build import BuildLocked, build, build_lock, corpus_markers, current_generation
 from indexer.sources import load_records
-from indexer.tables import build_tables, update_tables, word_counts
+from indexer.tables import TableInputs, build_tables, update_tables, word_counts
 from search import open_atlas, parse
 from search.settings import BUNDLED_STUDIES
 from search.store.current import CURRENT_FILE
@@ -115,14 +115,16 @@ def _tables_from_scratch(tables: IndexTables, sources: list[Path]) -> IndexTable
     records_by_doc = [by_slug[s] if s is not None else None for s in tables.slugs]
     markers, forms, labels = corpus_markers(records)
     return build_tables(
-        tables.generation,
-        records_by_doc,
-        tables.offsets,
-        markers,
-        forms,
-        labels,
-        tables.field_lengths,
-        word_counts(records),
+        TableInputs(
+            tables.generation,
+            records_by_doc,
+            tables.offsets,
+            markers,
+            forms,
+            labels,
+            tables.field_lengths,
+            word_counts(records),
+        )
     )
 
 
@@ -181,14 +183,16 @@ def test_incremental_builds_update_the_tables_as_a_rebuild_would(tmp_path: Path)
         markers, forms, labels = corpus_markers(loaded)
         updated = update_tables(
             old,
-            new.generation,
-            layout,
-            new.offsets,
-            markers,
-            forms,
-            labels,
-            new.field_lengths,
-            new.vocabulary,
+            TableInputs(
+                new.generation,
+                layout,
+                new.offsets,
+                markers,
+                forms,
+                labels,
+                new.field_lengths,
+                new.vocabulary,
+            ),
         )
         assert updated == expected
     assert _served_tables(index).facet_labels["topic"]["immunology"] == "immunology"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import re
 from pathlib import Path
 from urllib.parse import urlencode
@@ -19,7 +20,7 @@ from search.schema import FACETS
 from search.settings import BUNDLED_STUDIES
 from tests.html_page import Element, parse_html
 from web import create_app
-from web.histogram import year_histogram
+from web.histogram import MIN_YEARS, year_histogram
 from web.urls import changed
 
 WEB = Path(__file__).resolve().parent.parent / "web"
@@ -279,9 +280,36 @@ def test_year_histogram_geometry() -> None:
     ]
     assert histogram.bars[1].x + histogram.bars[1].width <= histogram.width
     assert year_histogram([], set(), str) is None
-    short = year_histogram([(2010, 1)], set(), str)
+    short = year_histogram([(2010, 1)], set(), str, this_year=2026)
     assert short is not None
     assert (short.axis_from, short.axis_to) == (2001, 2020)
+
+
+@pytest.mark.parametrize(
+    ("years", "axis"),
+    [
+        ([2019], (2007, 2026)),  # padded, but not past this year: the rest goes before
+        ([2026], (2007, 2026)),
+        ([2021, 2023], (2007, 2026)),
+        ([2000, 2003], (1992, 2011)),  # old enough: half on each side
+        ([1990, 2026], (1990, 2026)),  # long enough: the data's own span
+        ([2027], (2008, 2027)),  # a record dated next year still shows, at the axis's end
+    ],
+)
+def test_the_year_axis_never_runs_past_this_year(years: list[int], axis: tuple[int, int]) -> None:
+    histogram = year_histogram([(y, 1) for y in years], set(), str, this_year=2026)
+    assert histogram is not None
+    assert (histogram.axis_from, histogram.axis_to) == axis
+    assert histogram.years == "–".join(str(y) for y in sorted({years[0], years[-1]}))
+    assert histogram.axis_to - histogram.axis_from + 1 >= MIN_YEARS
+    last = histogram.bars[-1]
+    assert round(last.x + last.width, 1) <= histogram.width
+
+
+def test_the_year_axis_ends_at_the_current_year_by_default() -> None:
+    histogram = year_histogram([(2019, 3)], set(), str)
+    assert histogram is not None
+    assert histogram.axis_to == max(2019, datetime.date.today().year)
 
 
 def test_a_query_that_finds_nothing_shows_the_corrected_query_results(client: FlaskClient) -> None:

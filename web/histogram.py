@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass
 from html import escape
@@ -11,7 +12,10 @@ from markupsafe import Markup
 WIDTH = 600
 HEIGHT = 60
 MIN_BAR = 2  # a year with one study must still show
-MIN_YEARS = 20  # a short span is widened, so a few years do not make a few huge bars
+# A short span is widened to this many years, so a few years do not make a few huge bars; the
+# widening never runs past the current year (no study is from the future), so it falls before
+# the data when the data is recent.
+MIN_YEARS = 20
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,13 @@ class Histogram:
     width: int = WIDTH
     height: int = HEIGHT
 
+    @property
+    def years(self) -> str:
+        """Return the data's years for the caption: "2019", or "2021–2023"."""
+        if self.first_year == self.last_year:
+            return str(self.first_year)
+        return f"{self.first_year}–{self.last_year}"
+
     def bars_svg(self) -> Markup:
         """Return the bars as SVG links, every attribute escaped.
 
@@ -64,19 +75,28 @@ def _studies(n: int) -> str:
     return f"{n} study" if n == 1 else f"{n} studies"
 
 
+def _axis(first: int, last: int, this_year: int) -> tuple[int, int]:
+    """Return the axis's first and last year: the data's, widened to MIN_YEARS, half on each
+    side, but never past this year (the rest goes before the data)."""
+    short = MIN_YEARS - (last - first + 1)
+    if short <= 0:
+        return first, last
+    after = min(short - short // 2, max(0, this_year - last))
+    return first - (short - after), last + after
+
+
 def year_histogram(
-    year_counts: Iterable[tuple[int, int]], selected: Collection[int], url_of: Callable[[int], str]
+    year_counts: Iterable[tuple[int, int]],
+    selected: Collection[int],
+    url_of: Callable[[int], str],
+    this_year: int | None = None,
 ) -> Histogram | None:
     """Return the histogram of (year, count) pairs on a continuous year axis, or None if empty."""
     counts = {year: count for year, count in year_counts if count > 0}
     if not counts:
         return None
     first_year, last_year = min(counts), max(counts)
-    first, last = first_year, last_year
-    short = MIN_YEARS - (last - first + 1)
-    if short > 0:
-        first -= short // 2
-        last += short - short // 2
+    first, last = _axis(first_year, last_year, this_year or dt.date.today().year)
     slot = WIDTH / (last - first + 1)
     gap = min(1.0, slot / 4)
     top = max(counts.values())

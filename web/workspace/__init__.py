@@ -16,7 +16,6 @@ The one place where the service lets some people in and keeps everyone else out:
 from __future__ import annotations
 
 import hmac
-import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +28,7 @@ from curation.audit import AuditLog
 from curation.drafts import DraftStore
 from curation.edits import EditStore
 from curation.publish import Job, Publisher
+from search.settings import curated_override
 from web.corrections.store import ContributionStore
 from web.errors import wants_json
 
@@ -102,7 +102,7 @@ def _edits() -> EditStore:
 
 def curated_dir() -> Path:
     """Return where accepted drafts are written: CURATED_DIR, $ATLAS_CURATED or DATA_DIR/curated."""
-    configured = current_app.config.get("CURATED_DIR") or os.environ.get("ATLAS_CURATED")
+    configured = current_app.config.get("CURATED_DIR") or curated_override()
     return Path(configured) if configured else Path(current_app.config["DATA_DIR"]) / "curated"
 
 
