@@ -111,7 +111,7 @@ def serve_command(
     Builds the index from the sources first when there is none. The service follows later
     builds by itself: no restart is needed after `atlas index build`.
     """
-    import waitress
+    from waitress.server import create_server
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(message)s", stream=sys.stderr)
     index_dir = resolve_index(index_dir)
@@ -121,7 +121,7 @@ def serve_command(
         from web.index import get_atlas
 
         get_atlas().start_watching()
-    server = waitress.create_server(
+    server = create_server(
         AccessLog(app),
         host=host,
         port=port,
@@ -129,8 +129,10 @@ def serve_command(
         ident="atlas",
         **_proxy_options(trusted_proxy),
     )
+    # the port it got (for --port 0); waitress's type stubs leave effective_port out
+    shown = getattr(server, "effective_port", port)
     echo(
-        f"Serving ME/CFS Atlas Search on http://{host}:{server.effective_port} "
+        f"Serving ME/CFS Atlas Search on http://{host}:{shown} "
         f"({threads} threads, index {index_dir})",
         err=True,
     )

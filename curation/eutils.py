@@ -107,7 +107,7 @@ def parse_search(data: bytes) -> SearchAnswer:
     except etree.XMLSyntaxError as exc:
         raise UnreadableFile(f"broken esearch answer: {exc}") from exc
     if root.tag != "eSearchResult":
-        raise UnreadableFile(f"an esearch answer whose root is <{root.tag}>")
+        raise UnreadableFile(f"an esearch answer whose root is <{root.tag!s}>")
     error = root.findtext("ERROR")
     if error:
         raise EutilsError(f"esearch: {error.strip()}")

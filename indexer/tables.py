@@ -69,19 +69,37 @@ def result_row(record: dict[str, Any], markers: MarkerDictionary) -> dict[str, A
 
 
 # Each precomputed order's sort key; records and result rows both hold the fields it reads.
-ORDER_KEYS: dict[str, Callable[[Mapping[str, Any]], tuple[Any, ...]]] = {
+OrderKey = Callable[[Mapping[str, Any]], tuple[Any, ...]]
+ORDER_KEYS: dict[str, OrderKey] = {
     "newest": lambda r: (-r["year"], r["title"].casefold(), r["slug"]),
     "oldest": lambda r: (r["year"], r["title"].casefold(), r["slug"]),
     "title": lambda r: (r["title"].casefold(), -r["year"], r["slug"]),
 }
 
 
+def _second(key: OrderKey) -> Callable[[tuple[int, Mapping[str, Any]]], tuple[Any, ...]]:
+    """Return the sort key of a (docnum, record) pair: its record's."""
+    return lambda pair: key(pair[1])
+
+
+def _of_row(
+    key: OrderKey, rows: Sequence[Mapping[str, Any] | None]
+) -> Callable[[int], tuple[Any, ...]]:
+    """Return the sort key of a docnum: its result row's (every document in an order has one)."""
+
+    def of(docnum: int) -> tuple[Any, ...]:
+        row = rows[docnum]
+        assert row is not None, docnum
+        return key(row)
+
+    return of
+
+
 def sort_orders(records_by_doc: Sequence[dict[str, Any] | None]) -> dict[str, list[int]]:
     """Return docnums in each precomputed order: newest, oldest and title (slug breaks ties)."""
     live = [(d, r) for d, r in enumerate(records_by_doc) if r is not None]
     return {
-        name: [d for d, _ in sorted(live, key=lambda p, key=key: key(p[1]))]  # type: ignore[misc]
-        for name, key in ORDER_KEYS.items()
+        name: [d for d, _ in sorted(live, key=_second(key))] for name, key in ORDER_KEYS.items()
     }
 
 
@@ -282,7 +300,7 @@ def _merged_orders(
         by_row = ORDER_KEYS[name]
         merged = [d for d in order if d not in dropped] if dropped else list(order)
         for docnum in added:
-            insort(merged, docnum, key=lambda d, key=by_row: key(rows[d]))  # type: ignore[misc]
+            insort(merged, docnum, key=_of_row(by_row, rows))
         orders[name] = merged
     return orders
 

@@ -61,6 +61,7 @@ def trusted_hosts(config: Mapping[str, Any]) -> list[str]:
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Return the configured app: defaults, then ATLAS_* environment, then test_config."""
     from flask import Flask
+    from flask.json.provider import DefaultJSONProvider
 
     app = Flask(__name__, instance_path=str(default_data_dir()))
     app.config.from_mapping(DEFAULTS)
@@ -73,8 +74,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.config["DATA_DIR"] = app.instance_path
     app.config["BASE_URL"] = settings.base_url(app.config["BASE_URL"])
     app.config["TRUSTED_HOSTS"] = trusted_hosts(app.config)  # Flask checks requests against it
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
-    app.json.sort_keys = False  # type: ignore[attr-defined]
+    if isinstance(app.json, DefaultJSONProvider):  # always: the provider Flask makes
+        app.json.ensure_ascii = False
+        app.json.sort_keys = False
 
     from web import api, errors, headers, pages
 
@@ -82,12 +84,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     headers.register(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
-    try:
-        from web.corrections import views as contribute
-    except ImportError:  # pragma: no cover - the corrections module is optional
-        contribute = None  # type: ignore[assignment]
-    if contribute is not None:
-        app.register_blueprint(contribute.bp)
+    from web.corrections import views as corrections
+
+    app.register_blueprint(corrections.bp)
     from web import workspace
 
     app.register_blueprint(workspace.bp)

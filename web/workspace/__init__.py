@@ -18,10 +18,11 @@ from __future__ import annotations
 import hmac
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 from urllib.parse import urlsplit
 
 from flask import Blueprint, Response, abort, current_app, g, jsonify, redirect, request, url_for
+from werkzeug.wrappers import Response as BaseResponse  # what redirect() returns
 
 from curation.accounts import AccountStore, Session
 from curation.audit import AuditLog
@@ -42,14 +43,15 @@ MAX_NOTE = 5_000
 INBOX_KINDS = ("draft", "correction")
 INBOX_STATUSES = ("new", "accepted", "rejected", "open", "resolved")
 OPEN_ENDPOINTS = {"workspace.sign_in", "workspace.sign_in_submit"}
+Store = TypeVar("Store")  # a store kept on the app, one per name
 
 
-def _kept(name: str, store: Callable[[Path], Any]) -> Any:
+def _kept(name: str, store: Callable[[Path], Store]) -> Store:
     """Return the app's store of this name, made from DATA_DIR on first use."""
     found = current_app.extensions.get(name)
     if found is None:
         found = current_app.extensions[name] = store(Path(current_app.config["DATA_DIR"]))
-    return found
+    return cast(Store, found)  # what this name was made with, above
 
 
 def _accounts() -> AccountStore:
@@ -134,7 +136,7 @@ def _is_workspace_path(path: str) -> bool:
 # On the app, not the blueprint: a blueprint's hooks do not run for a URL under /curate that
 # matches no route or method (404, 405), and those must not answer differently to strangers.
 @bp.before_app_request
-def _require_session() -> Response | None:
+def _require_session() -> BaseResponse | None:
     if not _is_workspace_path(request.path) or request.endpoint in OPEN_ENDPOINTS:
         return None
     session = _accounts().session(request.cookies.get(COOKIE, ""))
@@ -146,7 +148,7 @@ def _require_session() -> Response | None:
             response.status_code = 401
             return response
         target = request.full_path if request.method == "GET" else None
-        return redirect(url_for("workspace.sign_in", next=target), 302)  # type: ignore[return-value]
+        return redirect(url_for("workspace.sign_in", next=target), 302)
     g.curator_session = session
     if request.method == "POST":
         sent = request.form.get(CSRF_FIELD, "")
