@@ -98,8 +98,8 @@ def _paths(raw: str) -> list[Path]:
 
 def _text(raw: str) -> str:
     """Return a text setting as written, or the string a JSON string literal spells."""
-    # Read as JSON like any Flask setting, a numeric ATLAS_SECRET_KEY became an int (and every
-    # study page a 500): these are text whatever they look like.
+    # Read as JSON like any Flask setting, a numeric ATLAS_SECRET_KEY would be an int (and
+    # every study page a 500): these are text whatever they look like.
     try:
         loaded = json.loads(raw)
     except ValueError:
@@ -142,7 +142,7 @@ TRUSTED_HOSTS = "ATLAS_TRUSTED_HOSTS"
 SECRET_KEY = "ATLAS_SECRET_KEY"
 BASE_URL = "ATLAS_BASE_URL"
 # Whoosh's writer buffers postings in memory up to this size (by its own estimate) before
-# spilling sorted runs to disk and merging them back at commit. Spilling made builds of
+# spilling sorted runs to disk and merging them back at commit. Spilling makes builds of
 # 100,000 studies about 30% slower; each writer's pool then holds about 1.3 GB.
 BUILD_MEMORY, DEFAULT_BUILD_MEMORY_MB = "ATLAS_BUILD_MEMORY_MB", 2048
 NCBI_EMAIL = "ATLAS_NCBI_EMAIL"
