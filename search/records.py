@@ -334,19 +334,18 @@ def record_warnings(record: dict[str, Any], file: str, line: int | None) -> list
     """Return the warnings for a valid record: unknown criteria, invisible characters,
     PEM/criteria mismatch."""
     criteria = record.get("criteria") or []
-    found = [  # (field, message)
-        ("criteria", f"unknown criteria {value!r} kept as written")
-        for value in criteria
-        if canonical_criterion(value) is None
-    ]
-    found += [
-        (
-            name,
-            f"holds an invisible character (U+{ord(char):04X}) that can hide or reorder "
-            "text where it is shown; kept as written",
+    found: list[tuple[str, str]] = []  # (field, message)
+    for value in criteria:
+        if canonical_criterion(value) is None:
+            found.append(("criteria", f"unknown criteria {value!r} kept as written"))
+    for name, char in _invisible_fields(record):
+        found.append(
+            (
+                name,
+                f"holds an invisible character (U+{ord(char):04X}) that can hide or reorder "
+                "text where it is shown; kept as written",
+            )
         )
-        for name, char in _invisible_fields(record)
-    ]
     known = [c for c in criteria if canonical_criterion(c)]
     pem = record.get("pem", "unknown")
     if known and pem == "required" and not any(c in PEM_REQUIRING for c in known):
