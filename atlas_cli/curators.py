@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import NoReturn
 
@@ -17,6 +19,17 @@ from curation.audit import AuditLog
 def _fail(message: str) -> NoReturn:
     echo(f"error: {message}", err=True)
     sys.exit(EXIT_FAILED)
+
+
+@contextmanager
+def _refusals() -> Iterator[None]:
+    """Turn the account store's refusals (an unknown name, a bad password) into one line, exit 1."""
+    try:
+        yield
+    except UnknownCurator as exc:
+        _fail(f"no curator named {exc.args[0]!r}")
+    except AccountError as exc:
+        _fail(str(exc))
 
 
 def _password() -> str:
@@ -45,10 +58,8 @@ def curators_group() -> None:
 def add_command(name: str, data_dir: Path | None) -> None:
     """Add a curator; the password is typed twice, or read as one line from standard input."""
     store = _accounts(data_dir)
-    try:
+    with _refusals():
         curator = store.add(name, _password())
-    except AccountError as exc:
-        _fail(str(exc))
     AuditLog(store.data_dir).record("cli", "add-curator", f"curator:{curator.name}")
     echo(f"Added curator {curator.name}.")
 
@@ -75,10 +86,8 @@ def list_command(json_output: bool, data_dir: Path | None) -> None:
 def disable_command(name: str, data_dir: Path | None) -> None:
     """Stop a curator signing in and end their sessions."""
     store = _accounts(data_dir)
-    try:
+    with _refusals():
         store.disable(name)
-    except UnknownCurator:
-        _fail(f"no curator named {name!r}")
     AuditLog(store.data_dir).record("cli", "disable-curator", f"curator:{name}")
     echo(f"Disabled curator {name}; their sessions have ended.")
 
@@ -89,12 +98,8 @@ def disable_command(name: str, data_dir: Path | None) -> None:
 def password_command(name: str, data_dir: Path | None) -> None:
     """Set a curator's password (unlocks the account and ends its sessions)."""
     store = _accounts(data_dir)
-    try:
+    with _refusals():
         store.set_password(name, _password())
-    except UnknownCurator:
-        _fail(f"no curator named {name!r}")
-    except AccountError as exc:
-        _fail(str(exc))
     AuditLog(store.data_dir).record("cli", "set-password", f"curator:{name}")
     echo(f"Set a new password for {name}.")
 

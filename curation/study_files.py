@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from curation.atomic import write_atomically
 
 
 class NotEditable(Exception):
@@ -93,14 +93,5 @@ def rewrite(study: StudyFile, record: dict[str, Any]) -> StudyFile:
     if _version(current) != study.version:
         raise ChangedMeanwhile(study.path.name)
     text = json.dumps(record, ensure_ascii=False, indent=2) + "\n"
-    fd, aside = tempfile.mkstemp(prefix=f".{study.path.name}.", dir=study.path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(aside, study.path)
-    except BaseException:
-        Path(aside).unlink(missing_ok=True)
-        raise
+    write_atomically(study.path, text)
     return StudyFile(study.slug, study.path, record, _version(text.encode("utf-8")))

@@ -312,7 +312,7 @@ def update_tables(old: IndexTables, inputs: TableInputs) -> IndexTables:
     Whoosh keeps the document numbers of old segments (deleted ones stay deleted) and appends
     the new segment after them, so every document below `old.doc_count` is either one of the
     old tables' unchanged records at the same number, or gone. Only removed and added documents
-    are touched; re-deriving everything took most of an incremental build of a large index.
+    are touched; re-deriving everything would take most of an incremental build of a large index.
     """
     records_by_doc, markers = inputs.records_by_doc, inputs.markers
     kept = old.doc_count

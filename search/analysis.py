@@ -121,7 +121,7 @@ class TermPositions(Positions):
     """Whoosh's Positions format, filled from `TermTokenizer.terms` in one pass.
 
     Same postings and encoding as Positions (reading is inherited); indexing skips the Token
-    objects and generator chain that made `add_document` the largest cost of a build.
+    objects and generator chain, which would otherwise be the largest cost of a build.
     Unlike Whoosh's StopFilter, a removed stop word keeps its position, as in tantivy and
     SQLite: the phrase "post-exertional malaise" does not match "post-exertional and malaise".
     """

@@ -52,7 +52,7 @@ class Generation:
         self.matcher = Matcher(reader)
         self.facet_counter = FacetCounter(reader.tables, reader.markers.display)
         self.collector = HitCollector(reader)
-        # what callers read, under the names it has always had
+        # the reader's parts, under the names callers (the CLI, web/, tests) read
         self.path, self.name, self.meta = reader.path, reader.name, reader.meta
         self.tables, self.markers, self.years = reader.tables, reader.markers, reader.years
         self.searcher, self.lock, self.scorer = reader.searcher, reader.lock, reader.scorer

@@ -42,8 +42,8 @@ def union(bitsets: Mapping[str, int], keys: list[str]) -> int:
 class BitMatrix:
     """The bitsets of many values as one numpy matrix, to count all of them against a set at once.
 
-    Counting a match set against each of 300 marker bitsets one Python int at a time was the
-    largest cost of a facet-only page; one vectorised AND and popcount does it in microseconds.
+    Counting a match set against each of 300 marker bitsets one Python int at a time would be
+    the largest cost of a facet-only page; one vectorised AND and popcount does it in microseconds.
     Values also carry their rank by label, so ordering by count then label stays in numpy.
     """
 

@@ -153,7 +153,7 @@ class Highlighter:
         best_text, best_spans = "", []
         if not self.is_empty:
             # The first text with a match wins (the summary, usually): scanning every text of
-            # every hit was most of the cost of a results page.
+            # every hit would be most of the cost of a results page.
             for i, text in enumerate(texts):
                 if text:
                     found: list[tuple[int, int, str]] | None = None

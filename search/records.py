@@ -333,55 +333,23 @@ def validate_record(
 def record_warnings(record: dict[str, Any], file: str, line: int | None) -> list[Problem]:
     """Return the warnings for a valid record: unknown criteria, invisible characters,
     PEM/criteria mismatch."""
-    slug = record["slug"]
-    out = []
     criteria = record.get("criteria") or []
+    found: list[tuple[str, str]] = []  # (field, message)
     for value in criteria:
         if canonical_criterion(value) is None:
-            out.append(
-                Problem(
-                    file,
-                    line,
-                    slug,
-                    "criteria",
-                    f"unknown criteria {value!r} kept as written",
-                    True,
-                )
-            )
+            found.append(("criteria", f"unknown criteria {value!r} kept as written"))
     for name, char in _invisible_fields(record):
-        out.append(
-            Problem(
-                file,
-                line,
-                slug,
+        found.append(
+            (
                 name,
                 f"holds an invisible character (U+{ord(char):04X}) that can hide or reorder "
                 "text where it is shown; kept as written",
-                True,
             )
         )
     known = [c for c in criteria if canonical_criterion(c)]
     pem = record.get("pem", "unknown")
     if known and pem == "required" and not any(c in PEM_REQUIRING for c in known):
-        out.append(
-            Problem(
-                file,
-                line,
-                slug,
-                "pem",
-                "pem is 'required' but none of the criteria requires PEM",
-                True,
-            )
-        )
+        found.append(("pem", "pem is 'required' but none of the criteria requires PEM"))
     if known and pem == "not-required" and all(c in PEM_REQUIRING for c in known):
-        out.append(
-            Problem(
-                file,
-                line,
-                slug,
-                "pem",
-                "pem is 'not-required' but every listed criterion requires PEM",
-                True,
-            )
-        )
-    return out
+        found.append(("pem", "pem is 'not-required' but every listed criterion requires PEM"))
+    return [Problem(file, line, record["slug"], field, message, True) for field, message in found]

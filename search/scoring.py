@@ -1,7 +1,7 @@
 """Evaluating a query over the index's postings: the match set and BM25F scores, with numpy.
 
 Whoosh's own matchers score one document at a time through a tree of Python objects; for a
-word found in most studies that was nearly all of a search's time. Here each term's postings
+word found in most studies that is nearly all of a search's time. Here each term's postings
 are read from the arrays the build keeps beside the index (search/store/postings.py; from
 Whoosh's blocks for an index without them), kept in a bounded cache per generation, scored as
 arrays, and AND / OR / NOT become array operations over dense per-document vectors. Ranking follows
@@ -170,8 +170,8 @@ class Scorer:
     def _terms(self, terms: Sequence[tuple[str, str, float]]) -> Match:
         """Return the documents holding any of the terms, with their summed scores.
 
-        Filled term by term into one pair of vectors: a word searched in six fields used to
-        make six of each and add them up.
+        Filled term by term into one pair of vectors, so a word searched in six fields makes
+        two vectors, not six of each to add up.
         """
         mask = np.zeros(self.size, dtype=bool)
         scores = np.zeros(self.size, dtype=np.float64)
@@ -253,8 +253,8 @@ class Scorer:
     def places(self, fieldname: str, word: str) -> np.ndarray:
         """Return a word's places in a field, sorted: docnum << 32 | position (cached).
 
-        Decoding Whoosh's pickled position lists document by document was most of a phrase
-        search; decoded once into one array per word, a phrase is a few sorted-array lookups.
+        Decoding Whoosh's pickled position lists document by document would be most of a
+        phrase search; decoded once into one array per word, a phrase is a few sorted-array lookups.
         """
         key = (fieldname, word)
         hit = self._places.get(key)

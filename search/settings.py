@@ -15,6 +15,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -98,8 +99,8 @@ def _paths(raw: str) -> list[Path]:
 
 def _text(raw: str) -> str:
     """Return a text setting as written, or the string a JSON string literal spells."""
-    # Read as JSON like any Flask setting, a numeric ATLAS_SECRET_KEY became an int (and every
-    # study page a 500): these are text whatever they look like.
+    # Read as JSON like any Flask setting, a numeric ATLAS_SECRET_KEY would be an int (and
+    # every study page a 500): these are text whatever they look like.
     try:
         loaded = json.loads(raw)
     except ValueError:
@@ -125,6 +126,35 @@ def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
     return parse
 
 
+@dataclass(frozen=True)
+class RateLimit:
+    """At most `count` reader corrections per `seconds` from one client."""
+
+    count: int
+    seconds: int
+
+    @classmethod
+    def parse(cls, value: object) -> RateLimit:
+        """Return the limit written as "N/SECONDS" (a RateLimit as it is); raises SettingError
+        for anything else."""
+        if isinstance(value, RateLimit):
+            return value
+        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", str(value))
+        if not match or int(match[1]) < 1 or int(match[2]) < 1:
+            raise SettingError(
+                "CONTRIBUTION_RATE_LIMIT must look like '5/600' (submissions/seconds), "
+                f"not {value!r}"
+            )
+        return cls(int(match[1]), int(match[2]))
+
+
+DEFAULT_RATE_LIMIT = RateLimit(5, 600)
+
+
+def _rate_limit(raw: str) -> RateLimit:
+    return RateLimit.parse(_text(raw))
+
+
 def _folder(raw: str) -> str:
     base = raw.strip()
     return base if base.endswith("/") else base + "/"
@@ -142,9 +172,10 @@ TRUSTED_HOSTS = "ATLAS_TRUSTED_HOSTS"
 SECRET_KEY = "ATLAS_SECRET_KEY"
 BASE_URL = "ATLAS_BASE_URL"
 # Whoosh's writer buffers postings in memory up to this size (by its own estimate) before
-# spilling sorted runs to disk and merging them back at commit. Spilling made builds of
+# spilling sorted runs to disk and merging them back at commit. Spilling makes builds of
 # 100,000 studies about 30% slower; each writer's pool then holds about 1.3 GB.
 BUILD_MEMORY, DEFAULT_BUILD_MEMORY_MB = "ATLAS_BUILD_MEMORY_MB", 2048
+RATE_LIMIT = "ATLAS_CONTRIBUTION_RATE_LIMIT"
 NCBI_EMAIL = "ATLAS_NCBI_EMAIL"
 NCBI_API_KEY = "NCBI_API_KEY"
 EUTILS_URL = "ATLAS_EUTILS_URL"
@@ -218,10 +249,11 @@ SETTINGS: tuple[Setting, ...] = (
         _stripped,
     ),
     Setting(
-        "ATLAS_CONTRIBUTION_RATE_LIMIT",
+        RATE_LIMIT,
         '`"5/600"`',
         "corrections per client per seconds",
-        _text,
+        _rate_limit,
+        "submissions/seconds, two whole numbers of 1 or more as in '5/600'",
         config="CONTRIBUTION_RATE_LIMIT",
     ),
     Setting(

@@ -21,6 +21,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from search.settings import RateLimit
 from web.corrections.store import Contribution, ContributionStore
 from web.corrections.token import (
     TOKEN_MAX_AGE,
@@ -435,7 +436,8 @@ def test_rate_limit_from_the_environment(
     from web import create_app
 
     monkeypatch.setenv("ATLAS_CONTRIBUTION_RATE_LIMIT", value)
-    assert create_app({"INDEX_DIR": str(index_dir)}).config["CONTRIBUTION_RATE_LIMIT"] == "1000/60"
+    app = create_app({"INDEX_DIR": str(index_dir)})
+    assert app.config["CONTRIBUTION_RATE_LIMIT"] == RateLimit(1000, 60)
 
 
 # --- the real server: concurrency and kill -9 -------------------------------------------------

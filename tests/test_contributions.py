@@ -16,7 +16,8 @@ from click.testing import CliRunner
 
 from atlas_cli import cli
 from atlas_cli.contributions import as_json, visible
-from web.corrections.rules import MAX_TEXT, Draft, RateLimit, read_draft
+from search.settings import RateLimit
+from web.corrections.rules import MAX_TEXT, Draft, read_draft
 from web.corrections.store import (
     AlreadyResolved,
     Contribution,

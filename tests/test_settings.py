@@ -95,6 +95,13 @@ def test_only_the_settings_module_reads_the_environment() -> None:
         (settings.THREADS, "0", "ATLAS_THREADS must be a number of threads, 1 to 256 (it is '0')"),
         (settings.THREADS, "257", "ATLAS_THREADS must be a number of threads, 1 to 256"),
         (settings.SECRET_KEY, " ", "ATLAS_SECRET_KEY is set but empty; give it a key or unset it"),
+        (
+            settings.RATE_LIMIT,
+            "5 per minute",
+            "ATLAS_CONTRIBUTION_RATE_LIMIT must be submissions/seconds, two whole numbers of 1 "
+            "or more as in '5/600' (it is '5 per minute')",
+        ),
+        (settings.RATE_LIMIT, '"0/60"', "ATLAS_CONTRIBUTION_RATE_LIMIT must be submissions"),
     ],
 )
 def test_serve_names_a_malformed_setting_in_one_line(
@@ -156,6 +163,7 @@ def test_app_config_reads_flask_settings_and_the_documented_ones(
         ("serve", settings.THREADS, "999"),
         ("wsgi", settings.SECRET_KEY, ""),
         ("wsgi", settings.BASE_URL, "ftp://a.example"),
+        ("wsgi", settings.RATE_LIMIT, "5 per minute"),
     ],
 )
 def test_a_real_server_process_refuses_a_malformed_setting(

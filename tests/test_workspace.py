@@ -72,7 +72,7 @@ def session_cookie(client: FlaskClient) -> str | None:
 
 def add_correction(data_dir: Path, text: str = "PEM was required (CCC).") -> int:
     store = ContributionStore(data_dir)
-    from web.corrections.rules import RateLimit
+    from search.settings import RateLimit
 
     stored = store.add(
         Submission(

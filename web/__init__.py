@@ -25,7 +25,7 @@ DEFAULTS: dict[str, Any] = {
     "SEARCH_CACHE_SIZE": 1024,
     "ANSWER_CACHE_SIZE": 512,  # rendered pages and API answers kept in memory
     "EXPORT_LIMIT": 10_000,
-    "CONTRIBUTION_RATE_LIMIT": "5/600",  # submissions per seconds, per client address
+    "CONTRIBUTION_RATE_LIMIT": settings.DEFAULT_RATE_LIMIT,  # per client address
     "SITE_NAME": "ME/CFS Atlas",  # ATLAS_SITE_NAME: titles, footer, snapshot citations
     "SITE_SHORT": "mecfsatlas",  # ATLAS_SITE_SHORT: the prefix of citation keys
     # Absolute URLs (canonical links, feeds, CSV `url` cells) start with this public address,

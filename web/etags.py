@@ -5,7 +5,7 @@ The tag is keyed by the served index generation, the code release and the URL, s
 changes when either the data or the pages change, and it is the same on every replica
 that serves the same index with the same code. The same tag keys a bounded cache of rendered
 answers: a repeated search page costs a dictionary lookup, not a render (rendering a results
-page took about as long as the search behind it).
+page costs about as much as the search behind it).
 """
 
 from __future__ import annotations

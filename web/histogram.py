@@ -54,7 +54,7 @@ class Histogram:
         """Return the bars as SVG links, every attribute escaped.
 
         Made here rather than in a template: forty bars of a template loop with a macro call
-        each were the largest part of rendering a results page.
+        each would be the largest part of rendering a results page.
         """
         out = []
         for bar in self.bars:

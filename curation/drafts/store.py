@@ -9,14 +9,13 @@ from __future__ import annotations
 
 import builtins
 import json
-import os
 import sqlite3
-import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from curation.atomic import write_atomically
 from curation.database import Database
 from curation.drafts.draft import (
     Accepted,
@@ -95,20 +94,6 @@ class SlugTaken(ValueError):
 
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _write_atomically(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as out:
-            out.write(text)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _is_own_file(target: Path, draft: Draft) -> bool:
@@ -278,7 +263,7 @@ class DraftStore:
             _check_slug_free(conn, draft, slug, target, atlas_slugs)
             # The file is written before the draft is marked, inside the transaction: a crash
             # between the two leaves the draft new, and accepting again rewrites the same file.
-            _write_atomically(target, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
+            write_atomically(target, json.dumps(record, ensure_ascii=False, indent=2) + "\n")
             conn.execute(
                 "UPDATE drafts SET status = 'accepted', decided = ?, slug = ?, record = ?, "
                 "path = ? WHERE id = ?",

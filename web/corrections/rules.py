@@ -1,7 +1,7 @@
 """The rules a reader's correction must meet: what can be wrong, the sizes, the rate limit.
 
 Pure Python, no Flask: the form (web/corrections/views.py) reads its fields here, and the store
-(web/corrections/store.py) enforces the rate limit.
+(web/corrections/store.py) enforces the rate limit (`search.settings.RateLimit`, a setting).
 """
 
 from __future__ import annotations
@@ -37,25 +37,6 @@ class Draft:
     text: str
     name: str | None
     email: str | None
-
-
-@dataclass(frozen=True)
-class RateLimit:
-    """At most `count` submissions per `seconds` from one client."""
-
-    count: int
-    seconds: int
-
-    @classmethod
-    def parse(cls, value: object) -> RateLimit:
-        """Return the limit written as "N/SECONDS"; raises ValueError for anything else."""
-        match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", str(value))
-        if not match or int(match[1]) < 1 or int(match[2]) < 1:
-            raise ValueError(
-                "CONTRIBUTION_RATE_LIMIT must look like '5/600' (submissions/seconds), "
-                f"not {value!r}"
-            )
-        return cls(int(match[1]), int(match[2]))
 
 
 def _text(value: str | None) -> str:

@@ -20,7 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from curation.database import Database
-from web.corrections.rules import Draft, RateLimit
+from search.settings import RateLimit
+from web.corrections.rules import Draft
 
 STATUSES = ("open", "resolved")
 DB_FILE = "contributions.sqlite3"

@@ -32,7 +32,8 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
-from web.corrections.rules import KINDS, MAX_EMAIL, MAX_NAME, MAX_TEXT, Draft, RateLimit, read_draft
+from search.settings import RateLimit
+from web.corrections.rules import KINDS, MAX_EMAIL, MAX_NAME, MAX_TEXT, Draft, read_draft
 from web.corrections.store import ContributionStore, RateLimited, Submission
 from web.corrections.token import (
     TOKEN_FIELD,
@@ -121,7 +122,9 @@ def correction_form(
 @bp.record_once
 def _check_settings(state: BlueprintSetupState) -> None:
     # A malformed limit or key fails when the app starts, not on a reader's first submission.
-    RateLimit.parse(state.app.config["CONTRIBUTION_RATE_LIMIT"])
+    # The environment's limit is parsed already (search/settings.py); a test_config's is text.
+    config = state.app.config
+    config["CONTRIBUTION_RATE_LIMIT"] = RateLimit.parse(config["CONTRIBUTION_RATE_LIMIT"])
     key = state.app.config.get("SECRET_KEY")
     if key is not None and not isinstance(key, str | bytes):
         raise ValueError(f"SECRET_KEY must be text, not {type(key).__name__}")
@@ -202,7 +205,7 @@ def _accept(
     nonce = _form_nonce(secret, slug, fields)
     if problems:
         raise Rejection(400, problems)
-    limit = RateLimit.parse(current_app.config["CONTRIBUTION_RATE_LIMIT"])
+    limit: RateLimit = current_app.config["CONTRIBUTION_RATE_LIMIT"]
     submission = Submission(
         slug=slug,
         generation=get_atlas().generation,

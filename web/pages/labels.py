@@ -40,7 +40,7 @@ SNAPSHOT_NOTE = (
     "The atlas snapshot reference further down is only for referring to the atlas's reading "
     "of the paper on the date it shows."
 )
-# Short explanations shown in place beside each evidence label (issue #15).
+# Short explanations shown in place beside each evidence label.
 DESIGN_EXPLANATIONS = {
     "case-control": "Compares people who have ME/CFS with people who do not, at one time. It "
     "shows differences, not what causes them.",
