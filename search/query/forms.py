@@ -22,13 +22,16 @@ def plain_clauses(words: list[str], ctx: Context) -> list[tuple[wq.Query | None,
     """Return one part per word; words without digits (and years) may be left out."""
     out: list[tuple[wq.Query | None, str]] = []
     for word in words:
-        query = _word_query(word, ctx)
+        forms = _word_forms(word, ctx)
+        query, named = _word_query(word, forms, ctx)
         if query is not None and (not ID_LIKE.search(word) or YEAR_TOKEN.match(word)):
             ctx.optional.add(id(query))
         shown = word
-        forms = _word_forms(word, ctx)
         if forms:
             shown = f"{word} (or: {', '.join(forms)})"
+        elif named:
+            markers = ", ".join(f"marker:{ctx.markers.display.get(k, k)}" for k in named)
+            shown = f"{word} (in: {markers})"
         out.append((query, shown))
     return out
 
@@ -91,41 +94,48 @@ def _word_forms(word: str, ctx: Context) -> list[str]:
     return [f for f in forms if fold_word(f) != folded and lexicon.knows(f)]
 
 
-def _word_query(word: str, ctx: Context) -> wq.Query | None:
-    forms = _word_forms(word, ctx)
+def _word_query(word: str, forms: list[str], ctx: Context) -> tuple[wq.Query | None, list[str]]:
+    """Return the query of a word in its other forms, and the keys of the markers it is
+    searched in as a word of their names (when no prose has it)."""
     lexicon = ctx.lexicon
-    in_names: list[wq.Query] = []
+    named: list[str] = []
     if ctx.positive and any(ch.isalpha() for ch in word) and not forms:
         folded = fold_word(word)
         term = prose_term(word)
         # a stop word ("from") is not indexed, so never unknown: no "form" for it
         if term is not None and not (lexicon.has_prose(term) or lexicon.has_author(folded)):
-            in_names = _in_marker_names(term, ctx)
-            if not in_names:
+            named = _in_marker_names(term, ctx)
+            if not named:
                 ctx.parsed.plain_words.append(word)
     # A typed word that splits in two ("ME/CFS", "post-exertional") needs both parts in one
     # field, not adjacent: checking positions of words found in nearly every study was the
     # slowest thing a search could do. Quoted phrases are matched exactly.
     query = prose_query(word, ctx, phrase=False)
-    if forms or in_names:
-        query = any_of([query, *(prose_query(f, ctx, phrase=False) for f in forms), *in_names])
+    if forms or named:
+        query = any_of(
+            [
+                query,
+                *(prose_query(f, ctx, phrase=False) for f in forms),
+                *(marker_query(k, ctx) for k in named),
+            ]
+        )
     year = YEAR_TOKEN.match(word)
     if year and ctx.years:
         # a year on its own may be the year of the study
         query = any_of([query, year_query(year.group(1), ctx.years)])
-    return query
+    return query, named
 
 
-def _in_marker_names(term: str, ctx: Context) -> list[wq.Query]:
-    """Return the markers a word no prose has is part of the name of (`phytohaemagglutinin`,
-    `phytohemagglutinin`: "lymphocyte transformation with phytohaemagglutinin"), at most
-    `MAX_NAMED_WITH` of them (a word in more names is a common one, not a rare name)."""
+def _in_marker_names(term: str, ctx: Context) -> list[str]:
+    """Return the keys of the markers whose names have a word no prose has
+    (`phytohaemagglutinin`, `phytohemagglutinin`: "lymphocyte transformation with
+    phytohaemagglutinin"), none when more than `MAX_NAMED_WITH` have it (a common word)."""
     if ctx.lexicon.is_empty:
         return []
     keys = ctx.markers.keys_named_with(term, prose_term)
     if len(keys) > MAX_NAMED_WITH:
         return []
-    return [marker_query(key, ctx) for key in sorted(keys)]
+    return sorted(keys)
 
 
 def fold_name(text: str) -> str:
