@@ -450,6 +450,7 @@ def small_atlas(tmp_path_factory: pytest.TempPathFactory) -> Atlas:
         _record("light-2020", "Photophobia in ME/CFS", "Photophobia was common.", []),
         _record("noise-2020", "Hyperacusis in ME/CFS", "Hyperacusis was common.", []),
         _record("one-2020", "One type of fatigue", "Type one fatigue was rare.", []),
+        _record("diet-2020", "Dietary intake in ME/CFS", "Nutrition was assessed.", []),
     ]
     source.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert build_index(where / "index", [source]).ok
@@ -537,3 +538,9 @@ def test_an_and_between_words_that_are_not_both_concepts_stays_as_typed(
     assert search(small_atlas, "fatigue and light sensitivity")[1].read_as == (
         'fatigue AND light sensitivity (also: photophobia, "sensory sensitivity")'
     )
+
+
+def test_a_question_about_diet_finds_dietary_studies(small_atlas: Atlas) -> None:
+    found, result = search(small_atlas, "does diet matter")
+    assert found == ["diet-2020"]
+    assert result.read_as == "diet (also: dietary, nutrition, nutritional)"
