@@ -127,12 +127,12 @@ def _word_query(word: str, forms: list[str], ctx: Context) -> tuple[wq.Query | N
 
 
 def _in_marker_names(term: str, ctx: Context) -> list[str]:
-    """Return the keys of the markers whose names have a word no prose has
-    (`phytohaemagglutinin`, `phytohemagglutinin`: "lymphocyte transformation with
+    """Return the keys of the markers of the index's studies whose names have a word no prose
+    has (`phytohaemagglutinin`, `phytohemagglutinin`: "lymphocyte transformation with
     phytohaemagglutinin"), none when more than `MAX_NAMED_WITH` have it (a common word)."""
     if ctx.lexicon.is_empty:
         return []
-    keys = ctx.markers.keys_named_with(term, prose_term)
+    keys = {k for k in ctx.markers.keys_named_with(term, prose_term) if ctx.lexicon.has_marker(k)}
     if len(keys) > MAX_NAMED_WITH:
         return []
     return sorted(keys)
