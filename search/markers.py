@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -100,6 +100,8 @@ class MarkerDictionary:
     forms: dict[str, str] = field(default_factory=dict)  # folded form -> key
     display: dict[str, str] = field(default_factory=dict)  # key -> display name
     prefixes: set[str] = field(default_factory=set)  # proper prefixes of folded forms
+    # indexed word -> keys of the markers whose names have it; built on first need
+    _by_word: dict[str, frozenset[str]] | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_table(cls, groups: Iterable[MarkerGroup] | None = None) -> MarkerDictionary:
@@ -115,6 +117,7 @@ class MarkerDictionary:
     def _add_form(self, folded: str, key: str) -> None:
         if not folded:
             return
+        self._by_word = None
         self.forms.setdefault(folded, key)
         for i in range(1, len(folded)):
             self.prefixes.add(folded[:i])
@@ -128,6 +131,21 @@ class MarkerDictionary:
             self._add_form(folded, key)
             self.display.setdefault(key, " ".join(name.split()))
         return key
+
+    def keys_named_with(self, term: str, term_of: Callable[[str], str | None]) -> frozenset[str]:
+        """Return the keys of the markers whose display names have a word whose indexed form
+        (by `term_of`, the prose analyser's) is `term`: `phytohaemagglutinin` is a word of
+        "lymphocyte transformation with phytohaemagglutinin"."""
+        by_word = self._by_word
+        if by_word is None:
+            found: dict[str, set[str]] = {}
+            for key, name in self.display.items():
+                for word in re.findall(r"\w+", name):
+                    indexed = term_of(word)
+                    if indexed is not None:
+                        found.setdefault(indexed, set()).add(key)
+            by_word = self._by_word = {w: frozenset(keys) for w, keys in found.items()}
+        return by_word.get(term, frozenset())
 
     def key_of(self, name: str) -> str:
         """Return the key of a marker named explicitly (a marker list entry or filter)."""

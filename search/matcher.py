@@ -78,6 +78,9 @@ class IndexLexicon(query_language.Lexicon):
     def has_author(self, word: str) -> bool:
         return self._has(("authors",), word)
 
+    def has_marker(self, key: str) -> bool:
+        return self._has(("marker", "mention"), key)
+
     def author_words(self) -> set[str]:
         """Return every word of the index's author names."""
         kept = self.scorer.kept

@@ -378,6 +378,9 @@ class _Known(Lexicon):
     def has_author(self, word: str) -> bool:
         return word in self.authors
 
+    def has_marker(self, key: str) -> bool:
+        return key in self.prose  # a test lists marker keys beside the prose terms
+
 
 @pytest.mark.parametrize(
     ("q", "prose", "read_as"),
@@ -402,3 +405,149 @@ class _Known(Lexicon):
 def test_word_forms_the_index_knows(q: str, prose: set[str], read_as: str) -> None:
     parsed = build(q, MarkerDictionary.from_table(), [], _Known(prose))
     assert parsed.read_as == read_as
+
+
+# ---- number words, words of marker names, two concepts under one head (held-out-4) --------
+
+
+def _record(slug: str, title: str, summary: str, markers: list[str]) -> str:
+    return json.dumps(
+        {
+            "slug": slug,
+            "title": title,
+            "authors": ["Doe, J"],
+            "year": 2020,
+            "journal": "Journal of Examples",
+            "summary": summary,
+            "pem": "required",
+            "criteria": ["CCC"],
+            "design": "case-control",
+            "markers": markers,
+            "topics": ["immunology"],
+        }
+    )
+
+
+@pytest.fixture(scope="module")
+def small_atlas(tmp_path_factory: pytest.TempPathFactory) -> Atlas:
+    """A real index of studies written for these readings: markers with digits in their
+    names, a marker named with a word no prose has, and two sensory symptoms."""
+    from indexer.build import build as build_index
+    from search import open_atlas
+
+    where = tmp_path_factory.mktemp("held-out-4")
+    source = where / "studies.jsonl"
+    lines = [
+        _record(
+            "il6-2020", "Cytokines after exercise", "Plasma cytokines were measured.", ["IL-6"]
+        ),
+        _record("il1b-2020", "Cytokines at rest", "Cytokines were measured at rest.", ["IL-1β"]),
+        _record("tlr4-2020", "Receptor genes", "Receptor genes were measured.", ["TLR4"]),
+        _record(
+            "pha-2020",
+            "Cell-mediated immunity",
+            "Lymphocytes were tested.",
+            ["lymphocyte transformation with phytohaemagglutinin"],
+        ),
+        _record("hhv6-2020", "Herpesviruses", "HHV-6 reactivation was more common.", []),
+        _record("light-2020", "Photophobia in ME/CFS", "Photophobia was common.", []),
+        _record("noise-2020", "Hyperacusis in ME/CFS", "Hyperacusis was common.", []),
+        _record("one-2020", "One type of fatigue", "Type one fatigue was rare.", []),
+        _record("diet-2020", "Dietary intake in ME/CFS", "Nutrition was assessed.", []),
+    ]
+    source.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert build_index(where / "index", [source]).ok
+    return open_atlas(where / "index")
+
+
+@pytest.mark.parametrize(
+    ("q", "slugs", "read_as"),
+    [
+        ("il six", ["il6-2020"], "marker:IL-6"),
+        ("interleukin six", ["il6-2020"], "marker:IL-6"),
+        ("il one beta", ["il1b-2020"], "marker:IL-1β"),
+        ("interleukin one beta", ["il1b-2020"], "marker:IL-1β"),
+        ("tlr four", ["tlr4-2020"], "marker:TLR4"),
+        ("hhv six", ["hhv6-2020"], 'hhv-6 (also: HHV6, "human herpesvirus 6")'),
+        # no marker and no word of the index with the digit: the number word stays a word
+        ("type one", ["one-2020"], "type AND one"),
+    ],
+)
+def test_a_number_word_in_a_marker_name_is_its_digits(
+    small_atlas: Atlas, q: str, slugs: list[str], read_as: str
+) -> None:
+    found, result = search(small_atlas, q)
+    assert found == slugs
+    assert result.read_as == read_as
+
+
+@pytest.mark.parametrize("q", ['"il six"', "title:six", "marker:six"])
+def test_a_number_word_in_an_exact_query_stays_as_typed(small_atlas: Atlas, q: str) -> None:
+    assert search(small_atlas, q)[0] == []
+
+
+@pytest.mark.parametrize("q", ["phytohaemagglutinin", "phytohemagglutinin"])
+def test_a_word_only_in_a_marker_name_finds_that_marker(small_atlas: Atlas, q: str) -> None:
+    found, result = search(small_atlas, q)
+    assert found == ["pha-2020"]
+    assert result.corrected is None
+    assert result.read_as == f"{q} (in: marker:lymphocyte transformation with phytohaemagglutinin)"
+
+
+@pytest.mark.parametrize(
+    ("names", "listed", "found"),
+    [(20, True, 20), (21, True, 0), (3, False, 0)],  # no study lists them: no marker
+)
+def test_a_word_in_many_marker_names_is_no_marker(names: int, listed: bool, found: int) -> None:
+    from search.markers import MarkerGroup, fold
+
+    table = [MarkerGroup(f"zorbin receptor {n}", (), ()) for n in range(names)]
+    keys = {fold(g.canonical) for g in table} if listed else set()
+    parsed = build("zorbin", MarkerDictionary.from_table(table), [], _Known({"other", *keys}))
+    assert parsed.query is not None
+    markers = {t for f, t in parsed.query.iter_all_terms() if f == "marker"}
+    assert len(markers) == found
+
+
+@pytest.mark.parametrize(
+    ("q", "read_as"),
+    [
+        (
+            "noise and light sensitivity",
+            'noise sensitivity (also: hyperacusis, "sensory sensitivity") AND '
+            'light sensitivity (also: photophobia, "sensory sensitivity")',
+        ),
+        (
+            "sensitive to light and sound",
+            'sensitive to light (also: photophobia, "sensory sensitivity") AND '
+            'sensitive to sound (also: hyperacusis, "sensory sensitivity")',
+        ),
+        (
+            "sensitive to light & noise",
+            'sensitive to light (also: photophobia, "sensory sensitivity") AND '
+            'sensitive to noise (also: hyperacusis, "sensory sensitivity")',
+        ),
+    ],
+)
+def test_two_concepts_sharing_a_head_word_are_both_read(
+    small_atlas: Atlas, q: str, read_as: str
+) -> None:
+    found, result = search(small_atlas, q)
+    assert result.read_as == read_as
+    # no study has both: those with one of them are shown
+    assert sorted(found) == ["light-2020", "noise-2020"]
+
+
+def test_an_and_between_words_that_are_not_both_concepts_stays_as_typed(
+    small_atlas: Atlas,
+) -> None:
+    # "fatigue sensitivity" is no concept: "fatigue" stays a word of its own
+    assert search(small_atlas, "fatigue and light sensitivity")[1].read_as == (
+        'fatigue AND light sensitivity (also: photophobia, "sensory sensitivity")'
+    )
+
+
+def test_a_question_about_diet_finds_dietary_studies(small_atlas: Atlas) -> None:
+    found, result = search(small_atlas, "does diet matter")
+    assert found == ["diet-2020"]
+    assert result.read_as == "diet (also: dietary, nutrition, nutritional)"

@@ -34,6 +34,10 @@ THRESHOLDS = {
     # measured, 100% after one thesaurus row (BENCHMARKS.md, "Relevance")
     "held-out-2": 0.95,
     "held-out-3": 0.95,
+    # the fourth (held-out-4), written in session 4 before any change made for it: 86%
+    # before them, 100% after (number words in marker names, words of marker names, two
+    # concepts sharing a head word)
+    "held-out-4": 0.95,
     "all": 0.95,
 }
 

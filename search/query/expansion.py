@@ -12,8 +12,8 @@ from whoosh import query as wq
 from search.analysis import placed_prose_terms
 from search.markers import MarkerDictionary, find_mentions, fold
 from search.query.clauses import Context, all_of, any_of, is_id_like, marker_query, prose_query
-from search.query.forms import merge_joined, plain_clauses
-from search.query.wordlists import CONTRACTIONS
+from search.query.forms import joined_word, merge_joined, plain_clauses
+from search.query.wordlists import CONTRACTIONS, COORDINATORS, NUMBER_WORDS
 
 # How much a match through the thesaurus counts beside a match of the words as typed.
 EXPANSION_WEIGHT = 0.3
@@ -35,6 +35,33 @@ def with_plus(words: list[str], markers: MarkerDictionary) -> list[str]:
             word += "+"
         out.append(word)
     return out
+
+
+def with_digits(words: list[str], ctx: Context) -> list[str]:
+    """Return the words with a number word after a name read as its digits (`il six` is
+    `il 6`, `interleukin one beta` is `interleukin 1 beta`, `hhv six` is `hhv 6`), when with
+    the digits the two name a marker known to the table or the studies, or are one word the
+    index knows (`hhv-6`, `cd8`); any other number word stays as typed."""
+    out = list(words)
+    for i in range(1, len(out)):
+        digits = NUMBER_WORDS.get(out[i].casefold())
+        if digits is None or not out[i - 1][-1:].isalpha():
+            continue
+        trial = [*out[:i], digits, *out[i + 1 :]]
+        if _names_marker(trial, i, ctx) or joined_word(out[i - 1], digits, ctx):
+            out[i] = digits
+    return out
+
+
+def _names_marker(words: list[str], i: int, ctx: Context) -> bool:
+    """Return whether a marker name known to the table or the studies covers words i-1 and i."""
+    starts = [0]
+    for word in words[:-1]:
+        starts.append(starts[-1] + len(word) + 1)
+    return any(
+        m.start <= starts[i - 1] and starts[i] < m.end and m.key in ctx.markers.display
+        for m in find_mentions(" ".join(words), ctx.markers)
+    )
 
 
 def marker_clauses(text: str, ctx: Context) -> list[tuple[wq.Query | None, str]]:
@@ -85,7 +112,7 @@ def _concept_clauses(words: list[str], ctx: Context) -> list[tuple[wq.Query | No
     """Return the parts of words with no marker: concepts of the thesaurus, then words."""
     if not words:
         return []
-    words = merge_joined(words, ctx)
+    words = _distributed(merge_joined(words, ctx), ctx)
     concepts = ctx.concepts
     terms = [_concept_terms(w) for w in words]
     out: list[tuple[wq.Query | None, str]] = []
@@ -111,6 +138,42 @@ def _concept_clauses(words: list[str], ctx: Context) -> list[tuple[wq.Query | No
         i = end
     out.extend(plain_clauses(plain, ctx))
     return out
+
+
+def _distributed(words: list[str], ctx: Context) -> list[str]:
+    """Return the words with a head word that two concepts share written out for each, when
+    both are concepts of the thesaurus: `noise and light sensitivity` is `noise sensitivity
+    light sensitivity`, `sensitive to light and sound` is `sensitive to light sensitive to
+    sound`. One word on each side of the `and`; anything else stays as typed."""
+    if ctx.concepts is None or not COORDINATORS & {w.casefold() for w in words}:
+        return words
+    out, i = list(words), 0
+    while i + 2 < len(out):
+        here = _concept_end(out[i:], ctx)
+        if here <= 1 and out[i + 1].casefold() in COORDINATORS:  # X and Y <head>
+            end = _concept_end(out[i + 2 :], ctx)
+            shared = [out[i], *out[i + 3 : i + 2 + end]]
+            if end >= 2 and _concept_end(shared, ctx) == end:
+                out[i : i + 2 + end] = [*shared, *out[i + 2 : i + 2 + end]]
+                i += 2 * end
+                continue
+        after = i + here  # <head> X and Y
+        if here >= 2 and after + 1 < len(out) and out[after].casefold() in COORDINATORS:
+            shared = [*out[i : after - 1], out[after + 1]]
+            if _concept_end(shared, ctx) == here:
+                out[i : after + 2] = [*out[i:after], *shared]
+                i += 2 * here
+                continue
+        i += 1
+    return out
+
+
+def _concept_end(words: list[str], ctx: Context) -> int:
+    """Return how many of the words the longest concept at their start covers (0: none)."""
+    if ctx.concepts is None or not words:
+        return 0
+    end, expansions = ctx.concepts.longest([_concept_terms(w) for w in words], 0, words)
+    return end if expansions else 0
 
 
 def _also(typed: str, expansions: Sequence[str]) -> str:

@@ -8,25 +8,30 @@ import re
 from whoosh import query as wq
 
 from search.analysis import WORD, fold_word, prose_term
-from search.query.clauses import ID_LIKE, Context, any_of, prose_query
+from search.query.clauses import ID_LIKE, Context, any_of, marker_query, prose_query
 from search.query.fields import YEAR_TOKEN, year_query
 from search.query.wordlists import PREFIXES
 
 # Letters and digits, joined or hyphenated (`HHV6`, `HHV-6`): also searched spaced.
 _LETTERS_DIGITS = re.compile(r"^([^\W\d_]+)-?(\d+)$")
+# A word no prose has is searched in at most this many markers' names.
+MAX_NAMED_WITH = 20
 
 
 def plain_clauses(words: list[str], ctx: Context) -> list[tuple[wq.Query | None, str]]:
     """Return one part per word; words without digits (and years) may be left out."""
     out: list[tuple[wq.Query | None, str]] = []
     for word in words:
-        query = _word_query(word, ctx)
+        forms = _word_forms(word, ctx)
+        query, named = _word_query(word, forms, ctx)
         if query is not None and (not ID_LIKE.search(word) or YEAR_TOKEN.match(word)):
             ctx.optional.add(id(query))
         shown = word
-        forms = _word_forms(word, ctx)
         if forms:
             shown = f"{word} (or: {', '.join(forms)})"
+        elif named:
+            markers = ", ".join(f"marker:{ctx.markers.display.get(k, k)}" for k in named)
+            shown = f"{word} (in: {markers})"
         out.append((query, shown))
     return out
 
@@ -36,7 +41,7 @@ def merge_joined(words: list[str], ctx: Context) -> list[str]:
     out: list[str] = []
     i = 0
     while i < len(words):
-        joined = _joined(words[i], words[i + 1], ctx) if i + 1 < len(words) else None
+        joined = joined_word(words[i], words[i + 1], ctx) if i + 1 < len(words) else None
         if joined is None:
             out.append(words[i])
             i += 1
@@ -46,7 +51,7 @@ def merge_joined(words: list[str], ctx: Context) -> list[str]:
     return out
 
 
-def _joined(first: str, second: str, ctx: Context) -> str | None:
+def joined_word(first: str, second: str, ctx: Context) -> str | None:
     """Return two words written as one ("neuro inflammation", "HHV 6") when the index has it."""
     lexicon = ctx.lexicon
     if lexicon.is_empty or not first.isalnum() or not second.isalnum():
@@ -89,26 +94,48 @@ def _word_forms(word: str, ctx: Context) -> list[str]:
     return [f for f in forms if fold_word(f) != folded and lexicon.knows(f)]
 
 
-def _word_query(word: str, ctx: Context) -> wq.Query | None:
-    forms = _word_forms(word, ctx)
+def _word_query(word: str, forms: list[str], ctx: Context) -> tuple[wq.Query | None, list[str]]:
+    """Return the query of a word in its other forms, and the keys of the markers it is
+    searched in as a word of their names (when no prose has it)."""
     lexicon = ctx.lexicon
+    named: list[str] = []
     if ctx.positive and any(ch.isalpha() for ch in word) and not forms:
         folded = fold_word(word)
         term = prose_term(word)
         # a stop word ("from") is not indexed, so never unknown: no "form" for it
         if term is not None and not (lexicon.has_prose(term) or lexicon.has_author(folded)):
-            ctx.parsed.plain_words.append(word)
+            named = _in_marker_names(term, ctx)
+            if not named:
+                ctx.parsed.plain_words.append(word)
     # A typed word that splits in two ("ME/CFS", "post-exertional") needs both parts in one
     # field, not adjacent: checking positions of words found in nearly every study was the
     # slowest thing a search could do. Quoted phrases are matched exactly.
     query = prose_query(word, ctx, phrase=False)
-    if forms:
-        query = any_of([query, *(prose_query(f, ctx, phrase=False) for f in forms)])
+    if forms or named:
+        query = any_of(
+            [
+                query,
+                *(prose_query(f, ctx, phrase=False) for f in forms),
+                *(marker_query(k, ctx) for k in named),
+            ]
+        )
     year = YEAR_TOKEN.match(word)
     if year and ctx.years:
         # a year on its own may be the year of the study
         query = any_of([query, year_query(year.group(1), ctx.years)])
-    return query
+    return query, named
+
+
+def _in_marker_names(term: str, ctx: Context) -> list[str]:
+    """Return the keys of the markers of the index's studies whose names have a word no prose
+    has (`phytohaemagglutinin`, `phytohemagglutinin`: "lymphocyte transformation with
+    phytohaemagglutinin"), none when more than `MAX_NAMED_WITH` have it (a common word)."""
+    if ctx.lexicon.is_empty:
+        return []
+    keys = {k for k in ctx.markers.keys_named_with(term, prose_term) if ctx.lexicon.has_marker(k)}
+    if len(keys) > MAX_NAMED_WITH:
+        return []
+    return sorted(keys)
 
 
 def fold_name(text: str) -> str:

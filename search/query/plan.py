@@ -16,7 +16,13 @@ from search.concepts import thesaurus
 from search.markers import MarkerDictionary, fold
 from search.query.citations import split_citations
 from search.query.clauses import Context, all_of, any_of, marker_query, prose_query
-from search.query.expansion import in_concepts, in_markers, marker_clauses, with_plus
+from search.query.expansion import (
+    in_concepts,
+    in_markers,
+    marker_clauses,
+    with_digits,
+    with_plus,
+)
 from search.query.fields import DOI_ALONE, PMID_ALONE, fielded_query
 from search.query.syntax import read
 from search.query.tree import All, Any_, Fielded, Lexicon, Node, Not, Parsed, Phrase, Words
@@ -154,7 +160,7 @@ def _word_clauses(text: str, ctx: Context) -> list[tuple[wq.Query, str]]:
         if isinstance(value, tuple):  # a citation: its query and how it was read
             out.append(value)
         else:
-            words = with_plus(value, ctx.markers)
+            words = with_plus(with_digits(value, ctx), ctx.markers)
             out.extend(marker_clauses(" ".join(words), ctx))
     return [(q, s) for q, s in out if q is not None and any(ch.isalnum() for ch in s)]
 

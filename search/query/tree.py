@@ -111,6 +111,10 @@ class Lexicon:
         """Return whether a folded word occurs in the index's author names."""
         return False
 
+    def has_marker(self, key: str) -> bool:
+        """Return whether a marker key is listed or mentioned by a study of the index."""
+        return False
+
     def knows(self, text: str) -> bool:
         """Return whether every indexed word of a text is in the index's prose."""
         terms = [t for _, t in placed_prose_terms(text)]

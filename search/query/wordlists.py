@@ -212,3 +212,37 @@ PREFIXES = (
     "bottom",
     "top",
 )
+
+# Numbers written as words, read as their digits inside a marker name or an id (`il six` is
+# `IL 6`, `hhv six` is `HHV 6`); only there, so `one` stays a word elsewhere.
+NUMBER_WORDS = {
+    word: str(n)
+    for n, word in enumerate(
+        [
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+            "thirteen",
+            "fourteen",
+            "fifteen",
+            "sixteen",
+            "seventeen",
+            "eighteen",
+            "nineteen",
+            "twenty",
+        ],
+        start=1,
+    )
+}
+
+# Words joining two things that share a head word (`noise and light sensitivity`).
+COORDINATORS = frozenset({"and", "&"})
