@@ -55,30 +55,28 @@ def _edited_corpus(corpus: Path, fraction: float = EDITED_FRACTION) -> tuple[Pat
     return path, changed
 
 
-def _atlas_build(index_dir: Path, corpus: Path, *, full: bool) -> list[str]:
-    """Return the `atlas index build` command for an index and a source."""
+def _atlas_build(
+    index_dir: Path, corpus: Path, *, full: bool
+) -> tuple[dict[str, Any], float, float]:
+    """Run `atlas index build --json` in its own process; return its JSON report, its wall
+    time in seconds and its peak RSS in MB."""
     mode = ["--full"] if full else []
-    return [
-        *atlas_command(),
-        "index",
-        "build",
-        *mode,
-        "--json",
-        "--index",
-        str(index_dir),
-        "--source",
-        str(corpus),
-    ]
+    command = [*atlas_command(), "index", "build", *mode, "--json"]
+    result, wall, rss = run_with_rusage(
+        [*command, "--index", str(index_dir), "--source", str(corpus)]
+    )
+    if result.returncode != 0:
+        what = "build" if full else "incremental build"
+        raise RuntimeError(f"{what} failed: {result.stderr[-2000:]}")
+    meta: dict[str, Any] = json.loads(result.stdout)
+    return meta, wall, rss
 
 
 def _full_build(size: int, corpus: Path, index_dir: Path) -> dict[str, Any]:
     """Return the figures of a full build of the corpus into a fresh index_dir."""
     if index_dir.exists():
         shutil.rmtree(index_dir)
-    result, wall, rss = run_with_rusage(_atlas_build(index_dir, corpus, full=True))
-    if result.returncode != 0:
-        raise RuntimeError(f"build failed: {result.stderr[-2000:]}")
-    meta = json.loads(result.stdout)
+    meta, wall, rss = _atlas_build(index_dir, corpus, full=True)
     log(f"N={size}: full build {wall:.1f} s ({size / wall:.0f} records/s), peak RSS {rss} MB")
     return {
         "seconds": round(wall, 2),
@@ -98,11 +96,10 @@ def _incremental_update(size: int, corpus: Path, index_dir: Path) -> dict[str, A
         shutil.rmtree(copy)
     shutil.copytree(index_dir, copy)
     edited, changed = _edited_corpus(corpus)
-    result, wall, rss = run_with_rusage(_atlas_build(copy, edited, full=False))
-    shutil.rmtree(copy, ignore_errors=True)
-    if result.returncode != 0:
-        raise RuntimeError(f"incremental build failed: {result.stderr[-2000:]}")
-    meta = json.loads(result.stdout)
+    try:
+        meta, wall, rss = _atlas_build(copy, edited, full=False)
+    finally:
+        shutil.rmtree(copy, ignore_errors=True)
     log(f"N={size}: incremental update of {changed} records {wall:.1f} s ({meta.get('mode')})")
     return {
         "seconds": round(wall, 2),
