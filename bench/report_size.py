@@ -20,7 +20,7 @@ HTTP_ROWS = (
 )
 
 
-def ms(value: float | None) -> str:
+def _ms(value: float | None) -> str:
     """Return milliseconds as the report writes them (two decimals below 10 ms)."""
     if value is None:
         return "—"
@@ -71,19 +71,19 @@ def _search_rows(e: Entry) -> list[Row]:
         _row(
             e,
             "Search, uncached (whole mix)",
-            f"median {ms(a.get('median'))}, p95 {ms(a.get('p95'))}, p99 {ms(a.get('p99'))}",
+            f"median {_ms(a.get('median'))}, p95 {_ms(a.get('p95'))}, p99 {_ms(a.get('p99'))}",
             "uncached-100k" if e["size"] == 100_000 else "uncached-10k",
         ),
         _row(
             e,
             "Search, filter-only browsing, uncached",
-            f"median {ms(f.get('median'))}, p95 {ms(f.get('p95'))}",
+            f"median {_ms(f.get('median'))}, p95 {_ms(f.get('p95'))}",
             "filter-only",
         ),
         _row(
             e,
             "Search, repeated (result cache)",
-            f"median {ms(r.get('median'))}, p95 {ms(r.get('p95'))}, p99 {ms(r.get('p99'))}",
+            f"median {_ms(r.get('median'))}, p95 {_ms(r.get('p95'))}, p99 {_ms(r.get('p99'))}",
             "repeated",
         ),
     ]
@@ -99,7 +99,7 @@ def _rival_rows(e: Entry) -> list[Row]:
             _row(
                 e,
                 "Same work in tantivy",
-                f"median {ms(tv['all']['median'])}; ours is {_x(ratios['tantivy']['all'])} its "
+                f"median {_ms(tv['all']['median'])}; ours is {_x(ratios['tantivy']['all'])} its "
                 "time",
                 "tantivy-4x",
             )
@@ -111,7 +111,7 @@ def _rival_rows(e: Entry) -> list[Row]:
             _row(
                 e,
                 "Same work in SQLite FTS5",
-                f"median {ms(sq['all']['median'])}; ours is {_x(ratios['sqlite-fts5']['all'])} "
+                f"median {_ms(sq['all']['median'])}; ours is {_x(ratios['sqlite-fts5']['all'])} "
                 f"its time; behind on: {', '.join(behind) or 'no class'}",
                 "sqlite-every-class",
             )
@@ -139,8 +139,8 @@ def _load_value(h: dict[str, Any]) -> str:
     share = f" ({100 * h['share_of_trivial']:.0f}% of /healthz)" if "share_of_trivial" in h else ""
     errors = f", **{h['errors']} errors**" if h["errors"] else ", 0 errors"
     return (
-        f"{h['requests_per_s']} requests/s{share}; p50 {ms(h['p50_ms'])}, "
-        f"p99 {ms(h['p99_ms'])}; {h['requests']} requests{errors}"
+        f"{h['requests_per_s']} requests/s{share}; p50 {_ms(h['p50_ms'])}, "
+        f"p99 {_ms(h['p99_ms'])}; {h['requests']} requests{errors}"
     )
 
 
@@ -158,7 +158,7 @@ def _http_rows(e: Entry) -> list[Row]:
     return rows
 
 
-def summary_table(entry: Entry) -> list[str]:
+def _summary_table(entry: Entry) -> list[str]:
     """Return the table of every measure of a size, with its target and status."""
     rows = [
         *_build_rows(entry),
@@ -172,7 +172,8 @@ def summary_table(entry: Entry) -> list[str]:
     return lines
 
 
-def class_table(entry: Entry) -> list[str]:
+def _class_table(entry: Entry) -> list[str]:
+    """Return the table of each query class: our medians beside the rivals' and the ratios."""
     engines = figure(entry, "search", "engines") or {}
     ratios = figure(entry, "search", "ratio_ours_to") or {}
     counts = {k: sum(1 for q in QUERY_MIX if q.kind == k) for k in KINDS}
@@ -187,15 +188,17 @@ def class_table(entry: Entry) -> list[str]:
         tv = figure(engines, "tantivy", "by_kind", kind) or {}
         sq = figure(engines, "sqlite-fts5", "by_kind", kind) or {}
         lines.append(
-            f"| {kind} ({counts[kind]}) | {ms(ours.get('median'))} / {ms(ours.get('p95'))} "
-            f"| {ms(rep.get('median'))} | {ms(tv.get('median'))} | {ms(sq.get('median'))} "
+            f"| {kind} ({counts[kind]}) | {_ms(ours.get('median'))} / {_ms(ours.get('p95'))} "
+            f"| {_ms(rep.get('median'))} | {_ms(tv.get('median'))} | {_ms(sq.get('median'))} "
             f"| {_x(figure(ratios, 'tantivy', 'by_kind', kind))} "
             f"| {_x(figure(ratios, 'sqlite-fts5', 'by_kind', kind))} |"
         )
     return lines
 
 
-def consistency(entry: Entry) -> list[str]:
+def _consistency(entry: Entry) -> list[str]:
+    """Return how often the engines' totals agree, and a table of the queries where they or
+    the unselected facet counts differ."""
     checks = figure(entry, "search", "consistency") or []
     if not checks:
         return []
@@ -235,6 +238,7 @@ def consistency(entry: Entry) -> list[str]:
 
 
 def _load_note(entry: Entry, cores: int) -> str:
+    """Return the sentence on the load average during the run (empty when not recorded)."""
     load = entry.get("load_average_1min")
     if not load:
         return ""
@@ -273,10 +277,10 @@ def size_section(entry: Entry, cores: int) -> list[str]:
             "uncached figures are not uncached.**",
             "",
         ]
-    out += summary_table(entry)
+    out += _summary_table(entry)
     out += ["", "By query class:", ""]
-    out += class_table(entry)
+    out += _class_table(entry)
     out += [""]
-    out += consistency(entry)
+    out += _consistency(entry)
     out += [""]
     return out

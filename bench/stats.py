@@ -9,7 +9,8 @@ from bench.mix import KINDS, QUERY_MIX
 
 
 def percentile(values: Sequence[float], fraction: float) -> float:
-    """Return the nearest-rank percentile (`fraction` of 1) of values, 0.0 for none."""
+    """Return the value of rank round(fraction × count + 0.5) (from 1, clamped) among the sorted
+    values, 0.0 for none: the figures of every earlier run were computed this way."""
     if not values:
         return 0.0
     ordered = sorted(values)
