@@ -4,7 +4,8 @@ Record i depends only on the seed and i, so a corpus of 1,000 is the first 1,000
 corpus of 10,000 with the same seed. Prose is 150-300 words per record over summary,
 significance and limitations, drawn from a Zipf-like vocabulary; markers follow a Zipf-like
 popularity (a few in many studies, most in very few) and are written in varied spellings from
-the project's synonym table; criteria are written in their documented aliases.
+the project's synonym table; criteria are written in their documented aliases. The markers
+are bench/catalogue.py, the drawing of words and sentences bench/prose.py.
 
     python -m bench.generate --size 10000 --seed 1 --out bench/out/corpus.jsonl
 """
@@ -19,74 +20,30 @@ import re
 import sys
 import unicodedata
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from bench.catalogue import Marker
+from bench.prose import LIMITATION_OPENERS, SIGNIFICANCE_OPENERS, Writer, zipf_cumulative
 from bench.vocabulary import (
-    CORE_WORDS,
     CRITERIA_SPELLINGS,
     CRITERIA_WEIGHTS,
     DESIGN_WEIGHTS,
-    EXTRA_MARKERS,
     FAMILY_NAMES,
     GIVEN_NAMES,
     INTERVENTIONS,
     JOURNALS,
     PHRASES,
     PUBLICATION_TYPES,
-    RARE_WORDS,
     SAMPLES,
     TOPICS,
 )
-from search.markers import AMBIGUOUS, GREEK, fold, read_synonyms
 from search.vocabularies import PEM_REQUIRING
 
 WORDS_MIN, WORDS_MAX = 150, 300
 YEAR_MIN, YEAR_MAX = 1985, 2026
 DEFAULT_SEED = 1
 
-# The most studied markers, in order; the rest of the table is spread among the other markers,
-# except these few, which are placed far down the list so that they stay rare.
-HEAD_MARKERS = (
-    "IL-6",
-    "TNF-α",
-    "CRP",
-    "IL-10",
-    "IL-1β",
-    "IFN-γ",
-    "cortisol",
-    "NK cell cytotoxicity",
-    "IL-8",
-    "lactate",
-    "TGF-β",
-    "IL-4",
-    "IL-2",
-    "CD56",
-    "VO2peak",
-    "IL-17A",
-    "MCP-1",
-    "ferritin",
-    "IgG",
-    "vitamin D",
-    "IL-13",
-    "IL-5",
-    "IL-12p70",
-    "CD4",
-    "CD8",
-)
-RARE_TABLE_MARKERS = ("IL-12p40", "CSF-1", "TGF-α", "IL-1Ra", "GRO-α", "fractalkine")
-RARE_RANKS = (110, 150, 190, 230, 260, 280)
-
-CONDITIONS = (
-    "myalgic encephalomyelitis/chronic fatigue syndrome",
-    "ME/CFS",
-    "chronic fatigue syndrome",
-    "myalgic encephalomyelitis",
-    "CFS",
-    "SEID",
-    "ME/CFS and long COVID",
-)
 DESIGN_LABELS = {
     "case-control": "case-control study",
     "cohort": "prospective cohort study",
@@ -107,157 +64,14 @@ DIRECTION_WORDS = {
     "no-difference": ("did not differ between groups", "was similar in both groups"),
     "mixed": ("differed by subgroup", "rose in some patients and fell in others"),
 }
-FUNCTION_WORDS = ("of", "in", "and", "with", "the", "for", "between", "after", "during", "by")
-SENTENCES = (
-    "The {w} {w} of {w} was {w} in patients compared with controls.",
-    "{W} {w} and {w} {w} were measured at baseline and after {w}.",
-    "Patients reported {w} {w}, {w} and {w} {w}.",
-    "We found {w} {w} associated with {w} and {w} {w}.",
-    "{W} {w} correlated with {w} {w} in the {w} group.",
-    "Differences in {w} {w} persisted after adjustment for {w} and {w}.",
-    "{W} {w} {w} {w} {w} {w} {w}.",
-    "This suggests {w} {w} may contribute to {w} {w} in {condition}.",
-    "{W} {w} was assessed with {w} {w} and {w} {w} {w}.",
-)
-SIGNIFICANCE_OPENERS = (
-    "These findings suggest that {w} {w} is involved in {condition}.",
-    "The results support further study of {w} {w} as a biomarker.",
-    "This work points to {w} {w} and {w} as targets for treatment.",
-)
-LIMITATION_OPENERS = (
-    "The sample was small and recruited from one {w} clinic.",
-    "The design shows association, not cause.",
-    "Controls were not matched for {w} or {w}.",
-    "Results may not apply to severely affected or housebound patients.",
-)
-_SLOT = re.compile(r"\{(w|W|condition)\}")
 
-
-def _zipf_cumulative(count: int, offset: float, exponent: float) -> list[float]:
-    return list(itertools.accumulate(1.0 / (rank + offset) ** exponent for rank in range(count)))
-
-
-@dataclass(frozen=True)
-class Marker:
-    """A marker the generator can use: its canonical name and the spellings it writes."""
-
-    name: str
-    spellings: tuple[str, ...]  # the canonical name first
-    prose_spellings: tuple[str, ...]  # spellings that free text recognises unambiguously
-
-
-def _variants(name: str) -> list[str]:
-    out = [name]
-    if "-" in name:
-        out.append(name.replace("-", ""))
-    spelled = "".join(GREEK.get(ch, ch) for ch in name)
-    if spelled != name:
-        out.append(spelled)
-    return out
-
-
-def marker_catalogue() -> tuple[Marker, ...]:
-    """Return the markers in popularity order (most common first) with their spellings."""
-    table = {group.canonical: group for group in read_synonyms()}
-    markers: dict[str, Marker] = {}
-    for name in [*table, *EXTRA_MARKERS]:
-        spellings = (name, *table[name].synonyms) if name in table else tuple(_variants(name))
-        # free text never maps ambiguous bare forms (CSF, SCF) or long descriptions to a marker
-        prose = tuple(s for s in spellings if fold(s) not in AMBIGUOUS and len(s.split()) < 3)
-        markers[name] = Marker(name, spellings, prose or (name,))
-    rare = [markers[n] for n in RARE_TABLE_MARKERS]
-    head = [markers[n] for n in HEAD_MARKERS]
-    middle_table = [m for n, m in markers.items() if n in table and m not in head + rare]
-    extras = [m for n, m in markers.items() if n not in table and m not in head]
-    middle: list[Marker] = []
-    # one table marker after every three others keeps table markers across the popularity range
-    for i, marker in enumerate(extras):
-        middle.append(marker)
-        if i % 3 == 2 and middle_table:
-            middle.append(middle_table.pop(0))
-    middle.extend(middle_table)
-    ordered = head + middle
-    for rank, marker in zip(RARE_RANKS, rare, strict=True):
-        ordered.insert(min(rank, len(ordered)), marker)
-    return tuple(ordered)
-
-
-MARKERS = marker_catalogue()
-VOCABULARY: tuple[str, ...] = CORE_WORDS + RARE_WORDS
-_VOCABULARY_CUM = _zipf_cumulative(len(VOCABULARY), offset=2.0, exponent=1.05)
-_CORE_CUM = _zipf_cumulative(len(CORE_WORDS), offset=2.0, exponent=1.0)
-_MARKER_CUM = _zipf_cumulative(len(MARKERS), offset=3.0, exponent=1.0)
-_TOPIC_CUM = _zipf_cumulative(len(TOPICS), offset=1.5, exponent=1.0)
-_INTERVENTION_CUM = _zipf_cumulative(len(INTERVENTIONS), offset=1.5, exponent=1.0)
-_JOURNAL_CUM = _zipf_cumulative(len(JOURNALS), offset=2.0, exponent=1.0)
-_FAMILY_CUM = _zipf_cumulative(len(FAMILY_NAMES), offset=5.0, exponent=0.8)
+_TOPIC_CUM = zipf_cumulative(len(TOPICS), offset=1.5, exponent=1.0)
+_INTERVENTION_CUM = zipf_cumulative(len(INTERVENTIONS), offset=1.5, exponent=1.0)
+_JOURNAL_CUM = zipf_cumulative(len(JOURNALS), offset=2.0, exponent=1.0)
+_FAMILY_CUM = zipf_cumulative(len(FAMILY_NAMES), offset=5.0, exponent=0.8)
 _YEARS = tuple(range(YEAR_MIN, YEAR_MAX + 1))
 # Publications grow over time: about eight times as many studies a year now as in 1985.
 _YEAR_CUM = list(itertools.accumulate(2 ** ((y - YEAR_MIN) / 14) for y in _YEARS))
-
-
-class _Writer:
-    """Draws words, markers and sentences for one record from its own random generator."""
-
-    def __init__(self, rng: random.Random) -> None:
-        self.rng = rng
-        self.condition = rng.choice(CONDITIONS)
-
-    def word(self) -> str:
-        return self.rng.choices(VOCABULARY, cum_weights=_VOCABULARY_CUM)[0]
-
-    def core(self) -> str:
-        return self.rng.choices(CORE_WORDS, cum_weights=_CORE_CUM)[0]
-
-    def marker(self) -> Marker:
-        return self.rng.choices(MARKERS, cum_weights=_MARKER_CUM)[0]
-
-    def spelling(self, marker: Marker, prose: bool = False) -> str:
-        options = marker.prose_spellings if prose else marker.spellings
-        if len(options) == 1 or self.rng.random() < 0.5:
-            return options[0]
-        return self.rng.choice(options[1:])
-
-    def fill(self, template: str) -> str:
-        def slot(match: re.Match[str]) -> str:
-            kind = match.group(1)
-            if kind == "condition":
-                return self.condition
-            word = self.rng.choice(PHRASES) if self.rng.random() < 0.02 else self.word()
-            return word[0].upper() + word[1:] if kind == "W" else word
-
-        return _SLOT.sub(slot, template)
-
-    def run_of_words(self, count: int) -> str:
-        """Return a sentence of exactly `count` words."""
-        words = []
-        while len(words) < count:
-            words.extend(self.word().split())
-            if len(words) < count - 1 and self.rng.random() < 0.25:
-                words.append(self.rng.choice(FUNCTION_WORDS))
-        words = words[:count]
-        words[0] = words[0][0].upper() + words[0][1:]
-        return " ".join(words) + "."
-
-    def section(self, target: int, opening: list[str]) -> str:
-        """Return prose of exactly `target` words: the opening sentences, then filler."""
-        sentences: list[str] = []
-        count = 0
-        for sentence in opening:
-            n = len(sentence.split())
-            if count + n > target:
-                break
-            sentences.append(sentence)
-            count += n
-        while count < target:
-            sentence = self.fill(self.rng.choice(SENTENCES))
-            n = len(sentence.split())
-            if count + n > target:
-                sentence = self.run_of_words(target - count)
-                n = target - count
-            sentences.append(sentence)
-            count += n
-        return " ".join(sentences)
 
 
 def _ascii_slug(text: str, limit: int) -> str:
@@ -265,7 +79,7 @@ def _ascii_slug(text: str, limit: int) -> str:
     return "-".join(re.findall(r"[a-z0-9]+", ascii_text))[:limit].strip("-")
 
 
-def _author(w: _Writer) -> str:
+def _author(w: Writer) -> str:
     family = w.rng.choices(FAMILY_NAMES, cum_weights=_FAMILY_CUM)[0]
     given = w.rng.choice(GIVEN_NAMES)
     initials = "".join(
@@ -274,7 +88,7 @@ def _author(w: _Writer) -> str:
     return f"{family}, {given} {initials}".strip()
 
 
-def _criteria(w: _Writer, design: str) -> list[tuple[str, str]]:
+def _criteria(w: Writer, design: str) -> list[tuple[str, str]]:
     """Return (criteria id, spelling) pairs: the ids a study used, written in varied aliases."""
     if design in ("review", "qualitative", "other") and w.rng.random() < 0.6:
         return []
@@ -297,9 +111,11 @@ def _criteria(w: _Writer, design: str) -> list[tuple[str, str]]:
     return out
 
 
-def _pem(w: _Writer, criteria_ids: Sequence[str]) -> str | None:
+def _pem(w: Writer, criteria_ids: Sequence[str]) -> str | None:
     """Return a PEM value consistent with the criteria (the indexer warns on contradictions)."""
     requiring = [c in PEM_REQUIRING for c in criteria_ids]
+    options: tuple[str | None, ...]
+    weights: tuple[int, ...]
     if criteria_ids and all(requiring):
         options, weights = ("required", "unknown", None), (70, 15, 15)
     elif criteria_ids and not any(requiring):
@@ -311,7 +127,7 @@ def _pem(w: _Writer, criteria_ids: Sequence[str]) -> str | None:
     return w.rng.choices(options, weights=weights)[0]
 
 
-def _title(w: _Writer, design: str, markers: list[str], interventions: list[str]) -> str:
+def _title(w: Writer, design: str, markers: list[str], interventions: list[str]) -> str:
     kind = w.rng.random()
     label = DESIGN_LABELS[design]
     if interventions and kind < 0.5:
@@ -331,15 +147,9 @@ def _title(w: _Writer, design: str, markers: list[str], interventions: list[str]
     return f"{first[0].upper()}{first[1:]} of {w.core()} {w.word()} after exertion in {w.condition}"
 
 
-def generate_record(seed: int, i: int) -> dict[str, Any]:
-    """Return record number i of the corpus for a seed (independent of the corpus size)."""
-    rng = random.Random(f"atlas-bench-{seed}-{i}")
-    w = _Writer(rng)
-    year = rng.choices(_YEARS, cum_weights=_YEAR_CUM)[0]
-    design = rng.choices(list(DESIGN_WEIGHTS), weights=list(DESIGN_WEIGHTS.values()))[0]
-    criteria_pairs = _criteria(w, design)
-    criteria = [spelling for _, spelling in criteria_pairs]
-
+def _markers(w: Writer) -> list[Marker]:
+    """Return the distinct markers a study names (up to three draws per marker wanted)."""
+    rng = w.rng
     marker_count = rng.choices((0, 1, 2, 3, 4, 5, 6, 8), weights=(22, 22, 20, 14, 9, 6, 4, 3))[0]
     chosen: list[Marker] = []
     for _ in range(marker_count * 3):
@@ -348,7 +158,12 @@ def generate_record(seed: int, i: int) -> dict[str, Any]:
         marker = w.marker()
         if marker not in chosen:
             chosen.append(marker)
-    marker_names = [w.spelling(m) for m in chosen]
+    return chosen
+
+
+def _findings(w: Writer, chosen: Sequence[Marker]) -> list[tuple[Marker, dict[str, Any]]]:
+    """Return the findings reported (for about 60% of the markers), each with its marker."""
+    rng = w.rng
     reported: list[tuple[Marker, dict[str, Any]]] = []
     for marker in chosen:
         if rng.random() < 0.6:
@@ -359,22 +174,41 @@ def generate_record(seed: int, i: int) -> dict[str, Any]:
             if rng.random() < 0.7:
                 finding["sample"] = rng.choice(SAMPLES)
             reported.append((marker, finding))
-    findings = [finding for _, finding in reported]
+    return reported
 
+
+def _interventions(rng: random.Random, design: str) -> list[str]:
+    """Return the interventions of a trial (and of one cohort study in ten), else none."""
     interventions: list[str] = []
     if design in ("rct", "non-randomised-trial") or (design == "cohort" and rng.random() < 0.1):
         for _ in range(rng.choice((1, 1, 2))):
             name = rng.choices(INTERVENTIONS, cum_weights=_INTERVENTION_CUM)[0]
             if name not in interventions:
                 interventions.append(name)
+    return interventions
 
+
+def _participants(rng: random.Random, design: str) -> tuple[int | None, int | None]:
+    """Return the numbers of patients and of controls (None for reviews, or no controls)."""
     patients = controls = None
     if design not in ("review", "systematic-review", "meta-analysis"):
         patients = max(1, min(2000, int(rng.lognormvariate(3.6, 0.8))))
         if design in ("case-control", "cross-sectional", "rct") or rng.random() < 0.3:
             controls = max(0, int(patients * rng.uniform(0.5, 1.3)))
+    return patients, controls
 
-    # Prose: the summary opens with what was done and what each finding was.
+
+def _prose(
+    w: Writer,
+    patients: int | None,
+    controls: int | None,
+    reported: Sequence[tuple[Marker, dict[str, Any]]],
+) -> dict[str, str]:
+    """Return the summary, significance and limitations: WORDS_MIN to WORDS_MAX words in all.
+
+    The summary opens with what was done and what each finding was.
+    """
+    rng = w.rng
     total = rng.randint(WORDS_MIN, WORDS_MAX)
     summary_words = int(total * rng.uniform(0.45, 0.6))
     significance_words = (total - summary_words) // 2
@@ -397,8 +231,12 @@ def generate_record(seed: int, i: int) -> dict[str, Any]:
     summary = w.section(summary_words, opening)
     significance = w.section(significance_words, [w.fill(rng.choice(SIGNIFICANCE_OPENERS))])
     limitations = w.section(limitations_words, [w.fill(rng.choice(LIMITATION_OPENERS))])
+    return {"summary": summary, "significance": significance, "limitations": limitations}
 
-    author_count = min(25, max(1, int(rng.lognormvariate(1.5, 0.7))))
+
+def _authors(w: Writer) -> list[str]:
+    """Return 1 to 25 distinct authors, "Family, Given I"."""
+    author_count = min(25, max(1, int(w.rng.lognormvariate(1.5, 0.7))))
     authors: list[str] = []
     for _ in range(author_count * 2):
         if len(authors) == author_count:
@@ -406,19 +244,22 @@ def generate_record(seed: int, i: int) -> dict[str, Any]:
         name = _author(w)
         if name not in authors:
             authors.append(name)
-    title = _title(w, design, marker_names, interventions)
-    slug = "-".join(
-        part
-        for part in (
-            _ascii_slug(authors[0].split(",")[0], 30),
-            str(year),
-            _ascii_slug(title, 50),
-            f"{i:x}",
-        )
-        if part
-    )
+    return authors
 
-    record: dict[str, Any] = {"slug": slug, "title": title, "authors": authors, "year": year}
+
+def _slug(authors: Sequence[str], year: int, title: str, i: int) -> str:
+    """Return first author, year, title words and the record number (hex): unique per corpus."""
+    parts = (
+        _ascii_slug(authors[0].split(",")[0], 30),
+        str(year),
+        _ascii_slug(title, 50),
+        f"{i:x}",
+    )
+    return "-".join(part for part in parts if part)
+
+
+def _identifiers(record: dict[str, Any], rng: random.Random, year: int, i: int) -> None:
+    """Add the journal, DOI (sometimes as a URL) and PMID most records have."""
     if rng.random() < 0.92:
         record["journal"] = rng.choices(JOURNALS, cum_weights=_JOURNAL_CUM)[0]
     if rng.random() < 0.85:
@@ -426,32 +267,26 @@ def generate_record(seed: int, i: int) -> dict[str, Any]:
         record["doi"] = f"https://doi.org/{doi}" if rng.random() < 0.05 else doi
     if rng.random() < 0.7:
         record["pmid"] = str(20_000_000 + i * 13 + rng.randint(0, 12))
-    record.update(summary=summary, significance=significance, limitations=limitations)
-    pem = _pem(w, [cid for cid, _ in criteria_pairs])
-    if pem is not None:
-        record["pem"] = pem
-    if criteria:
-        record["criteria"] = criteria
-    record["design"] = design
-    if marker_names:
-        record["markers"] = marker_names
-    if findings:
-        record["findings"] = findings
-    if patients is not None:
-        record["participants"] = {"patients": patients}
-        if controls is not None:
-            record["participants"]["controls"] = controls
-    sex = rng.choices(("female", "mixed", "male", "unknown", None), weights=(38, 42, 3, 7, 10))[0]
-    if sex is not None:
-        record["sex"] = sex
-    if interventions:
-        record["interventions"] = interventions
+
+
+def _topics(rng: random.Random) -> list[str]:
     topics: list[str] = []
     for _ in range(rng.choice((1, 1, 2, 2, 3, 4))):
         topic = rng.choices(TOPICS, cum_weights=_TOPIC_CUM)[0]
         if topic not in topics:
             topics.append(topic)
-    record["topics"] = topics
+    return topics
+
+
+def _tags(record: dict[str, Any], rng: random.Random, interventions: list[str]) -> None:
+    """Add sex, interventions, topics and the optional appraisal, type, retraction, snapshot
+    and funding fields."""
+    sex = rng.choices(("female", "mixed", "male", "unknown", None), weights=(38, 42, 3, 7, 10))[0]
+    if sex is not None:
+        record["sex"] = sex
+    if interventions:
+        record["interventions"] = interventions
+    record["topics"] = _topics(rng)
     if rng.random() < 0.4:
         record["evidence_level"] = rng.choice(("E0", "E1", "E1", "E2", "E2", "E3"))
         record["confidence"] = rng.choice(("low", "low", "moderate", "moderate", "high"))
@@ -461,7 +296,7 @@ def generate_record(seed: int, i: int) -> dict[str, Any]:
     if rng.random() < 0.003:
         record["retracted"] = True
     if rng.random() < 0.3:
-        record["url"] = f"https://example.org/studies/{slug}"
+        record["url"] = f"https://example.org/studies/{record['slug']}"
         accessed = f"2026-0{rng.randint(1, 5)}-{rng.randint(10, 28)}"
         record["snapshot"] = {
             "generator": "v1",
@@ -471,6 +306,47 @@ def generate_record(seed: int, i: int) -> dict[str, Any]:
         }
     if rng.random() < 0.02:
         record["funding"] = rng.choice(("public", "charity", "industry", "none declared"))
+
+
+def generate_record(seed: int, i: int) -> dict[str, Any]:
+    """Return record number i of the corpus for a seed (independent of the corpus size).
+
+    The record's fields are drawn in a fixed order from its own generator: changing the order
+    of any draw changes every corpus.
+    """
+    rng = random.Random(f"atlas-bench-{seed}-{i}")
+    w = Writer(rng)
+    year = rng.choices(_YEARS, cum_weights=_YEAR_CUM)[0]
+    design = rng.choices(list(DESIGN_WEIGHTS), weights=list(DESIGN_WEIGHTS.values()))[0]
+    criteria_pairs = _criteria(w, design)
+    chosen = _markers(w)
+    marker_names = [w.spelling(m) for m in chosen]
+    reported = _findings(w, chosen)
+    interventions = _interventions(rng, design)
+    patients, controls = _participants(rng, design)
+    prose = _prose(w, patients, controls, reported)
+    authors = _authors(w)
+    title = _title(w, design, marker_names, interventions)
+    slug = _slug(authors, year, title, i)
+
+    record: dict[str, Any] = {"slug": slug, "title": title, "authors": authors, "year": year}
+    _identifiers(record, rng, year, i)
+    record.update(prose)
+    pem = _pem(w, [cid for cid, _ in criteria_pairs])
+    if pem is not None:
+        record["pem"] = pem
+    if criteria_pairs:
+        record["criteria"] = [spelling for _, spelling in criteria_pairs]
+    record["design"] = design
+    if marker_names:
+        record["markers"] = marker_names
+    if reported:
+        record["findings"] = [finding for _, finding in reported]
+    if patients is not None:
+        record["participants"] = {"patients": patients}
+        if controls is not None:
+            record["participants"]["controls"] = controls
+    _tags(record, rng, interventions)
     return record
 
 

@@ -24,6 +24,7 @@ from dataclasses import asdict, dataclass, field
 from urllib.parse import urlencode
 
 from bench.mix import QUERY_MIX
+from bench.stats import percentile
 
 DEFAULT_TIMEOUT = 30.0
 MAX_REQUESTS = 1_000_000
@@ -74,11 +75,107 @@ class LoadResult:
         return data
 
 
-def _percentile(sorted_values: Sequence[float], fraction: float) -> float:
-    if not sorted_values:
-        return 0.0
-    index = min(len(sorted_values) - 1, max(0, round(fraction * len(sorted_values) + 0.5) - 1))
-    return sorted_values[index]
+class _Load:
+    """One load run's shared state: the next request's number and what has been recorded."""
+
+    def __init__(
+        self,
+        host: str,
+        port: int,
+        paths: Sequence[str],
+        limit: int,
+        deadline: float,  # time.perf_counter() after which no request starts
+        stop: threading.Event | None,
+        timeout: float,
+    ) -> None:
+        self.host, self.port, self.paths, self.limit = host, port, paths, limit
+        self.deadline, self.stop, self.timeout = deadline, stop, timeout
+        self.counter = itertools.count()  # next() on it is atomic under the interpreter lock
+        self.lock = threading.Lock()
+        self.latencies: list[float] = []
+        self.statuses: Counter[str] = Counter()
+        self.samples: list[str] = []
+        self.stopped_by = "count"
+
+    def record(self, status: str, elapsed: float, problem: str | None) -> None:
+        with self.lock:
+            self.latencies.append(elapsed)
+            self.statuses[status] += 1
+            if problem is not None and len(self.samples) < ERROR_SAMPLES:
+                self.samples.append(problem)
+
+    def _next_path(self) -> str | None:
+        """Return the path of the next request, or None when this worker should stop."""
+        if self.stop is not None and self.stop.is_set():
+            self.stopped_by = "stop"
+            return None
+        if time.perf_counter() >= self.deadline:
+            self.stopped_by = "duration"
+            return None
+        n = next(self.counter)
+        if n >= self.limit:
+            return None
+        return self.paths[n % len(self.paths)]
+
+    def _request(self, conn: http.client.HTTPConnection, path: str) -> bool:
+        """Send one request and record it; return whether the connection can be kept."""
+        t0 = time.perf_counter()
+        try:
+            conn.request("GET", path, headers={"Accept-Encoding": "identity"})
+            response = conn.getresponse()
+            response.read()
+        except (OSError, http.client.HTTPException) as exc:
+            self.record("connection-error", time.perf_counter() - t0, f"{path}: {exc!r}")
+            return False
+        elapsed = time.perf_counter() - t0
+        ok = 200 <= response.status < 400
+        self.record(
+            str(response.status), elapsed, None if ok else f"{path}: HTTP {response.status}"
+        )
+        return not response.will_close
+
+    def worker(self) -> None:
+        """Send requests over one keep-alive connection until the run stops."""
+        conn: http.client.HTTPConnection | None = None
+        try:
+            while (path := self._next_path()) is not None:
+                if conn is None:
+                    conn = http.client.HTTPConnection(self.host, self.port, timeout=self.timeout)
+                if not self._request(conn, path):
+                    conn.close()
+                    conn = None
+        finally:
+            if conn is not None:
+                conn.close()
+
+    def result(self, seconds: float, connections: int) -> LoadResult:
+        """Return the figures of the run, which took `seconds`."""
+        with self.lock:
+            done = sorted(self.latencies)
+            counted = dict(self.statuses)
+        errors = sum(n for s, n in counted.items() if not (s.isdigit() and 200 <= int(s) < 400))
+        return LoadResult(
+            requests=len(done),
+            errors=errors,
+            seconds=round(seconds, 3),
+            requests_per_s=round(len(done) / seconds, 1) if seconds > 0 else 0.0,
+            p50_ms=round(percentile(done, 0.50) * 1000, 2),
+            p99_ms=round(percentile(done, 0.99) * 1000, 2),
+            mean_ms=round(statistics.fmean(done) * 1000, 2) if done else 0.0,
+            connections=connections,
+            stopped_by=self.stopped_by,
+            statuses=dict(sorted(counted.items())),
+            error_samples=tuple(self.samples),
+        )
+
+
+def _check_bounds(paths: Sequence[str], requests: int, max_seconds: float) -> None:
+    if not paths:
+        raise ValueError("no paths to request")
+    if not 1 <= requests <= MAX_REQUESTS:
+        raise ValueError(f"requests must be between 1 and {MAX_REQUESTS}")
+    if not 0 < max_seconds <= MAX_SECONDS:
+        raise ValueError(f"max_seconds must be above 0 and at most {MAX_SECONDS}")
 
 
 def run_load(
@@ -99,93 +196,20 @@ def run_load(
     or when `stop` is set.
     """
     check_loopback(host)
-    if not paths:
-        raise ValueError("no paths to request")
-    if not 1 <= requests <= MAX_REQUESTS:
-        raise ValueError(f"requests must be between 1 and {MAX_REQUESTS}")
-    if not 0 < max_seconds <= MAX_SECONDS:
-        raise ValueError(f"max_seconds must be above 0 and at most {MAX_SECONDS}")
+    _check_bounds(paths, requests, max_seconds)
     connections = max(1, min(connections, requests))
     limit = requests if cycle else min(requests, len(paths))
-    counter = itertools.count()  # next() on it is atomic under the interpreter lock
-    lock = threading.Lock()
-    latencies: list[float] = []
-    statuses: Counter[str] = Counter()
-    samples: list[str] = []
-    stopped = {"by": "count"}
     started = time.perf_counter()
-    deadline = started + max_seconds
-
-    def record(status: str, elapsed: float, problem: str | None) -> None:
-        with lock:
-            latencies.append(elapsed)
-            statuses[status] += 1
-            if problem is not None and len(samples) < ERROR_SAMPLES:
-                samples.append(problem)
-
-    def worker() -> None:
-        conn: http.client.HTTPConnection | None = None
-        try:
-            while True:
-                if stop is not None and stop.is_set():
-                    stopped["by"] = "stop"
-                    return
-                if time.perf_counter() >= deadline:
-                    stopped["by"] = "duration"
-                    return
-                n = next(counter)
-                if n >= limit:
-                    return
-                path = paths[n % len(paths)]
-                if conn is None:
-                    conn = http.client.HTTPConnection(host, port, timeout=timeout)
-                t0 = time.perf_counter()
-                try:
-                    conn.request("GET", path, headers={"Accept-Encoding": "identity"})
-                    response = conn.getresponse()
-                    response.read()
-                except (OSError, http.client.HTTPException) as exc:
-                    record("connection-error", time.perf_counter() - t0, f"{path}: {exc!r}")
-                    conn.close()
-                    conn = None
-                    continue
-                elapsed = time.perf_counter() - t0
-                ok = 200 <= response.status < 400
-                record(
-                    str(response.status), elapsed, None if ok else f"{path}: HTTP {response.status}"
-                )
-                if response.will_close:
-                    conn.close()
-                    conn = None
-        finally:
-            if conn is not None:
-                conn.close()
-
+    load = _Load(host, port, paths, limit, started + max_seconds, stop, timeout)
     threads = [
-        threading.Thread(target=worker, name=f"load-{i}", daemon=True) for i in range(connections)
+        threading.Thread(target=load.worker, name=f"load-{i}", daemon=True)
+        for i in range(connections)
     ]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(max_seconds + timeout + 5)
-    seconds = time.perf_counter() - started
-    with lock:
-        done = sorted(latencies)
-        counted = dict(statuses)
-    errors = sum(n for s, n in counted.items() if not (s.isdigit() and 200 <= int(s) < 400))
-    return LoadResult(
-        requests=len(done),
-        errors=errors,
-        seconds=round(seconds, 3),
-        requests_per_s=round(len(done) / seconds, 1) if seconds > 0 else 0.0,
-        p50_ms=round(_percentile(done, 0.50) * 1000, 2),
-        p99_ms=round(_percentile(done, 0.99) * 1000, 2),
-        mean_ms=round(statistics.fmean(done) * 1000, 2) if done else 0.0,
-        connections=connections,
-        stopped_by=stopped["by"],
-        statuses=dict(sorted(counted.items())),
-        error_samples=tuple(samples),
-    )
+    return load.result(time.perf_counter() - started, connections)
 
 
 def mix_paths(endpoint: str) -> list[str]:

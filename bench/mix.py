@@ -30,7 +30,7 @@ class MixQuery:
 
     @property
     def label(self) -> str:
-        parts = []
+        parts: list[str] = []
         for name, value in self.args:
             values = value if isinstance(value, tuple) else (value,)
             parts.extend(f"{name}={v}" for v in values)

@@ -50,7 +50,10 @@ def profile(
     profiler.stop()
     if text_out is not None:
         text_out.write_text(profiler.output_text(unicode=True, color=False, show_all=False))
-    root = profiler.last_session.root_frame()
+    session = profiler.last_session
+    root = session.root_frame() if session is not None else None
+    if root is None:  # nothing was sampled
+        raise RuntimeError("pyinstrument recorded no samples")
     total = root.time or 1e-9
     own: dict[tuple[str, str], float] = {}
     inclusive: dict[tuple[str, str], float] = {}
