@@ -171,7 +171,8 @@ def render(result: dict[str, Any]) -> str:
         "## Before and after (`python -m bench.compare`)",
         "",
         f"Before: {result['before']}; after: {result['after']}. {result['size']:,} generated "
-        f"studies, {result['rounds']} rounds, the two sides alternating within each round.",
+        f"studies, {result['rounds']} round{'s' if result['rounds'] != 1 else ''}, the two sides "
+        "alternating within each round.",
         "",
         "| figure | before | after | after ÷ before | |",
         "|---|---:|---:|---:|---|",
