@@ -196,3 +196,15 @@ def test_phone_layout_has_no_sideways_scrolling(
     tab.goto("/search?q=IL-12p40")
     tab.screenshot(path=str(artifacts / "results-page-phone.png"))
     context.close()
+
+
+def test_a_phone_is_told_the_evidence_table_scrolls_sideways(browser: Browser, server: str) -> None:
+    for width, told in ((390, True), (540, True), (600, False), (1280, False)):
+        context = browser.new_context(base_url=server, viewport={"width": width, "height": 800})
+        tab = context.new_page()
+        tab.goto("/search?q=IL-12p40")
+        region = tab.locator(".evidence .table-scroll")
+        wider = region.evaluate("el => el.scrollWidth > el.clientWidth")
+        assert wider == told, width  # the hint is shown exactly where the table is cut
+        assert tab.locator(".evidence .scroll-hint").is_visible() == told, width
+        context.close()
