@@ -75,6 +75,8 @@ def test_rate_limiter_allows_at_most_rate_calls_in_any_second() -> None:
         calls.append(now[0])
     assert all(calls[i + 3] - calls[i] >= 1.0 for i in range(len(calls) - 3))
     assert calls[:3] == [0.0, 0.0, 0.0]  # a burst up to the limit is allowed
+    # ...and no slower than it needs: each next three go 1.02 s after the three before
+    assert calls == pytest.approx([0, 0, 0, 1.02, 1.02, 1.02, 2.04, 2.04, 2.04, 3.06])
 
 
 @needs_samples
@@ -294,8 +296,8 @@ def test_the_client_sends_at_most_3_requests_in_any_second(tmp_path: Path) -> No
     sent = limiter.sent
     assert len(sent) == 8  # a count, a search with history, 5 fetches and 1 retry
     assert min(sent[i + 3] - sent[i] for i in range(len(sent) - 3)) >= 1.0
-    # ...and no slower than it needs: 8 requests in a little over 2 seconds.
-    assert sent[-1] - sent[0] < 2.0 + 1.0
+    # (that it is no slower than it needs is checked on a fake clock above: on a shared
+    # machine the wall-clock time of 8 requests has no upper bound)
 
 
 @pytest.mark.parametrize(
