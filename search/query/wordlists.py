@@ -3,6 +3,8 @@ and prefixes written joined or apart. Data only; the modules that read them say 
 
 from __future__ import annotations
 
+from search.numbers import TENS, UNITS
+
 # Words of a question that need not match ("what is the kynurenine pathway"): dropped when
 # the query has other words. Not "me": ME is the illness.
 QUESTION_WORDS = frozenset(
@@ -213,36 +215,9 @@ PREFIXES = (
     "top",
 )
 
-# Numbers written as words, read as their digits inside a marker name or an id (`il six` is
+# One to twenty as words, read as their digits inside a marker name or an id (`il six` is
 # `IL 6`, `hhv six` is `HHV 6`); only there, so `one` stays a word elsewhere.
-NUMBER_WORDS = {
-    word: str(n)
-    for n, word in enumerate(
-        [
-            "one",
-            "two",
-            "three",
-            "four",
-            "five",
-            "six",
-            "seven",
-            "eight",
-            "nine",
-            "ten",
-            "eleven",
-            "twelve",
-            "thirteen",
-            "fourteen",
-            "fifteen",
-            "sixteen",
-            "seventeen",
-            "eighteen",
-            "nineteen",
-            "twenty",
-        ],
-        start=1,
-    )
-}
+NUMBER_WORDS = {word: str(n) for n, word in enumerate((*UNITS[1:], TENS[0]), start=1)}
 
 # Words joining two things that share a head word (`noise and light sensitivity`).
 COORDINATORS = frozenset({"and", "&"})
