@@ -245,6 +245,11 @@ class Atlas:
         """Return every retracted study of the served generation, newest first."""
         return self.current().retracted()
 
+    def built_at(self) -> str | None:
+        """Return when the served generation was built (ISO 8601 UTC), if its metadata says."""
+        built: str | None = self.current().meta.get("built_at")
+        return built
+
     def health(self) -> dict[str, Any]:
         """Return what is served and whether it is still on disk, without any server path.
 

@@ -71,8 +71,7 @@ class Results:
 
     def built_at(self) -> str | None:
         """Return when the served index was built (ISO 8601 UTC), if it says."""
-        built: str | None = self.atlas.health().get("built_at")
-        return built
+        return self.atlas.built_at()
 
 
 def requested_results(strict: bool = False) -> Results:
