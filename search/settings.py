@@ -19,7 +19,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 # Where things are when nothing is configured. Run from a checkout: the project's index/,
@@ -303,6 +303,7 @@ SETTINGS: tuple[Setting, ...] = (
     ),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
+Value = TypeVar("Value")  # what a setting parses to
 
 
 def read(name: str) -> Any:
@@ -319,6 +320,12 @@ def read(name: str) -> Any:
         return setting.parse(raw)
     except ValueError:
         raise SettingError(f"{name} must be {setting.expects} (it is {raw!r})") from None
+
+
+def _value(name: str, default: Value) -> Value:
+    """Return the parsed value of a variable (of its default's type), or the default when unset."""
+    found: Value | None = read(name)
+    return default if found is None else found
 
 
 def configured_index_dir() -> Path:
@@ -356,50 +363,42 @@ def configured_sources() -> list[Path]:
 
 def host() -> str:
     """Return where `atlas serve` listens: $ATLAS_HOST, else 127.0.0.1."""
-    found: str | None = read(HOST)
-    return found or DEFAULT_HOST
+    return _value(HOST, DEFAULT_HOST)
 
 
 def port() -> int:
     """Return the port `atlas serve` listens on: $ATLAS_PORT, else 8080."""
-    found: int | None = read(PORT)
-    return DEFAULT_PORT if found is None else found
+    return _value(PORT, DEFAULT_PORT)
 
 
 def threads() -> int:
     """Return how many worker threads `atlas serve` runs: $ATLAS_THREADS, else 8."""
-    found: int | None = read(THREADS)
-    return DEFAULT_THREADS if found is None else found
+    return _value(THREADS, DEFAULT_THREADS)
 
 
 def trusted_proxy() -> str:
     """Return the reverse proxy whose X-Forwarded-For is believed ($ATLAS_TRUSTED_PROXY)."""
-    found: str | None = read(TRUSTED_PROXY)
-    return found or ""
+    return _value(TRUSTED_PROXY, "")
 
 
 def configured_trusted_hosts() -> str:
     """Return $ATLAS_TRUSTED_HOSTS as written (stripped), or "" when it is not set."""
-    found: str | None = read(TRUSTED_HOSTS)
-    return found or ""
+    return _value(TRUSTED_HOSTS, "")
 
 
 def build_memory_mb() -> int:
     """Return how many megabytes of postings a build's writer keeps before spilling to disk."""
-    found: int | None = read(BUILD_MEMORY)
-    return DEFAULT_BUILD_MEMORY_MB if found is None else found
+    return _value(BUILD_MEMORY, DEFAULT_BUILD_MEMORY_MB)
 
 
 def ncbi_email() -> str:
     """Return the curator's email sent to NCBI ($ATLAS_NCBI_EMAIL), or ""."""
-    found: str | None = read(NCBI_EMAIL)
-    return found or ""
+    return _value(NCBI_EMAIL, "")
 
 
 def ncbi_api_key() -> str:
     """Return the NCBI API key ($NCBI_API_KEY), or ""."""
-    found: str | None = read(NCBI_API_KEY)
-    return found or ""
+    return _value(NCBI_API_KEY, "")
 
 
 def eutils_url() -> str | None:
